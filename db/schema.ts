@@ -1,0 +1,196 @@
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+/**
+ * Engagements (calls, meetings, emails, tasks, notes). Identity is
+ * (connector, connection owner, external id); `id` is our own stable key used in URLs.
+ * Typed columns hold what filters and sorting need; `fields` keeps the snapshot as it arrived,
+ * odd values included.
+ */
+export const engagements = sqliteTable(
+  "engagements",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    externalId: text("external_id").notNull(),
+    type: text("type"),
+    direction: text("direction"),
+    status: text("status"),
+    title: text("title"),
+    description: text("description"),
+    /** Epoch ms used for sorting and date filters: startedAt, else createdAt, else receipt time. */
+    startedAt: integer("started_at").notNull(),
+    endedAt: integer("ended_at"),
+    duration: integer("duration"),
+    ownerId: text("owner_id"),
+    createdAt: integer("created_at"),
+    /** Morph's `data.updatedAt` (epoch ms): the version that decides which snapshot wins. */
+    updatedAt: integer("updated_at").notNull(),
+    deletedAt: integer("deleted_at"),
+    /** The snapshot's `fields` as received (JSON), including values that failed validation. */
+    fields: text("fields", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    warnings: text("warnings", { mode: "json" }).$type<string[]>().notNull(),
+    /** Hash of the applied snapshot: an identical redelivery is `unchanged` and writes nothing. */
+    contentHash: text("content_hash").notNull(),
+    ingestedAt: integer("ingested_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("engagements_identity").on(t.connectorId, t.connectionOwnerId, t.externalId),
+    index("engagements_started").on(t.startedAt, t.id),
+    index("engagements_owner_started").on(t.ownerId, t.startedAt, t.id),
+    index("engagements_type_started").on(t.type, t.startedAt, t.id),
+    index("engagements_connection_started").on(
+      t.connectorId,
+      t.connectionOwnerId,
+      t.startedAt,
+      t.id,
+    ),
+  ],
+);
+
+export const REF_ROLES = ["user", "contact", "company", "opportunity"] as const;
+export type RefRole = (typeof REF_ROLES)[number];
+
+/**
+ * One row per referenced user / contact / company / opportunity of an engagement, with the
+ * engagement's startedAt copied in so "every call with this contact, newest first" is one index walk.
+ */
+export const engagementRefs = sqliteTable(
+  "engagement_refs",
+  {
+    engagementId: integer("engagement_id")
+      .notNull()
+      .references(() => engagements.id, { onDelete: "cascade" }),
+    role: text("role").$type<RefRole>().notNull(),
+    refId: text("ref_id").notNull(),
+    position: integer("position").notNull(),
+    startedAt: integer("started_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.engagementId, t.role, t.refId] }),
+    index("engagement_refs_lookup").on(t.role, t.refId, t.startedAt, t.engagementId),
+  ],
+);
+
+export const RECORD_MODELS = [
+  "genericUser",
+  "genericContact",
+  "genericCompany",
+  "crmOpportunity",
+] as const;
+export type RecordModel = (typeof RECORD_MODELS)[number];
+
+/** Users, contacts, companies and opportunities: what engagement references resolve to. */
+export const records = sqliteTable(
+  "records",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    model: text("model").$type<RecordModel>().notNull(),
+    externalId: text("external_id").notNull(),
+    /** Display name derived at write time (full name, else email; company / deal name). */
+    name: text("name"),
+    email: text("email"),
+    phone: text("phone"),
+    fields: text("fields", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    warnings: text("warnings", { mode: "json" }).$type<string[]>().notNull(),
+    createdAt: integer("created_at"),
+    updatedAt: integer("updated_at").notNull(),
+    deletedAt: integer("deleted_at"),
+    contentHash: text("content_hash").notNull(),
+    ingestedAt: integer("ingested_at").notNull(),
+  },
+  (t) => [
+    uniqueIndex("records_identity").on(t.connectorId, t.connectionOwnerId, t.model, t.externalId),
+    index("records_model_name").on(t.model, t.name),
+    index("records_lookup").on(t.model, t.externalId),
+  ],
+);
+
+export const DELIVERY_OUTCOMES = [
+  "applied",
+  "unchanged",
+  "stale",
+  "duplicate",
+  "conflict",
+  "rejected",
+] as const;
+export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
+
+/** The idempotency log: one row per authenticated request, written in the same transaction as its effect. */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    receivedAt: integer("received_at").notNull(),
+    connectorId: text("connector_id"),
+    connectionOwnerId: text("connection_owner_id"),
+    idempotencyKey: text("idempotency_key"),
+    event: text("event"),
+    model: text("model"),
+    resourceId: text("resource_id"),
+    /** Our engagement id when the delivery touched one, so its detail page can list it. */
+    engagementId: integer("engagement_id"),
+    outcome: text("outcome").$type<DeliveryOutcome>().notNull(),
+    httpStatus: integer("http_status").notNull(),
+    error: text("error", { mode: "json" }).$type<{
+      code: string;
+      message: string;
+      details?: unknown;
+    }>(),
+    warnings: text("warnings", { mode: "json" }).$type<string[]>().notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    body: text("body"),
+    bodyHash: text("body_hash"),
+    bodyBytes: integer("body_bytes"),
+    headers: text("headers", { mode: "json" }).$type<Record<string, string>>().notNull(),
+    responseBody: text("response_body"),
+    /** For the delivery that bound a key: how many times the key came back, and when last. */
+    repeatCount: integer("repeat_count").notNull().default(0),
+    lastRepeatAt: integer("last_repeat_at"),
+    /** For a duplicate or conflict: the delivery that first bound the key. */
+    originalDeliveryId: integer("original_delivery_id"),
+  },
+  (t) => [
+    index("deliveries_key").on(t.idempotencyKey),
+    index("deliveries_resource").on(t.resourceId),
+    index("deliveries_engagement").on(t.engagementId, t.id),
+    index("deliveries_outcome").on(t.outcome, t.id),
+  ],
+);
+
+/**
+ * Keys bound by their first accepted (2xx) delivery, scoped by connection. The stored response
+ * is what a repeat of the same body gets back, byte for byte.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    key: text("key").notNull(),
+    bodyHash: text("body_hash").notNull(),
+    deliveryId: integer("delivery_id").notNull(),
+    responseStatus: integer("response_status").notNull(),
+    responseBody: text("response_body").notNull(),
+    createdAt: integer("created_at")
+      .notNull()
+      .default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [primaryKey({ columns: [t.connectorId, t.connectionOwnerId, t.key] })],
+);
+
+export type Engagement = typeof engagements.$inferSelect;
+export type NewEngagement = typeof engagements.$inferInsert;
+export type RecordRow = typeof records.$inferSelect;
+export type Delivery = typeof deliveries.$inferSelect;
+export type NewDelivery = typeof deliveries.$inferInsert;

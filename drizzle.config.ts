@@ -1,0 +1,9 @@
+import { defineConfig } from "drizzle-kit";
+import { resolveDatabasePath } from "./lib/config";
+
+export default defineConfig({
+  dialect: "sqlite",
+  schema: "./db/schema.ts",
+  out: "./db/migrations",
+  dbCredentials: { url: resolveDatabasePath() },
+});

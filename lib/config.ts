@@ -1,0 +1,20 @@
+import path from "node:path";
+
+/** `DATABASE_URL` as a file path: a leading `file:` is allowed, default `./data/app.db`. */
+export function resolveDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
+  const raw = env.DATABASE_URL?.trim() || "./data/app.db";
+  const withoutScheme = raw.startsWith("file:") ? raw.slice("file:".length) : raw;
+  return withoutScheme === ":memory:" ? withoutScheme : path.resolve(withoutScheme);
+}
+
+/** Secrets generated at first start live beside the database, so one data folder is one install. */
+export function secretFilePath(name: "webhook-secret" | "app-password", databasePath: string) {
+  const dir = databasePath === ":memory:" ? path.resolve("data") : path.dirname(databasePath);
+  return path.join(dir, name);
+}
+
+export function isEnabled(value: string | undefined): boolean {
+  return value === "1" || value?.toLowerCase() === "true";
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,0 +1,35 @@
+import { getDatabase } from "@/db/client";
+import { resolveSecret } from "@/lib/auth/secrets";
+import { isEnabled, resolveDatabasePath } from "@/lib/config";
+
+/** Opens and migrates the database and prints where to point Morph and how to sign in. */
+export function announceStartup() {
+  const databasePath = resolveDatabasePath();
+  getDatabase();
+  const base = `http://localhost:${process.env.PORT || 3000}`;
+  const lines = [`Database: ${databasePath} (migrated)`];
+
+  const webhook = resolveSecret("webhook-secret", process.env.WEBHOOK_SECRET, databasePath);
+  lines.push(
+    `Webhook URL for Morph: ${base}/api/webhooks/morph?token=${encodeURIComponent(webhook.value)}`,
+    webhook.source === "env"
+      ? "  (secret from WEBHOOK_SECRET)"
+      : `  (secret kept in ${webhook.file}; set WEBHOOK_SECRET to choose your own)`,
+  );
+  if (isEnabled(process.env.WEBHOOK_ALLOW_UNSIGNED)) {
+    lines.push("  WEBHOOK_ALLOW_UNSIGNED=1: requests without credentials are accepted too.");
+  }
+
+  if (isEnabled(process.env.APP_ALLOW_PUBLIC)) {
+    lines.push(`App: ${base}/engagements (APP_ALLOW_PUBLIC=1: no login)`);
+  } else {
+    const password = resolveSecret("app-password", process.env.APP_PASSWORD, databasePath);
+    lines.push(
+      `Sign in: ${base}/api/session?token=${encodeURIComponent(password.value)}`,
+      password.source === "env"
+        ? "  (password from APP_PASSWORD)"
+        : `  (password kept in ${password.file}; set APP_PASSWORD to choose your own)`,
+    );
+  }
+  console.log(lines.join("\n"));
+}

@@ -1,0 +1,42 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase, type AppDatabase } from "@/db/client";
+
+/** A fresh, migrated SQLite file in a temporary folder; removed by `cleanup()`. */
+export function createTempDatabase(): {
+  db: AppDatabase;
+  file: string;
+  dir: string;
+  cleanup(): void;
+} {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engagements-test-"));
+  const file = path.join(dir, "app.db");
+  const db = openDatabase(file);
+  return {
+    db,
+    file,
+    dir,
+    cleanup() {
+      db.$client.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Points the app's own connection (`getDatabase()`, used by route handlers) at a fresh
+ * temporary file, so a test drives the real handler against real SQLite.
+ */
+export function setUpAppDatabase(env: Record<string, string | undefined> = {}) {
+  const temp = createTempDatabase();
+  const g = globalThis as unknown as { appDatabase?: AppDatabase; appSecrets?: unknown };
+  g.appDatabase = temp.db;
+  g.appSecrets = undefined;
+  process.env.DATABASE_URL = temp.file;
+  for (const [key, value] of Object.entries(env)) {
+    if (value === undefined) delete process.env[key];
+    else process.env[key] = value;
+  }
+  return temp;
+}
