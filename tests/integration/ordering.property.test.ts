@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import { ingest } from "@/lib/ingest";
+import { engagementEvent } from "../helpers/morph";
+import { createTempDatabase } from "../helpers/temp-db";
+
+const temp = createTempDatabase();
+afterAll(() => temp.cleanup());
+
+type Step = { action: "created" | "updated" | "deleted"; minute: number };
+
+/** Events for one id with distinct versions, delivered in an arbitrary order (and some twice). */
+const history = fc
+  .uniqueArray(fc.integer({ min: 0, max: 10_000 }), { minLength: 1, maxLength: 8 })
+  .chain((minutes) =>
+    fc.tuple(
+      fc.tuple(
+        ...minutes.map((minute) =>
+          fc
+            .constantFrom<Step["action"]>("created", "updated", "deleted")
+            .map((action) => ({ action, minute })),
+        ),
+      ),
+      fc.array(fc.nat(), { maxLength: 3 }),
+    ),
+  )
+  .chain(([steps, repeats]) =>
+    fc
+      .shuffledSubarray([...steps, ...repeats.map((i) => steps[i % steps.length])], {
+        minLength: steps.length + repeats.length,
+      })
+      .map((order) => ({ steps, order })),
+  );
+
+describe("ordering property", () => {
+  it("any interleaving of created/updated/deleted ends in the state of the newest event", () => {
+    let run = 0;
+    fc.assert(
+      fc.property(history, ({ steps, order }) => {
+        const id = `prop-${run++}`;
+        const at = (minute: number) =>
+          new Date(Date.UTC(2025, 0, 1) + minute * 60_000).toISOString();
+        for (const step of order) {
+          const body = engagementEvent(id, at(step.minute), {
+            action: step.action,
+            fields: { title: `v${step.minute}` },
+          });
+          const result = ingest(temp.db, JSON.stringify(body), {
+            connectorId: "hubspot",
+            connectionOwnerId: "prop",
+            idempotencyKey: randomUUID(),
+            headers: {},
+            receivedAt: Date.now(),
+          });
+          expect(result.status).toBe(200);
+        }
+        const newest = steps.reduce((a, b) => (b.minute > a.minute ? b : a));
+        const row = temp.db.$client
+          .prepare("select title, deleted_at, updated_at from engagements where external_id = ?")
+          .get(id) as { title: string | null; deleted_at: number | null; updated_at: number };
+        expect(row.updated_at).toBe(Date.parse(at(newest.minute)));
+        if (newest.action === "deleted") {
+          expect(row.deleted_at).not.toBeNull();
+        } else {
+          expect(row.deleted_at).toBeNull();
+          expect(row.title).toBe(`v${newest.minute}`);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
