@@ -1,4 +1,4 @@
-// `npm start`: build on first run (or when the sources are newer than the build), then serve.
+// `npm start`: build when there is no build or the sources changed since, then serve.
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -6,21 +6,35 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const buildId = path.join(root, ".next", "BUILD_ID");
+const SOURCES = ["app", "components", "db", "lib", "instrumentation.ts", "proxy.ts", "next.config.ts"];
+const SOURCES_ALSO = ["package-lock.json", "postcss.config.mjs", "tsconfig.json"];
 
-if (!fs.existsSync(buildId)) {
-  console.log("No production build yet: building once (about a minute)...");
+function newestMtime(entry) {
+  const full = path.join(root, entry);
+  if (!fs.existsSync(full)) return 0;
+  const stat = fs.statSync(full);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const child of fs.readdirSync(full)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  return newest;
+}
+
+function buildIsCurrent() {
+  if (!fs.existsSync(buildId)) return false;
+  const built = fs.statSync(buildId).mtimeMs;
+  return [...SOURCES, ...SOURCES_ALSO].every((entry) => newestMtime(entry) <= built);
+}
+
+if (!buildIsCurrent()) {
+  console.log("Building the app (first start, or the sources changed)...");
   const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
 const port = process.env.PORT || "3000";
-const server = spawn(
-  process.execPath,
-  [nextBin, "start", "--port", port, ...process.argv.slice(2)],
-  {
-    cwd: root,
-    stdio: "inherit",
-  },
-);
+const server = spawn(process.execPath, [nextBin, "start", "--port", port, ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: "inherit",
+});
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import path from "node:path";
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type RunningApp = { url: string; process: ChildProcess; output: () => string };
+
+/**
+ * Starts the built app with `next start` as one process (so SIGKILL reaches the server itself)
+ * and waits for /api/health.
+ */
+export async function startApp(env: Record<string, string>, port?: number): Promise<RunningApp> {
+  const chosen = port ?? (await freePort());
+  const root = path.resolve(import.meta.dirname, "../..");
+  const child = spawn(
+    process.execPath,
+    [
+      "node_modules/next/dist/bin/next",
+      "start",
+      "--port",
+      String(chosen),
+      "--hostname",
+      "127.0.0.1",
+    ],
+    { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let output = "";
+  child.stdout!.on("data", (chunk) => (output += chunk));
+  child.stderr!.on("data", (chunk) => (output += chunk));
+  const url = `http://127.0.0.1:${chosen}`;
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`app exited early:\n${output}`);
+    try {
+      const response = await fetch(`${url}/api/health`);
+      if (response.ok) return { url, process: child, output: () => output };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`app did not become healthy:\n${output}`);
+}
+
+export function stopApp(app: RunningApp, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  return new Promise((resolve) => {
+    if (app.process.exitCode !== null || app.process.signalCode !== null) return resolve();
+    app.process.once("exit", () => resolve());
+    app.process.kill(signal);
+  });
+}
