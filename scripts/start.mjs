@@ -6,7 +6,15 @@ import path from "node:path";
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const buildId = path.join(root, ".next", "BUILD_ID");
-const SOURCES = ["app", "components", "db", "lib", "instrumentation.ts", "proxy.ts", "next.config.ts"];
+const SOURCES = [
+  "app",
+  "components",
+  "db",
+  "lib",
+  "instrumentation.ts",
+  "proxy.ts",
+  "next.config.ts",
+];
 const SOURCES_ALSO = ["package-lock.json", "postcss.config.mjs", "tsconfig.json"];
 
 function newestMtime(entry) {
@@ -15,7 +23,8 @@ function newestMtime(entry) {
   const stat = fs.statSync(full);
   if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = stat.mtimeMs;
-  for (const child of fs.readdirSync(full)) newest = Math.max(newest, newestMtime(path.join(entry, child)));
+  for (const child of fs.readdirSync(full))
+    newest = Math.max(newest, newestMtime(path.join(entry, child)));
   return newest;
 }
 
@@ -32,9 +41,13 @@ if (!buildIsCurrent()) {
 }
 
 const port = process.env.PORT || "3000";
-const server = spawn(process.execPath, [nextBin, "start", "--port", port, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: "inherit",
-});
+const server = spawn(
+  process.execPath,
+  [nextBin, "start", "--port", port, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: "inherit",
+  },
+);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
