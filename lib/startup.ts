@@ -1,11 +1,12 @@
 import { getDatabase } from "@/db/client";
 import { resolveSecret } from "@/lib/auth/secrets";
 import { isEnabled, resolveDatabasePath } from "@/lib/config";
+import { schedulePruning } from "@/lib/maintenance";
 
 /** Opens and migrates the database and prints where to point Morph and how to sign in. */
 export function announceStartup() {
   const databasePath = resolveDatabasePath();
-  getDatabase();
+  schedulePruning(getDatabase());
   const base = `http://localhost:${process.env.PORT || 3000}`;
   const lines = [`Database: ${databasePath} (migrated)`];
 
