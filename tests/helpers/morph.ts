@@ -2,12 +2,10 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 
-const FIXTURES = [
-  path.resolve(import.meta.dirname, "../../../shared/fixtures"),
-  path.resolve(import.meta.dirname, "../fixtures"),
-];
+/** Copies of ../shared/fixtures, so the tests run from any checkout. */
+const FIXTURES = [path.resolve(import.meta.dirname, "../fixtures")];
 
-/** One of the sample Morph events, parsed (shared/fixtures, else tests/fixtures). */
+/** One of the sample Morph events, parsed. */
 export function fixture(name: string): Record<string, unknown> & { data: Record<string, unknown> } {
   for (const dir of FIXTURES) {
     const file = path.join(dir, `${name}.json`);
