@@ -5,9 +5,17 @@ import { resolveDatabasePath, secretFilePath } from "@/lib/config";
 
 type SecretName = "webhook-secret" | "app-password";
 
+/** Standard Webhooks' format, re-rolled until it has no `+` or `/`, so the token pastes cleanly into a URL. */
+function generateWebhookSecret(): string {
+  for (;;) {
+    const key = randomBytes(24).toString("base64");
+    if (/^[A-Za-z0-9]+$/.test(key)) return `whsec_${key}`;
+  }
+}
+
 const GENERATORS: Record<SecretName, () => string> = {
-  // Standard Webhooks' format, so one secret serves the token, Bearer and signatures alike.
-  "webhook-secret": () => `whsec_${randomBytes(24).toString("base64")}`,
+  // One secret serves the token, Bearer and signatures alike.
+  "webhook-secret": generateWebhookSecret,
   "app-password": () => randomBytes(18).toString("base64url"),
 };
 
