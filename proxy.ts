@@ -37,7 +37,10 @@ function redirectToLogin(request: NextRequest) {
   const query = search.toString();
   const next = `${url.pathname}${query ? `?${query}` : ""}`;
   const location = next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`;
-  return new Response(null, { status: 307, headers: { location, "cache-control": "no-store" } });
+  // Proxy redirects must be absolute; Next sends a same-origin one on as a relative path.
+  const response = NextResponse.redirect(new URL(location, request.nextUrl), 307);
+  response.headers.set("cache-control", "no-store");
+  return response;
 }
 
 /** Login for pages and the read API, and a per-request CSP nonce for pages. */

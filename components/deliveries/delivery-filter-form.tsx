@@ -21,10 +21,10 @@ export function DeliveryFilterForm({
     <form
       action="/deliveries"
       method="get"
-      className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-xs sm:grid-cols-4 lg:grid-cols-8"
+      className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-xs sm:grid-cols-4 lg:grid-cols-12"
       aria-label="Filter deliveries"
     >
-      <div>
+      <div className="lg:col-span-2">
         <label htmlFor="f-outcome" className={label}>
           Outcome
         </label>
@@ -42,7 +42,7 @@ export function DeliveryFilterForm({
           ))}
         </select>
       </div>
-      <div className="col-span-2 sm:col-span-1 lg:col-span-2">
+      <div className="col-span-2 sm:col-span-1 lg:col-span-3">
         <label htmlFor="f-event" className={label}>
           Event
         </label>
@@ -60,7 +60,7 @@ export function DeliveryFilterForm({
           ))}
         </datalist>
       </div>
-      <div>
+      <div className="col-span-2 sm:col-span-1 lg:col-span-3">
         <label htmlFor="f-connection" className={label}>
           Connection
         </label>
@@ -78,13 +78,13 @@ export function DeliveryFilterForm({
           ))}
         </datalist>
       </div>
-      <div>
+      <div className="lg:col-span-2">
         <label htmlFor="f-key" className={label}>
           Idempotency key
         </label>
         <input id="f-key" name="key" defaultValue={filter.key ?? ""} className={input} />
       </div>
-      <div>
+      <div className="lg:col-span-2">
         <label htmlFor="f-resource" className={label}>
           Resource id
         </label>
@@ -95,7 +95,7 @@ export function DeliveryFilterForm({
           className={input}
         />
       </div>
-      <div>
+      <div className="lg:col-span-2">
         <label htmlFor="f-from" className={label}>
           From
         </label>
@@ -107,7 +107,7 @@ export function DeliveryFilterForm({
           className={input}
         />
       </div>
-      <div>
+      <div className="lg:col-span-2">
         <label htmlFor="f-to" className={label}>
           To
         </label>

@@ -13,7 +13,7 @@ export function EmptyState({
   return (
     <div className="flex flex-col items-center gap-2 px-6 py-12 text-center">
       <Icon className="size-8 text-slate-400" aria-hidden />
-      <p className="font-medium text-slate-800">{title}</p>
+      <h2 className="font-medium text-slate-800">{title}</h2>
       {children && <div className="max-w-prose text-sm text-slate-600">{children}</div>}
     </div>
   );

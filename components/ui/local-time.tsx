@@ -3,12 +3,18 @@
 import { useSyncExternalStore } from "react";
 
 const TICK_MS = 30_000;
+// One clock for every timestamp on the page, moved on each tick, so React sees a stable snapshot.
+let clock = 0;
 function subscribe(onTick: () => void) {
-  const timer = setInterval(onTick, TICK_MS);
+  // A page opened after the clock sat idle gets a fresh "now" (React re-reads it after subscribing).
+  clock = Date.now();
+  const timer = setInterval(() => {
+    clock = Date.now();
+    onTick();
+  }, TICK_MS);
   return () => clearInterval(timer);
 }
-// Bucketed so React sees the same snapshot between ticks.
-const clientNow = () => Math.floor(Date.now() / TICK_MS) * TICK_MS;
+const clientNow = () => (clock ||= Date.now());
 const serverNow = () => null;
 
 const ABSOLUTE: Intl.DateTimeFormatOptions = {
@@ -35,7 +41,8 @@ export function relativeTime(ms: number, now: number, locale?: string): string {
   for (const [unit, size] of units) {
     if (Math.abs(seconds) >= size) return rtf.format(Math.trunc(seconds / size), unit);
   }
-  return Math.abs(seconds) < 10 ? rtf.format(0, "second") : rtf.format(seconds, "second");
+  // A server clock a little ahead of the viewer's is still "now", not "in 20 seconds".
+  return seconds > -10 && seconds < 60 ? rtf.format(0, "second") : rtf.format(seconds, "second");
 }
 
 /**

@@ -163,7 +163,12 @@ export default async function DeliveryPage({ params }: Props) {
             ) : undefined
           }
         >
-          <JsonBlock value={delivery.response} label="response" />
+          {delivery.response !== null && delivery.response === delivery.body ? (
+            // The echo is byte for byte the body above: one click away, not a second wall of JSON.
+            <JsonBlock value={delivery.response} label="response" collapseAboveLines={0} />
+          ) : (
+            <JsonBlock value={delivery.response} label="response" />
+          )}
         </Card>
       </div>
     </>
@@ -196,15 +201,17 @@ function Relations({ delivery }: { delivery: DeliveryDetail }) {
   if (delivery.repeatCount === 0) return null;
   return (
     <div className="rounded-lg border border-sky-200 bg-sky-50 p-3 text-sm text-sky-900">
-      <p className="flex items-center gap-2">
-        <Repeat className="size-4 shrink-0" aria-hidden />
-        This key came back {delivery.repeatCount} {delivery.repeatCount === 1 ? "time" : "times"}
-        {delivery.lastRepeatAt && (
-          <>
-            , last <LocalTime value={delivery.lastRepeatAt} mode="relative" />
-          </>
-        )}
-        :
+      <p className="flex items-start gap-2">
+        <Repeat className="mt-0.5 size-4 shrink-0" aria-hidden />
+        <span>
+          This key came back {delivery.repeatCount} {delivery.repeatCount === 1 ? "time" : "times"}
+          {delivery.lastRepeatAt && (
+            <>
+              ; the last on <LocalTime value={delivery.lastRepeatAt} />
+            </>
+          )}
+          :
+        </span>
       </p>
       <ul className="mt-2 flex flex-wrap gap-2 pl-6">
         {delivery.repeats.map((repeat) => (

@@ -37,7 +37,7 @@ export default async function DeliveriesPage({
       />
       <DeliveryFilterForm filter={filter} choices={deliveryFilterChoices(db)} />
 
-      <nav aria-label="Outcomes" className="mt-4 flex flex-wrap gap-2">
+      <nav aria-label="Outcome counts" className="mt-4 flex flex-wrap gap-2">
         <OutcomeChip
           href={deliveriesHref(filter, { outcome: [] })}
           current={filter.outcome.length === 0}

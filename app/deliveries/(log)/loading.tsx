@@ -1,4 +1,4 @@
-/** Placeholder with the page's shape, so nothing jumps when the log arrives. */
+/** Placeholder with the list's shape; in a route group so /deliveries/[id] keeps a real 404 status. */
 export default function Loading() {
   return (
     <div aria-busy="true" aria-label="Loading" className="animate-pulse">
