@@ -14,7 +14,8 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // Reading the cookie also makes every page dynamic, which the per-request CSP nonce needs.
   const session = (await cookies()).get(SESSION_COOKIE)?.value;
-  const signedIn = !isPublicAccess() && isValidSessionToken(session);
+  const isPublic = isPublicAccess();
+  const signedIn = !isPublic && isValidSessionToken(session);
 
   return (
     <html lang="en">
@@ -32,10 +33,15 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               Engagement viewer
             </Link>
             <nav aria-label="Main" className="flex flex-1 items-center gap-1">
-              <NavLink href="/engagements">Engagements</NavLink>
-              <NavLink href="/deliveries">
-                <ScrollText className="size-4" aria-hidden /> Deliveries
-              </NavLink>
+              {/* Signed out, every link would only lead back to the sign-in page. */}
+              {(signedIn || isPublic) && (
+                <>
+                  <NavLink href="/engagements">Engagements</NavLink>
+                  <NavLink href="/deliveries">
+                    <ScrollText className="size-4" aria-hidden /> Deliveries
+                  </NavLink>
+                </>
+              )}
             </nav>
             {signedIn && (
               <form action="/api/session/sign-out" method="post">

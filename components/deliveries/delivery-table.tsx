@@ -1,6 +1,7 @@
 import Link from "next/link";
+import { TriangleAlert } from "lucide-react";
 import type { DeliverySummary } from "@/db/queries/deliveries";
-import { OutcomeBadge, StatusCode } from "@/components/ui/badge";
+import { Badge, OutcomeBadge, StatusCode } from "@/components/ui/badge";
 import { LocalTime } from "@/components/ui/local-time";
 
 /** The log as a table: one row per delivery, each opening its detail. */
@@ -82,7 +83,16 @@ export function DeliveryTable({ rows }: { rows: DeliverySummary[] }) {
                 )}
               </td>
               <td className={td}>
-                <OutcomeBadge outcome={row.outcome} />
+                <span className="inline-flex flex-wrap gap-1">
+                  <OutcomeBadge outcome={row.outcome} />
+                  {row.warnings.length > 0 && (
+                    <Badge tone="amber" title={row.warnings.join("\n")}>
+                      <TriangleAlert className="size-3" aria-hidden />
+                      {row.warnings.length}
+                      <span className="sr-only"> warnings</span>
+                    </Badge>
+                  )}
+                </span>
               </td>
               <td className={`${td} text-right`}>
                 <StatusCode status={row.httpStatus} />

@@ -190,6 +190,7 @@ test.describe("in the browser", () => {
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect(page).toHaveURL(/\/login$/);
     expect(await context.cookies()).toEqual([]);
+    await expect(page.getByRole("link", { name: "Deliveries" })).toHaveCount(0);
     await page.goto("/deliveries");
     await expect(page).toHaveURL(/\/login\?next=%2Fdeliveries$/);
     expect(cspErrors).toEqual([]);

@@ -53,6 +53,11 @@ test.beforeAll(async ({ request }) => {
     data: { id: `<img src=x onerror=alert(1)>-${run}` },
   });
   expect(rejected.status()).toBe(422);
+  // Odd fields are kept, with warnings.
+  const odd = snapshot("2025-03-06T09:00:00.000Z", `Odd ${run}`);
+  odd.data.id = `odd-${run}`;
+  (odd.data.fields as Record<string, unknown>).type = "sms";
+  expect((await postEvent(request, odd, { key: `warn-${run}` })).status()).toBe(200);
 });
 
 test("the delivery log: filter, find the duplicate and its count, open one whole", async ({
@@ -164,6 +169,14 @@ test("filters from the URL combine, bad values are ignored, unknown ids are 404"
   await expect(page.locator("tbody tr")).toHaveCount(2);
   await expect(page.getByRole("link", { name: "Older" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Newest" })).toBeVisible();
+
+  await page.goto(`/deliveries?key=warn-${run}`);
+  await expect(page.locator("tbody tr")).toContainText("1 warnings");
+  await page
+    .locator("tbody tr")
+    .getByRole("link", { name: /^Delivery \d+$/ })
+    .click();
+  await expect(page.locator("#warnings")).toContainText('fields.type: unknown value "sms"');
 
   await page.goto(`/deliveries?key=no-such-key-${run}`);
   await expect(page.getByText("No delivery matches these filters")).toBeVisible();
