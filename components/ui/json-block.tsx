@@ -1,3 +1,5 @@
+const MAX_SHOWN_CHARS = 200_000;
+
 /** Pretty-prints JSON (or shows raw text as is), collapsed behind a summary when long. */
 export function JsonBlock({
   value,
@@ -14,7 +16,12 @@ export function JsonBlock({
   if (value === null || value === undefined) {
     return <p className="text-sm text-slate-500">None recorded.</p>;
   }
-  const text = prettyJson(value);
+  const full = prettyJson(value);
+  // A 1 MiB body would make a page nobody can scroll; the API has it whole.
+  const text =
+    full.length > MAX_SHOWN_CHARS
+      ? `${full.slice(0, MAX_SHOWN_CHARS)}\n… truncated: ${full.length - MAX_SHOWN_CHARS} more characters`
+      : full;
   const lines = text.split("\n").length;
   // Text only: React escapes it, so a payload can never become markup.
   const pre = (

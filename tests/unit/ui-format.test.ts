@@ -24,3 +24,16 @@ describe("prettyJson", () => {
     expect(prettyJson({ code: "x" })).toBe('{\n  "code": "x"\n}');
   });
 });
+
+describe("JsonBlock", () => {
+  it("truncates what it shows of a huge body", async () => {
+    const { renderToStaticMarkup } = await import("react-dom/server");
+    const { JsonBlock } = await import("@/components/ui/json-block");
+    const html = renderToStaticMarkup(JsonBlock({ value: "x".repeat(300_000) }));
+    expect(html).toContain("truncated: 100000 more characters");
+    expect(html.length).toBeLessThan(210_000);
+    const hostile = renderToStaticMarkup(JsonBlock({ value: '{"t":"<script>alert(1)</script>"}' }));
+    expect(hostile).not.toContain("<script>");
+    expect(hostile).toContain("&lt;script&gt;");
+  });
+});
