@@ -1,4 +1,4 @@
-import { and, count, desc, eq, gte, inArray, lt, lte, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, gte, inArray, lt, lte, or, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "@/db/client";
 import { deliveries, engagements, type Delivery, type DeliveryOutcome } from "@/db/schema";
 import { dateBound, encodeCursor, type DeliveryFilter } from "@/lib/delivery-filters";
@@ -153,6 +153,34 @@ export function deliveryFilterChoices(db: AppDatabase) {
     )
     .sort();
   return { events, connections };
+}
+
+/**
+ * The deliveries that touched one engagement, oldest first, with the repeats of those (which
+ * replay a response and so carry no engagement of their own). For its detail page.
+ */
+export function listDeliveriesForEngagement(
+  db: AppDatabase,
+  engagementId: number,
+  limit = 200,
+): DeliverySummary[] {
+  const touching = db
+    .select({ id: deliveries.id })
+    .from(deliveries)
+    .where(eq(deliveries.engagementId, engagementId));
+  return db
+    .select(summaryColumns)
+    .from(deliveries)
+    .where(
+      or(
+        eq(deliveries.engagementId, engagementId),
+        inArray(deliveries.originalDeliveryId, touching),
+      ),
+    )
+    .orderBy(asc(deliveries.id))
+    .limit(limit)
+    .all()
+    .map(toSummary);
 }
 
 /** One delivery whole, with the original it repeats and the engagement it touched; null if unknown. */

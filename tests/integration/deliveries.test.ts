@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getDeliveriesRoute } from "@/app/api/deliveries/route";
 import { GET as getDeliveryRoute } from "@/app/api/deliveries/[id]/route";
-import { getDelivery, listDeliveries, countDeliveriesByOutcome } from "@/db/queries/deliveries";
+import {
+  countDeliveriesByOutcome,
+  getDelivery,
+  listDeliveries,
+  listDeliveriesForEngagement,
+} from "@/db/queries/deliveries";
 import { deliveriesHref, parseDeliveryFilter, type DeliveryFilter } from "@/lib/delivery-filters";
 import { ingest, type DeliveryResult } from "@/lib/ingest";
 import { engagementEvent } from "../helpers/morph";
@@ -213,6 +218,20 @@ describe("getDelivery", () => {
     expect(rejected.error?.code).toBe("invalid_event");
     expect(rejected.engagement).toBeNull();
     expect(getDelivery(temp.db, 999_999)).toBeNull();
+  });
+});
+
+describe("listDeliveriesForEngagement", () => {
+  it("lists what touched an engagement, oldest first, repeats included", () => {
+    const engagementId = getDelivery(temp.db, delivered.applied)!.engagement!.id;
+    expect(listDeliveriesForEngagement(temp.db, engagementId).map((row) => row.id)).toEqual([
+      delivered.applied,
+      delivered.dup1,
+      delivered.dup2,
+      delivered.conflict,
+      delivered.stale,
+    ]);
+    expect(listDeliveriesForEngagement(temp.db, 999_999)).toEqual([]);
   });
 });
 
