@@ -1,0 +1,87 @@
+import { clientKey, signInLimiter } from "@/lib/auth/rate-limit";
+import {
+  checkPassword,
+  DEFAULT_AFTER_SIGN_IN,
+  safeNextPath,
+  sessionCookieHeader,
+  sessionToken,
+} from "@/lib/auth/session";
+import { appSecret } from "@/lib/auth/secrets";
+import { HttpError } from "@/lib/http-error";
+
+export const dynamic = "force-dynamic";
+
+function seeOther(location: string, setCookie?: string): Response {
+  const headers = new Headers({ location, "cache-control": "no-store" });
+  if (setCookie) headers.append("set-cookie", setCookie);
+  return new Response(null, { status: 303, headers });
+}
+
+function loginUrl(next: string, error?: string) {
+  const params = new URLSearchParams();
+  if (error) params.set("error", error);
+  if (next !== DEFAULT_AFTER_SIGN_IN) params.set("next", next);
+  const query = params.toString();
+  return query ? `/login?${query}` : "/login";
+}
+
+function tooManyAttempts(request: Request, retryAfterSeconds: number): Response {
+  const headers = { "retry-after": String(retryAfterSeconds), "cache-control": "no-store" };
+  const message = `Too many sign-in attempts. Try again in ${retryAfterSeconds} seconds.`;
+  if (request.headers.get("accept")?.includes("text/html")) {
+    return new Response(
+      `<!doctype html><meta charset="utf-8"><title>Too many attempts</title><p>${message}</p><p><a href="/login">Back to sign in</a></p>`,
+      { status: 429, headers: { ...headers, "content-type": "text/html; charset=utf-8" } },
+    );
+  }
+  return new HttpError(429, "rate_limited", message, { retryAfterSeconds }).toResponse(headers);
+}
+
+/** One sign-in attempt, rate-limited per client: a session cookie and a redirect, or back to /login. */
+function attemptSignIn(request: Request, candidate: string | null, next: string): Response {
+  const limiter = signInLimiter();
+  const client = clientKey(request);
+  const decision = limiter.check(client);
+  if (!decision.allowed) return tooManyAttempts(request, decision.retryAfterSeconds);
+
+  const password = appSecret("app-password");
+  if (!checkPassword(candidate, password)) {
+    limiter.recordFailure(client);
+    return seeOther(loginUrl(next, "invalid"));
+  }
+  return seeOther(next, sessionCookieHeader(request, sessionToken(password)));
+}
+
+/** The sign-in link printed at start: `/api/session?token=<password>`. */
+export function GET(request: Request): Response {
+  const url = new URL(request.url);
+  const next = safeNextPath(url.searchParams.get("next"));
+  const token = url.searchParams.get("token");
+  if (token === null) return seeOther(loginUrl(next));
+  return attemptSignIn(request, token, next);
+}
+
+/** The login form: `password` and `next` as form fields. */
+export async function POST(request: Request): Promise<Response> {
+  let form: FormData;
+  try {
+    form = await request.formData();
+  } catch {
+    return new HttpError(
+      415,
+      "unsupported_media_type",
+      "Send the password as a form (application/x-www-form-urlencoded).",
+    ).toResponse();
+  }
+  const next = safeNextPath(form.get("next"));
+  const password = form.get("password");
+  return attemptSignIn(request, typeof password === "string" ? password : null, next);
+}
+
+/** Signs out: the cookie is cleared. */
+export function DELETE(request: Request): Response {
+  return new Response(null, {
+    status: 204,
+    headers: { "set-cookie": sessionCookieHeader(request, null), "cache-control": "no-store" },
+  });
+}
