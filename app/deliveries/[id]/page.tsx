@@ -13,7 +13,10 @@ import { PageHeader } from "@/components/ui/page-header";
 import { deliveriesHref } from "@/lib/delivery-filters";
 import { parseId } from "@/lib/parse-id";
 
-type Props = { params: Promise<{ id: string }> };
+type Props = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: `Delivery ${(await params).id}` };
@@ -21,8 +24,9 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 
 const link = "text-sky-700 hover:underline";
 
-export default async function DeliveryPage({ params }: Props) {
+export default async function DeliveryPage({ params, searchParams }: Props) {
   const id = parseId((await params).id);
+  const reprocessError = (await searchParams).reprocess;
   const delivery = id === null ? null : getDelivery(getDatabase(), id);
   if (!delivery) notFound();
 
@@ -51,6 +55,10 @@ export default async function DeliveryPage({ params }: Props) {
 
       <div className="space-y-4">
         <Relations delivery={delivery} />
+        <Reprocess
+          delivery={delivery}
+          error={typeof reprocessError === "string" ? reprocessError : undefined}
+        />
 
         <Card title="Summary" id="summary">
           <DescriptionList
@@ -247,5 +255,39 @@ function HeaderTable({ headers }: { headers: Record<string, string> }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+const REPROCESS_ERRORS: Record<string, string> = {
+  body_unavailable:
+    "This delivery has no stored body (too large, or pruned), so it cannot be applied again.",
+  connection_unknown: "This delivery did not say which connection it came from.",
+  not_reprocessable: "Only rejected or conflicting deliveries can be reprocessed.",
+};
+
+/** Re-apply a refused or conflicting delivery through the same rules; it gets its own log row. */
+function Reprocess({ delivery, error }: { delivery: DeliveryDetail; error?: string }) {
+  if (delivery.outcome !== "rejected" && delivery.outcome !== "conflict") return null;
+  return (
+    <Card title="Reprocess" id="reprocess">
+      <p className="text-sm text-slate-600">
+        Apply this delivery&apos;s body again, as if it had just arrived: validation, ordering and
+        tombstones apply, and the attempt gets a log row of its own. Reprocessing it twice applies
+        it once.
+      </p>
+      {error ? (
+        <p role="status" className="mt-2 text-sm text-rose-700">
+          {REPROCESS_ERRORS[error] ?? "It could not be reprocessed."}
+        </p>
+      ) : null}
+      <form method="post" action={`/api/deliveries/${delivery.id}/reprocess`} className="mt-3">
+        <button
+          type="submit"
+          className="rounded-md bg-slate-900 px-3 py-1.5 text-sm font-medium text-white hover:bg-slate-700 focus-visible:outline-2 focus-visible:outline-offset-2"
+        >
+          Reprocess delivery
+        </button>
+      </form>
+    </Card>
   );
 }
