@@ -1,0 +1,1 @@
+CREATE INDEX `engagements_deleted_started` ON `engagements` (`started_at`,`id`) WHERE "engagements"."deleted_at" is not null;
