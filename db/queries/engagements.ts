@@ -162,7 +162,7 @@ type PlanOptions = {
   deleted: DeletedScope;
   purpose: "page" | "count";
   /** A facet's own dimension is left out of its counts, so other values stay reachable. */
-  omit?: "type" | "status" | "direction" | "owner";
+  omit?: FacetKey;
   /** Extra bounds (the chart's window). */
   range?: { fromMs: number | null; toMs: number | null };
 };
@@ -260,8 +260,9 @@ function plan(filter: EngagementFilter, text: TextMode, options: PlanOptions): P
     startedAt = sql`r.started_at`;
     id = sql`r.engagement_id`;
   } else {
-    // Counts let the planner pick a covering index, except over tombstones, which only the
-    // partial index finds without reading every row; pages walk the date order.
+    // Counts let the planner pick a covering index (engagements_facets covers the facet
+    // columns), except over tombstones, which only the partial index finds without reading
+    // every row; pages walk the date order.
     const forced =
       options.purpose === "page" || driver.index === "engagements_deleted_started"
         ? driver.index
@@ -372,42 +373,70 @@ const FACET_COLUMN = {
   owner: "e.owner_id",
 } as const;
 
+type FacetKey = keyof Facets;
+const FACET_KEYS: FacetKey[] = ["type", "status", "direction", "owner"];
+
+/** Counts grouped by some facet columns at once, `omit` leaving one dimension's filter out. */
 function groupCounts(
   db: AppDatabase,
   filter: EngagementFilter,
   text: TextMode,
-  facet: keyof Facets,
+  columns: FacetKey[],
+  omit: FacetKey | undefined,
   scope: DeletedScope,
 ) {
-  const p = plan(filter, text, { deleted: scope, purpose: "count", omit: facet });
-  const column = sql.raw(FACET_COLUMN[facet]);
+  const p = plan(filter, text, { deleted: scope, purpose: "count", omit });
   const from = p.needsEngagement
     ? p.from
     : sql`${p.from} cross join engagements e on e.id = r.engagement_id`;
-  return db.all<{ value: string | null; n: number }>(
-    sql`select ${column} as value, count(*) as n from ${from} ${whereClause(p.where)} group by ${column}`,
+  const list = sql.raw(columns.map((c) => `${FACET_COLUMN[c]} as ${c}`).join(", "));
+  const group = sql.raw(columns.map((c) => FACET_COLUMN[c]).join(", "));
+  return db.all<Record<FacetKey, string | null> & { n: number }>(
+    sql`select ${list}, count(*) as n from ${from} ${whereClause(p.where)} group by ${group}`,
   );
 }
 
 /**
  * Counts per type, status, direction and owner under the current filter. Each facet leaves
  * its own dimension out (Datasette-style), so choosing "call" still shows how many emails
- * there are to add. Owners: the 10 busiest, with names.
+ * there are to add. Facets whose dimension is not filtered share one pass; each filtered one
+ * needs its own. Owners: the 10 busiest, with names.
  */
 export function facetCounts(db: AppDatabase, filter: EngagementFilter): Facets {
   const text = textMode(db, filter);
-  const result = {} as Facets;
-  for (const facet of ["type", "status", "direction", "owner"] as const) {
-    const counts = new Map<string | null, number>();
-    const add = (rows: { value: string | null; n: number }[], sign: number) => {
-      for (const row of rows) counts.set(row.value, (counts.get(row.value) ?? 0) + sign * row.n);
-    };
-    if (filter.deleted === "only") add(groupCounts(db, filter, text, facet, "deleted"), 1);
-    else {
-      add(groupCounts(db, filter, text, facet, "any"), 1);
-      if (filter.deleted === "hide") add(groupCounts(db, filter, text, facet, "deleted"), -1);
+  const isFiltered = (key: FacetKey) =>
+    key === "owner" ? filter.owner !== null : filter[key].length > 0;
+  const counts = Object.fromEntries(
+    FACET_KEYS.map((key) => [key, new Map<string | null, number>()]),
+  ) as Record<FacetKey, Map<string | null, number>>;
+  const add = (key: FacetKey, value: string | null, n: number) =>
+    counts[key].set(value, (counts[key].get(value) ?? 0) + n);
+  // As with counts: hidden-deleted is "all" minus "deleted", both read from narrow indexes.
+  const passes: [DeletedScope, number][] =
+    filter.deleted === "only"
+      ? [["deleted", 1]]
+      : filter.deleted === "include"
+        ? [["any", 1]]
+        : [
+            ["any", 1],
+            ["deleted", -1],
+          ];
+  const shared = FACET_KEYS.filter((key) => !isFiltered(key));
+  for (const [scope, sign] of passes) {
+    if (shared.length) {
+      for (const row of groupCounts(db, filter, text, shared, undefined, scope)) {
+        for (const key of shared) add(key, row[key], sign * row.n);
+      }
     }
-    result[facet] = [...counts]
+    for (const key of FACET_KEYS.filter(isFiltered)) {
+      for (const row of groupCounts(db, filter, text, [key], key, scope)) {
+        add(key, row[key], sign * row.n);
+      }
+    }
+  }
+  const result = {} as Facets;
+  for (const key of FACET_KEYS) {
+    result[key] = [...counts[key]]
       .filter(([, count]) => count > 0)
       .map(([value, count]) => ({ value, count }))
       .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
@@ -445,13 +474,23 @@ export function activityPerDay(
   startDay = Math.max(startDay, endDay - 91);
   const window = { fromMs: startDay * DAY_MS - offset, toMs: (endDay + 1) * DAY_MS - offset - 1 };
   const text = textMode(db, filter);
-  const scope: DeletedScope =
-    filter.deleted === "hide" ? "live" : filter.deleted === "only" ? "deleted" : "any";
-  const p = plan(filter, text, { deleted: scope, purpose: "count", range: window });
-  const rows = db.all<{ day: number; n: number }>(
-    sql`select cast((${p.startedAt} + ${offset}) / ${DAY_MS} as integer) as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
-  );
-  const byDay = new Map(rows.map((r) => [Number(r.day), r.n]));
+  const byDay = new Map<number, number>();
+  const passes: [DeletedScope, number][] =
+    filter.deleted === "only"
+      ? [["deleted", 1]]
+      : filter.deleted === "include"
+        ? [["any", 1]]
+        : [
+            ["any", 1],
+            ["deleted", -1],
+          ];
+  for (const [scope, sign] of passes) {
+    const p = plan(filter, text, { deleted: scope, purpose: "count", range: window });
+    const rows = db.all<{ day: number; n: number }>(
+      sql`select cast((${p.startedAt} + ${offset}) / ${DAY_MS} as integer) as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
+    );
+    for (const r of rows) byDay.set(Number(r.day), (byDay.get(Number(r.day)) ?? 0) + sign * r.n);
+  }
   const out: ActivityDay[] = [];
   for (let day = startDay; day <= endDay; day++) {
     out.push({
