@@ -80,8 +80,12 @@ const ROLE_LIST: Record<RefRole, "users" | "contacts" | "companies" | "opportuni
 /** Ref filters that drive a query through engagement_refs, most selective first. */
 const REF_DRIVERS: RefRole[] = ["opportunity", "contact", "company", "user"];
 
-/** Above this many full-text matches, sorting every match by date stops being cheap. */
-const FREQUENT_TERM = 2000;
+/**
+ * Above `frequentTerm` full-text matches, sorting every match by date stops being cheap and
+ * a selective filter (owner, a referenced record) drives the walk instead. Tests lower it to
+ * run both strategies against small data.
+ */
+export const searchTuning = { frequentTerm: 2000 };
 
 type EngagementRow = {
   id: number;
@@ -186,9 +190,9 @@ function textMode(db: AppDatabase, filter: EngagementFilter): TextMode {
   const fts = toFtsQuery(filter.q);
   if (!fts) return null;
   const probe = db.get<{ n: number }>(
-    sql`select count(*) as n from (select rowid from engagements_fts where engagements_fts match ${fts} limit ${FREQUENT_TERM + 1})`,
+    sql`select count(*) as n from (select rowid from engagements_fts where engagements_fts match ${fts} limit ${searchTuning.frequentTerm + 1})`,
   );
-  return { fts, frequent: (probe?.n ?? 0) > FREQUENT_TERM };
+  return { fts, frequent: (probe?.n ?? 0) > searchTuning.frequentTerm };
 }
 
 function plan(filter: EngagementFilter, text: TextMode, options: PlanOptions): Plan {

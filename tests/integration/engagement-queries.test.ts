@@ -10,6 +10,7 @@ import {
   facetCounts,
   getEngagement,
   listEngagements,
+  searchTuning,
   toFtsQuery,
   type EngagementView,
 } from "@/db/queries/engagements";
@@ -226,8 +227,18 @@ const FILTERS = [
   "contact=9001&company=7001&opportunity=4401&user=501&owner=501",
 ];
 
-describe("listEngagements", () => {
+describe.each([
+  ["rare-term strategy", 2000],
+  ["frequent-term strategy", 0],
+])("listEngagements (%s)", (_label, frequentTerm) => {
   const all = () => everything();
+  const saved = searchTuning.frequentTerm;
+  beforeAll(() => {
+    searchTuning.frequentTerm = frequentTerm;
+  });
+  afterAll(() => {
+    searchTuning.frequentTerm = saved;
+  });
 
   it("has the data the filters are tested against", () => {
     expect(all().length).toBe(130 + 3 + 2);
