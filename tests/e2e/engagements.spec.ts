@@ -71,6 +71,9 @@ async function seed(request: APIRequestContext) {
     },
   });
   for (let i = 0; i < GENERATED; i++) await post(generated(i));
+  // The same user id in a second connection: their page must ask which one.
+  const other = await postEvent(request, fixture("user-created"), { owner: `${OWNER}-2` });
+  expect(other.status()).toBe(200);
   await post(fixture("engagement-deleted"));
 }
 
@@ -237,4 +240,17 @@ test("an unknown engagement is a real 404", async ({ page }) => {
   const response = await page.goto("/engagements/987654321");
   expect(response?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "No such engagement" })).toBeVisible();
+});
+
+test("a user id known in two connections asks which one, then shows their timeline", async ({
+  page,
+}) => {
+  await signIn(page);
+  await page.goto("/users/501");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("exists in");
+  await page.getByRole("link", { name: `Dana Whitfield in ${CONNECTION}`, exact: true }).click();
+  await expect(page).toHaveURL(/\/users\/501\?connection=hubspot%3Aui-e2e/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Dana Whitfield");
+  // Dana owns the generated ones Lee does not, and the meeting (the call is deleted).
+  await expect(total(page)).toHaveText(String(expected((i) => i % 3 !== 0) + 1));
 });
