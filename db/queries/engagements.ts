@@ -85,7 +85,7 @@ const REF_DRIVERS: RefRole[] = ["opportunity", "contact", "company", "user"];
  * a selective filter (owner, a referenced record) drives the walk instead. Tests lower it to
  * run both strategies against small data.
  */
-export const searchTuning = { frequentTerm: 2000 };
+export const searchTuning = { frequentTerm: 2000, walkFrequentTerms: true, walkChunk: 1000 };
 
 type EngagementRow = {
   id: number;
@@ -107,29 +107,26 @@ type EngagementRow = {
   warnings: string;
 };
 
-const ROW_COLUMNS = sql.raw(
-  [
-    "id",
-    "connector_id",
-    "connection_owner_id",
-    "external_id",
-    "type",
-    "direction",
-    "status",
-    "title",
-    "description",
-    "started_at",
-    "ended_at",
-    "duration",
-    "owner_id",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "warnings",
-  ]
-    .map((c) => `e.${c}`)
-    .join(", "),
-);
+const ROW_COLUMN_NAMES = [
+  "id",
+  "connector_id",
+  "connection_owner_id",
+  "external_id",
+  "type",
+  "direction",
+  "status",
+  "title",
+  "description",
+  "started_at",
+  "ended_at",
+  "duration",
+  "owner_id",
+  "created_at",
+  "updated_at",
+  "deleted_at",
+  "warnings",
+];
+const ROW_COLUMNS = sql.raw(ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", "));
 
 /**
  * User text → an FTS5 query that can only mean "all these words": each token is quoted (so
@@ -292,8 +289,30 @@ export function listEngagements(db: AppDatabase, filter: EngagementFilter): Enga
   const text = textMode(db, filter);
   const scope: DeletedScope =
     filter.deleted === "hide" ? "live" : filter.deleted === "only" ? "deleted" : "any";
-  const p = plan(filter, text, { deleted: scope, purpose: "page" });
   const desc = filter.sort === "startedAt";
+  const rows =
+    text?.frequent && searchTuning.walkFrequentTerms
+      ? pageByWalkingMatches(db, filter, text.fts, scope, desc)
+      : pageRows<EngagementRow>(db, filter, text, scope, desc, "rows", filter.limit + 1);
+  const more = rows.length > filter.limit;
+  const page = more ? rows.slice(0, filter.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    data: resolveEngagements(db, page),
+    nextCursor: more && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
+  };
+}
+
+function pageRows<T>(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  scope: DeletedScope,
+  desc: boolean,
+  columns: "rows" | "keys",
+  limit: number,
+): T[] {
+  const p = plan(filter, text, { deleted: scope, purpose: "page" });
   const where = [...p.where];
   if (filter.cursor) {
     const { startedAt, id } = filter.cursor;
@@ -306,16 +325,79 @@ export function listEngagements(db: AppDatabase, filter: EngagementFilter): Enga
   const order = desc
     ? sql`order by ${p.startedAt} desc, ${p.id} desc`
     : sql`order by ${p.startedAt} asc, ${p.id} asc`;
-  const rows = db.all<EngagementRow>(
-    sql`select ${ROW_COLUMNS} from ${p.from} ${whereClause(where)} ${order} limit ${filter.limit + 1}`,
+  const cols = columns === "keys" ? sql`${p.id} as id, ${p.startedAt} as started_at` : ROW_COLUMNS;
+  return db.all<T>(
+    sql`select ${cols} from ${p.from} ${whereClause(where)} ${order} limit ${limit}`,
   );
-  const more = rows.length > filter.limit;
-  const page = more ? rows.slice(0, filter.limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    data: resolveEngagements(db, page),
-    nextCursor: more && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
-  };
+}
+
+/**
+ * A page for a frequent term without sorting every match: walk the other filters' index in
+ * date order, a chunk at a time, keeping ids that match. Per chunk, FTS5 is asked only for
+ * the chunk's rowid span (cheap when ids follow time, as they do for live traffic); once a
+ * chunk's ids are scattered (a backfill), every match is read once into a set instead.
+ */
+function pageByWalkingMatches(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  fts: string,
+  scope: DeletedScope,
+  desc: boolean,
+): EngagementRow[] {
+  const inSpan = db.$client
+    .prepare(
+      "select rowid from engagements_fts where engagements_fts match ? and rowid between ? and ?",
+    )
+    .pluck();
+  let everyMatch: Set<number> | null = null;
+  const picked: number[] = [];
+  let cursor = filter.cursor;
+  while (picked.length <= filter.limit) {
+    const chunk = pageRows<{ id: number; started_at: number }>(
+      db,
+      { ...filter, q: null, cursor },
+      null,
+      scope,
+      desc,
+      "keys",
+      searchTuning.walkChunk,
+    );
+    if (chunk.length === 0) break;
+    let matches = everyMatch;
+    if (!matches) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (const row of chunk) {
+        min = Math.min(min, row.id);
+        max = Math.max(max, row.id);
+      }
+      if (max - min < chunk.length * 16) {
+        matches = new Set(inSpan.all(fts, min, max) as number[]);
+      } else {
+        everyMatch = new Set(
+          db.$client
+            .prepare("select rowid from engagements_fts where engagements_fts match ?")
+            .pluck()
+            .all(fts) as number[],
+        );
+        matches = everyMatch;
+      }
+    }
+    for (const row of chunk) {
+      if (matches.has(row.id) && picked.push(row.id) > filter.limit) break;
+    }
+    if (chunk.length < searchTuning.walkChunk) break;
+    const last = chunk[chunk.length - 1];
+    cursor = { startedAt: last.started_at, id: last.id };
+  }
+  if (picked.length === 0) return [];
+  const rows = db.$client
+    .prepare(
+      `select ${ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", ")} from engagements e where e.id in (${picked.map(() => "?").join(", ")})`,
+    )
+    .all(...picked) as EngagementRow[];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return picked.map((id) => byId.get(id)!).filter(Boolean);
 }
 
 function countWith(db: AppDatabase, filter: EngagementFilter, text: TextMode, scope: DeletedScope) {

@@ -89,6 +89,9 @@ function generated(i: number) {
 }
 
 const GLOBEX = { connector: "hubspot", owner: "globex" };
+/** A tenant whose engagements arrive in time order (ids follow startedAt, as live traffic does). */
+const CHRONO = { connector: "pipedrive", owner: "chrono" };
+const CHRONO_COUNT = 30;
 
 beforeAll(() => {
   for (const name of [
@@ -133,6 +136,24 @@ beforeAll(() => {
   // Another tenant with the same ids and a different name: must never mix.
   post(record("genericContact", "9001", { firstName: "Globex", lastName: "Person" }), GLOBEX);
   post(fixture("engagement-call-created"), GLOBEX);
+  for (let i = 0; i < CHRONO_COUNT; i++) {
+    const event = generated(i);
+    post(
+      {
+        ...event,
+        data: {
+          ...event.data,
+          id: `chrono-${i}`,
+          fields: {
+            ...event.data.fields,
+            title: i % 3 ? `Chronological ${i}` : `Other ${i}`,
+            startedAt: new Date(Date.UTC(2025, 4, 1) + i * 3_600_000).toISOString(),
+          },
+        },
+      },
+      CHRONO,
+    );
+  }
   post(
     {
       ...generated(999),
@@ -215,6 +236,9 @@ const FILTERS = [
   "q=café",
   "connection=hubspot:globex",
   "connection=hubspot:acme-prod",
+  "connection=pipedrive:chrono&q=chronological",
+  "connection=pipedrive:chrono&q=chronological&sort=-startedAt",
+  "q=chronological&owner=501",
   "deleted=only",
   "deleted=include",
   "owner=501&type=meeting&status=planned",
@@ -228,20 +252,21 @@ const FILTERS = [
 ];
 
 describe.each([
-  ["rare-term strategy", 2000],
-  ["frequent-term strategy", 0],
-])("listEngagements (%s)", (_label, frequentTerm) => {
+  ["rare-term strategy", { frequentTerm: 2000 }],
+  ["frequent-term walk", { frequentTerm: 0, walkChunk: 4 }],
+  ["frequent-term join", { frequentTerm: 0, walkFrequentTerms: false }],
+])("listEngagements (%s)", (_label, tuning) => {
   const all = () => everything();
-  const saved = searchTuning.frequentTerm;
+  const saved = { ...searchTuning };
   beforeAll(() => {
-    searchTuning.frequentTerm = frequentTerm;
+    Object.assign(searchTuning, tuning);
   });
   afterAll(() => {
-    searchTuning.frequentTerm = saved;
+    Object.assign(searchTuning, saved);
   });
 
   it("has the data the filters are tested against", () => {
-    expect(all().length).toBe(130 + 3 + 2);
+    expect(all().length).toBe(130 + 3 + 2 + CHRONO_COUNT);
   });
 
   for (const query of FILTERS) {
@@ -462,13 +487,16 @@ describe("records", () => {
     ).toBe("Globex Person");
     expect(
       connectionsOf(db, "genericContact", "contact", "9001").map((c) => c.connectionOwnerId),
-    ).toEqual(["acme-prod", "globex"]);
+    ).toEqual(["acme-prod", "globex", "chrono"]);
     // Known only as a reference: still has a connection (and a timeline).
     expect(connectionsOf(db, "genericContact", "contact", "9002")).toEqual([
       acme,
       { ...acme, connectionOwnerId: "globex" },
     ]);
-    expect(connectionsOf(db, "genericUser", "user", "502")).toEqual([acme]);
+    expect(connectionsOf(db, "genericUser", "user", "502")).toEqual([
+      acme,
+      { connectorId: "pipedrive", connectionOwnerId: "chrono" },
+    ]);
   });
 });
 
