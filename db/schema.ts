@@ -53,6 +53,13 @@ export const engagements = sqliteTable(
       t.startedAt,
       t.id,
     ),
+    // Covers the facet columns: facet counts read this narrow index instead of the rows.
+    index("engagements_facets").on(t.type, t.status, t.direction, t.ownerId),
+    // Tombstones only (few): "deleted only" pages walk it in date order, and hidden-deleted
+    // counts subtract what it holds instead of checking deleted_at on every live row.
+    index("engagements_deleted_started")
+      .on(t.startedAt, t.id)
+      .where(sql`${t.deletedAt} is not null`),
   ],
 );
 

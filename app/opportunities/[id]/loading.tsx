@@ -1,0 +1,5 @@
+import { ListSkeleton } from "@/components/engagements/list-skeleton";
+
+export default function Loading() {
+  return <ListSkeleton />;
+}

@@ -1,0 +1,471 @@
+import Link from "next/link";
+import { Download, Inbox, SearchX, X } from "lucide-react";
+import type { AppDatabase } from "@/db/client";
+import {
+  activityPerDay,
+  countEngagements,
+  facetCounts,
+  hasAnyEngagement,
+  listEngagements,
+  namesFor,
+  type FacetValue,
+} from "@/db/queries/engagements";
+import type { RecordModel } from "@/db/schema";
+import {
+  activeQuickRange,
+  clearFilters,
+  decodeCursor,
+  filterHref,
+  formatConnection,
+  hasActiveFilters,
+  MULTI_KEYS,
+  QUICK_RANGE_LABELS,
+  QUICK_RANGES,
+  quickRange,
+  removeChip,
+  toggleValue,
+  toSearchParams,
+  withFilter,
+  type ChipKey,
+  type EngagementFilter,
+  type MultiKey,
+  type RefFilterKey,
+} from "@/lib/filters";
+import { ActivityChart } from "./activity-chart";
+import { EngagementTable } from "./engagement-table";
+import { directionLabel, statusLabel } from "./format";
+import { RecordPicker } from "./record-picker";
+import { typeLabel } from "./type-icon";
+
+const REF_MODELS: Record<RefFilterKey, RecordModel> = {
+  owner: "genericUser",
+  user: "genericUser",
+  contact: "genericContact",
+  company: "genericCompany",
+  opportunity: "crmOpportunity",
+};
+const REF_LABELS: Record<RefFilterKey, string> = {
+  owner: "Owner",
+  user: "User",
+  contact: "Contact",
+  company: "Company",
+  opportunity: "Opportunity",
+};
+const PICKERS: RefFilterKey[] = ["owner", "contact", "company", "opportunity"];
+const FACET_LABELS: Record<MultiKey | "owner", string> = {
+  type: "Type",
+  status: "Status",
+  direction: "Direction",
+  owner: "Owner",
+};
+const valueLabel = (key: MultiKey, value: string) =>
+  key === "type" ? typeLabel(value) : key === "status" ? statusLabel(value) : directionLabel(value);
+
+const focusRing =
+  "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
+
+type Chip = { key: ChipKey; value?: string; label: string; href: string };
+
+/**
+ * The engagement list with its filters, counts, chart and paging: /engagements, and the
+ * timeline of every record page (`locked` names the filter the page itself fixes).
+ */
+export function EngagementBrowser({
+  db,
+  filter,
+  basePath,
+  locked = [],
+  hideChips = [],
+  origin,
+  now,
+}: {
+  db: AppDatabase;
+  filter: EngagementFilter;
+  basePath: string;
+  locked?: RefFilterKey[];
+  hideChips?: ChipKey[];
+  origin: string;
+  /** The request's time, for quick ranges and the chart. */
+  now: number;
+}) {
+  const href = (f: EngagementFilter) => filterHref(basePath, f, locked);
+  const page = listEngagements(db, filter);
+  const total = countEngagements(db, filter);
+  const facets = facetCounts(db, filter);
+  const anchor = page.data[0] ? Date.parse(page.data[0].startedAt) : now;
+  const days = activityPerDay(db, filter, filter.sort === "startedAt" ? anchor : now);
+  const active = hasActiveFilters({
+    ...filter,
+    ...Object.fromEntries(locked.map((k) => [k, null])),
+  });
+  const nothingAtAll = total === 0 && !active && !hasAnyEngagement(db);
+
+  // Names for the chips of chosen records.
+  const chipNames = new Map<RefFilterKey, string | null>();
+  for (const key of Object.keys(REF_MODELS) as RefFilterKey[]) {
+    const id = filter[key];
+    if (id === null || locked.includes(key)) continue;
+    chipNames.set(key, namesFor(db, REF_MODELS[key], [id], filter.connection).get(id) ?? null);
+  }
+  const chips: Chip[] = [];
+  for (const [key, name] of chipNames) {
+    chips.push({
+      key,
+      label: `${REF_LABELS[key]}: ${name ?? filter[key]}`,
+      href: href(removeChip(filter, key)),
+    });
+  }
+  for (const key of MULTI_KEYS) {
+    for (const value of filter[key]) {
+      chips.push({
+        key,
+        value,
+        label: `${FACET_LABELS[key]}: ${valueLabel(key, value)}`,
+        href: href(removeChip(filter, key, value)),
+      });
+    }
+  }
+  if (filter.from)
+    chips.push({
+      key: "from",
+      label: `From ${filter.from}`,
+      href: href(removeChip(filter, "from")),
+    });
+  if (filter.to)
+    chips.push({ key: "to", label: `To ${filter.to}`, href: href(removeChip(filter, "to")) });
+  if (filter.q)
+    chips.push({ key: "q", label: `Text: “${filter.q}”`, href: href(removeChip(filter, "q")) });
+  if (filter.connection) {
+    chips.push({
+      key: "connection",
+      label: `Connection: ${formatConnection(filter.connection)}`,
+      href: href(removeChip(filter, "connection")),
+    });
+  }
+  if (filter.deleted !== "hide") {
+    chips.push({
+      key: "deleted",
+      label: filter.deleted === "only" ? "Deleted only" : "Including deleted",
+      href: href(removeChip(filter, "deleted")),
+    });
+  }
+  const shownChips = chips.filter((c) => !hideChips.includes(c.key));
+  const quick = activeQuickRange(filter, now);
+  const csvQuery = toSearchParams({ ...filter, cursor: null });
+  csvQuery.set("format", "csv");
+  const hidden = toSearchParams(
+    withFilter(filter, { q: null, from: null, to: null, deleted: "hide" }),
+    {
+      omit: [...locked, "cursor"],
+    },
+  );
+
+  if (nothingAtAll) {
+    return (
+      <div
+        className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center"
+        data-testid="empty-nothing-yet"
+      >
+        <Inbox aria-hidden className="mx-auto mb-3 text-slate-400" size={32} />
+        <h2 className="text-lg font-semibold">No engagements yet</h2>
+        <p className="mx-auto mt-2 max-w-xl text-sm text-slate-600">
+          Point Morph&apos;s webhook at{" "}
+          <code className="rounded bg-slate-100 px-1 py-0.5 break-all">
+            {origin}/api/webhooks/morph?token=…
+          </code>{" "}
+          (the full URL with its token is printed when the server starts), or run{" "}
+          <code className="rounded bg-slate-100 px-1 py-0.5">npm run simulate</code> to send
+          realistic sample traffic.
+        </p>
+      </div>
+    );
+  }
+
+  return (
+    <div className="flex flex-col gap-4">
+      <section
+        aria-label="Filters"
+        className="rounded-lg border border-slate-200 bg-white p-3 sm:p-4"
+      >
+        <form
+          method="get"
+          action={basePath}
+          role="search"
+          className="grid grid-cols-2 gap-3 lg:grid-cols-[2fr_1fr_1fr_1fr_auto] lg:items-end"
+        >
+          {[...hidden].map(([name, value], i) => (
+            <input key={`${name}-${i}`} type="hidden" name={name} value={value} />
+          ))}
+          <div className="col-span-2 min-w-0 lg:col-span-1">
+            <label htmlFor="filter-q" className="mb-1 block text-xs font-medium text-slate-600">
+              Search title and description
+            </label>
+            <input
+              id="filter-q"
+              name="q"
+              type="search"
+              defaultValue={filter.q ?? ""}
+              placeholder="e.g. pricing review"
+              className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-sky-600 focus:ring-2 focus:ring-sky-600/30 focus:outline-none"
+            />
+          </div>
+          <div>
+            <label htmlFor="filter-from" className="mb-1 block text-xs font-medium text-slate-600">
+              From (UTC day)
+            </label>
+            <input
+              id="filter-from"
+              name="from"
+              type="date"
+              defaultValue={filter.from?.slice(0, 10) ?? ""}
+              className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-sky-600 focus:ring-2 focus:ring-sky-600/30 focus:outline-none"
+            />
+          </div>
+          <div>
+            <label htmlFor="filter-to" className="mb-1 block text-xs font-medium text-slate-600">
+              To (inclusive)
+            </label>
+            <input
+              id="filter-to"
+              name="to"
+              type="date"
+              defaultValue={filter.to?.slice(0, 10) ?? ""}
+              className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-sky-600 focus:ring-2 focus:ring-sky-600/30 focus:outline-none"
+            />
+          </div>
+          <div>
+            <label
+              htmlFor="filter-deleted"
+              className="mb-1 block text-xs font-medium text-slate-600"
+            >
+              Deleted
+            </label>
+            <select
+              id="filter-deleted"
+              name="deleted"
+              defaultValue={filter.deleted}
+              className="w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-sky-600 focus:ring-2 focus:ring-sky-600/30 focus:outline-none"
+            >
+              <option value="hide">Hide deleted</option>
+              <option value="include">Include deleted</option>
+              <option value="only">Only deleted</option>
+            </select>
+          </div>
+          <button
+            type="submit"
+            className={`self-end rounded-md bg-sky-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-sky-800 ${focusRing}`}
+          >
+            Apply
+          </button>
+        </form>
+
+        <div className="mt-3 grid grid-cols-2 gap-3 lg:grid-cols-4">
+          {PICKERS.filter((key) => !locked.includes(key)).map((key) => (
+            <RecordPicker
+              key={key}
+              label={REF_LABELS[key]}
+              model={REF_MODELS[key]}
+              connection={filter.connection ? formatConnection(filter.connection) : null}
+              hrefTemplate={href(withFilter(filter, { [key]: "__ID__" }))}
+            />
+          ))}
+        </div>
+
+        <nav
+          aria-label="Quick date ranges"
+          className="mt-3 flex flex-wrap items-center gap-2 text-sm"
+        >
+          <span className="text-xs font-medium text-slate-600">Started:</span>
+          {QUICK_RANGES.map((range) => {
+            const selected = quick === range;
+            return (
+              <Link
+                key={range}
+                href={href(
+                  selected
+                    ? withFilter(filter, { from: null, to: null })
+                    : withFilter(filter, quickRange(range, now, filter.tz)),
+                )}
+                aria-current={selected ? "true" : undefined}
+                className={`rounded-full border px-2.5 py-0.5 ${selected ? "border-sky-700 bg-sky-700 text-white" : "border-slate-300 text-slate-700 hover:bg-slate-100"} ${focusRing}`}
+              >
+                {QUICK_RANGE_LABELS[range]}
+              </Link>
+            );
+          })}
+        </nav>
+
+        {shownChips.length > 0 && (
+          <div
+            className="mt-3 flex flex-wrap items-center gap-2 border-t border-slate-100 pt-3"
+            aria-label="Active filters"
+          >
+            {shownChips.map((chip) => (
+              <span
+                key={`${chip.key}-${chip.value ?? ""}`}
+                className="inline-flex items-center gap-1 rounded-full bg-sky-50 py-0.5 pr-1 pl-2.5 text-sm text-sky-900 ring-1 ring-sky-200"
+              >
+                {chip.label}
+                <Link
+                  href={chip.href}
+                  aria-label={`Remove filter ${chip.label}`}
+                  className={`rounded-full p-0.5 hover:bg-sky-200 ${focusRing}`}
+                >
+                  <X aria-hidden size={14} />
+                </Link>
+              </span>
+            ))}
+            <Link
+              href={href(clearFilters(filter))}
+              className={`text-sm text-slate-600 underline ${focusRing}`}
+            >
+              Clear all
+            </Link>
+          </div>
+        )}
+      </section>
+
+      <div className="grid gap-4 lg:grid-cols-[14rem_1fr]">
+        <aside
+          aria-label="Counts by facet"
+          className="order-last grid grid-cols-2 gap-4 text-sm sm:grid-cols-4 lg:order-first lg:flex lg:flex-col"
+        >
+          {(["type", "status", "direction"] as const).map((key) => (
+            <Facet
+              key={key}
+              title={FACET_LABELS[key]}
+              values={facets[key]}
+              isSelected={(v) => filter[key].includes(v)}
+              label={(v) => valueLabel(key, v)}
+              hrefFor={(v) => href(toggleValue(filter, key, v))}
+            />
+          ))}
+          {!locked.includes("owner") && (
+            <Facet
+              title="Owner"
+              values={facets.owner}
+              isSelected={(v) => filter.owner === v}
+              label={(v) => facets.owner.find((o) => o.value === v)?.name ?? v}
+              hrefFor={(v) => href(withFilter(filter, { owner: filter.owner === v ? null : v }))}
+            />
+          )}
+        </aside>
+
+        <section aria-label="Engagements" className="flex min-w-0 flex-col gap-3">
+          <div className="grid items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-[auto_1fr]">
+            <div>
+              <p className="text-2xl font-semibold tabular-nums" data-testid="total-count">
+                {total.toLocaleString("en")}
+              </p>
+              <p className="text-xs text-slate-500">
+                engagement{total === 1 ? "" : "s"}
+                {active ? " match" : ""}
+                {" · "}
+                <a
+                  href={`/api/engagements?${csvQuery}`}
+                  className={`inline-flex items-center gap-0.5 underline ${focusRing}`}
+                >
+                  <Download aria-hidden size={12} /> CSV
+                </a>
+              </p>
+            </div>
+            <ActivityChart days={days} tz={filter.tz} />
+          </div>
+
+          {page.data.length > 0 ? (
+            <EngagementTable rows={page.data} />
+          ) : (
+            <div
+              className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center"
+              data-testid="empty-no-match"
+            >
+              <SearchX aria-hidden className="mx-auto mb-3 text-slate-400" size={28} />
+              <h2 className="font-semibold">
+                {filter.cursor ? "No more engagements" : "No engagements match these filters"}
+              </h2>
+              <p className="mt-2 text-sm">
+                <Link
+                  href={href(filter.cursor ? { ...filter, cursor: null } : clearFilters(filter))}
+                  className={`text-sky-700 underline ${focusRing}`}
+                >
+                  {filter.cursor ? "Back to the first page" : "Clear filters"}
+                </Link>
+              </p>
+            </div>
+          )}
+
+          <nav aria-label="Pages" className="flex items-center justify-between gap-2 text-sm">
+            {filter.cursor ? (
+              <Link
+                href={href({ ...filter, cursor: null })}
+                className={`rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50 ${focusRing}`}
+              >
+                ← {filter.sort === "startedAt" ? "Newest" : "Oldest"}
+              </Link>
+            ) : (
+              <span />
+            )}
+            {page.nextCursor && (
+              <Link
+                href={href({ ...filter, cursor: decodeCursor(page.nextCursor) })}
+                rel="next"
+                className={`rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50 ${focusRing}`}
+              >
+                Next page →
+              </Link>
+            )}
+          </nav>
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function Facet({
+  title,
+  values,
+  isSelected,
+  label,
+  hrefFor,
+}: {
+  title: string;
+  values: FacetValue[];
+  isSelected: (value: string) => boolean;
+  label: (value: string) => string;
+  hrefFor: (value: string) => string;
+}) {
+  return (
+    <div>
+      <h2 className="mb-1 text-xs font-semibold tracking-wide text-slate-600 uppercase">{title}</h2>
+      <ul className="flex flex-col">
+        {values.length === 0 && <li className="px-2 text-slate-400">—</li>}
+        {values.map((v) => {
+          if (v.value === null) {
+            return (
+              <li key="none" className="flex justify-between px-2 py-0.5 text-slate-500">
+                <span>None</span>
+                <span className="tabular-nums">{v.count.toLocaleString("en")}</span>
+              </li>
+            );
+          }
+          const selected = isSelected(v.value);
+          return (
+            <li key={v.value}>
+              <Link
+                href={hrefFor(v.value)}
+                aria-current={selected ? "true" : undefined}
+                className={`flex justify-between gap-2 rounded px-2 py-0.5 ${selected ? "bg-sky-700 text-white" : "text-slate-800 hover:bg-slate-100"} ${focusRing}`}
+              >
+                <span className="truncate">
+                  {label(v.value)}
+                  {selected && <span className="sr-only"> (selected, click to remove)</span>}
+                </span>
+                <span className="tabular-nums">{v.count.toLocaleString("en")}</span>
+              </Link>
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,199 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Briefcase, Building2, User, UserRound } from "lucide-react";
+import { EngagementBrowser } from "@/components/engagements/engagement-browser";
+import { formatAmount } from "@/components/engagements/format";
+import { getDatabase } from "@/db/client";
+import { connectionsOf, getRecord } from "@/db/queries/records";
+import type { RecordModel } from "@/db/schema";
+import { formatConnection, parseFilter, type RefFilterKey } from "@/lib/filters";
+import { requestOrigin, requestTime } from "@/lib/request-origin";
+import { RECORD_PATHS, recordHref } from "./record-link";
+
+const MODEL_INFO: Record<
+  RecordModel,
+  {
+    label: string;
+    role: "user" | "contact" | "company" | "opportunity";
+    filterKey: RefFilterKey;
+    icon: typeof User;
+    timeline: string;
+  }
+> = {
+  genericUser: {
+    label: "User",
+    role: "user",
+    filterKey: "owner",
+    icon: UserRound,
+    timeline: "Engagements they own",
+  },
+  genericContact: {
+    label: "Contact",
+    role: "contact",
+    filterKey: "contact",
+    icon: User,
+    timeline: "Engagements with this contact",
+  },
+  genericCompany: {
+    label: "Company",
+    role: "company",
+    filterKey: "company",
+    icon: Building2,
+    timeline: "Engagements with this company",
+  },
+  crmOpportunity: {
+    label: "Opportunity",
+    role: "opportunity",
+    filterKey: "opportunity",
+    icon: Briefcase,
+    timeline: "Engagements on this opportunity",
+  },
+};
+
+const SHOWN_ELSEWHERE = new Set([
+  "firstName",
+  "lastName",
+  "name",
+  "email",
+  "phone",
+  "amount",
+  "currency",
+]);
+
+export type RecordPageProps = {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
+
+/**
+ * A user, contact, company or opportunity, and its engagement timeline with the list's own
+ * filters. Ids are only unique per connection: without `?connection=` an id known in several
+ * connections asks which one.
+ */
+export async function RecordPage({ model, ...props }: RecordPageProps & { model: RecordModel }) {
+  const info = MODEL_INFO[model];
+  const id = (await props.params).id;
+  const filter = parseFilter(await props.searchParams);
+  const db = getDatabase();
+  let connection = filter.connection;
+  if (!connection) {
+    const known = connectionsOf(db, model, info.role, id);
+    if (known.length === 0) notFound();
+    if (known.length > 1) {
+      return (
+        <main className="mx-auto w-full max-w-3xl px-3 py-6 sm:px-6">
+          <h1 className="text-xl font-semibold">
+            {info.label} {id} exists in {known.length} connections
+          </h1>
+          <p className="mt-2 text-slate-600">
+            Ids are only unique within one CRM connection. Which one do you mean?
+          </p>
+          <ul className="mt-4 flex flex-col gap-2">
+            {known.map((c) => {
+              const name = getRecord(db, model, c, id)?.name;
+              return (
+                <li key={formatConnection(c)}>
+                  <Link href={recordHref(model, id, c)} className="text-sky-700 underline">
+                    {name ?? `${info.label} ${id}`} in {formatConnection(c)}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+        </main>
+      );
+    }
+    connection = known[0];
+  }
+  const record = getRecord(db, model, connection, id);
+  const synced = record?.synced ?? false;
+  const Icon = info.icon;
+  const amount = record ? formatAmount(record.fields.amount, record.fields.currency) : null;
+  const extra = record
+    ? Object.entries(record.fields).filter(
+        ([key, value]) =>
+          !SHOWN_ELSEWHERE.has(key) && ["string", "number", "boolean"].includes(typeof value),
+      )
+    : [];
+  const timelineFilter = { ...filter, connection, [info.filterKey]: id };
+
+  return (
+    <main className="mx-auto w-full max-w-7xl px-3 py-4 sm:px-6 sm:py-6">
+      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
+        <Link href="/engagements" className="text-sky-700 underline-offset-2 hover:underline">
+          ← Engagements
+        </Link>
+      </nav>
+      <header className="mb-4 flex items-start gap-3 rounded-lg border border-slate-200 bg-white p-4">
+        <span className="rounded-full bg-slate-100 p-2 text-slate-600">
+          <Icon aria-hidden size={22} />
+        </span>
+        <div className="min-w-0">
+          <p className="text-xs font-medium tracking-wide text-slate-500 uppercase">
+            {info.label} · {formatConnection(connection)}
+          </p>
+          <h1 className="text-xl font-semibold break-words">
+            {synced && record?.name ? record.name : `${info.label} ${id}`}
+          </h1>
+          {!synced && (
+            <p className="mt-1 text-sm text-slate-600">
+              <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">not synced yet</span>{" "}
+              Morph has not sent this {info.label.toLowerCase()} yet; engagements that reference it
+              are listed below.
+            </p>
+          )}
+          {record?.deletedAt && (
+            <p className="mt-1 text-sm font-medium text-rose-700">Deleted in the CRM</p>
+          )}
+          <dl className="mt-2 flex flex-wrap gap-x-6 gap-y-1 text-sm">
+            {record?.email && (
+              <div>
+                <dt className="sr-only">Email</dt>
+                <dd>
+                  <a
+                    href={`mailto:${record.email}`}
+                    className="text-sky-700 underline-offset-2 hover:underline"
+                  >
+                    {record.email}
+                  </a>
+                </dd>
+              </div>
+            )}
+            {record?.phone && (
+              <div>
+                <dt className="sr-only">Phone</dt>
+                <dd>{record.phone}</dd>
+              </div>
+            )}
+            {amount && (
+              <div>
+                <dt className="sr-only">Amount</dt>
+                <dd>{amount}</dd>
+              </div>
+            )}
+            {extra.map(([key, value]) => (
+              <div key={key} className="flex gap-1">
+                <dt className="text-slate-500">{key}</dt>
+                <dd>{String(value)}</dd>
+              </div>
+            ))}
+            <div className="flex gap-1">
+              <dt className="text-slate-500">id</dt>
+              <dd>{id}</dd>
+            </div>
+          </dl>
+        </div>
+      </header>
+      <h2 className="mb-3 text-lg font-semibold">{info.timeline}</h2>
+      <EngagementBrowser
+        db={db}
+        filter={timelineFilter}
+        basePath={`${RECORD_PATHS[model]}/${encodeURIComponent(id)}`}
+        locked={[info.filterKey]}
+        hideChips={["connection"]}
+        origin={await requestOrigin()}
+        now={requestTime()}
+      />
+    </main>
+  );
+}

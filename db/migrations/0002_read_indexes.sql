@@ -1,0 +1,2 @@
+CREATE INDEX `engagements_facets` ON `engagements` (`type`,`status`,`direction`,`owner_id`);--> statement-breakpoint
+CREATE INDEX `engagements_deleted_started` ON `engagements` (`started_at`,`id`) WHERE "engagements"."deleted_at" is not null;

@@ -1,0 +1,799 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { AppDatabase } from "@/db/client";
+import type { RecordModel, RefRole } from "@/db/schema";
+import {
+  dateRange,
+  encodeCursor,
+  timeZoneOffset,
+  type Connection,
+  type EngagementFilter,
+} from "@/lib/filters";
+
+/**
+ * Read side of engagements: the list, its count, facets and chart, one engagement whole, and
+ * reference resolution. Every query picks the index that answers its filter (see `plan`), so a
+ * page costs the same whatever the table size or the page depth (keyset on started_at, id).
+ */
+
+export type Ref = {
+  model: RecordModel;
+  id: string;
+  resolved: boolean;
+  name: string | null;
+  [field: string]: unknown;
+};
+
+export type EngagementView = {
+  id: string;
+  externalId: string;
+  connectorId: string;
+  connectionOwnerId: string;
+  type: string | null;
+  direction: string | null;
+  status: string | null;
+  title: string | null;
+  description: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  duration: number | null;
+  createdAt: string | null;
+  updatedAt: string;
+  deletedAt: string | null;
+  owner: Ref | null;
+  users: Ref[];
+  contacts: Ref[];
+  companies: Ref[];
+  opportunities: Ref[];
+  warnings: string[];
+};
+
+export type DeliveryTouch = {
+  id: number;
+  receivedAt: string;
+  event: string | null;
+  outcome: string;
+  httpStatus: number;
+  idempotencyKey: string | null;
+  warnings: string[];
+  repeatCount: number;
+};
+
+export type EngagementDetail = EngagementView & {
+  fields: Record<string, unknown>;
+  deliveries: DeliveryTouch[];
+};
+
+export const ROLE_MODEL: Record<RefRole, RecordModel> = {
+  user: "genericUser",
+  contact: "genericContact",
+  company: "genericCompany",
+  opportunity: "crmOpportunity",
+};
+
+const ROLE_LIST: Record<RefRole, "users" | "contacts" | "companies" | "opportunities"> = {
+  user: "users",
+  contact: "contacts",
+  company: "companies",
+  opportunity: "opportunities",
+};
+
+/** Ref filters that drive a query through engagement_refs, most selective first. */
+const REF_DRIVERS: RefRole[] = ["opportunity", "contact", "company", "user"];
+
+/**
+ * Above `frequentTerm` full-text matches, sorting every match by date stops being cheap and
+ * a selective filter (owner, a referenced record) drives the walk instead. Tests lower it to
+ * run both strategies against small data.
+ */
+export const searchTuning = { frequentTerm: 2000, walkFrequentTerms: true, walkChunk: 1000 };
+
+type EngagementRow = {
+  id: number;
+  connector_id: string;
+  connection_owner_id: string;
+  external_id: string;
+  type: string | null;
+  direction: string | null;
+  status: string | null;
+  title: string | null;
+  description: string | null;
+  started_at: number;
+  ended_at: number | null;
+  duration: number | null;
+  owner_id: string | null;
+  created_at: number | null;
+  updated_at: number;
+  deleted_at: number | null;
+  warnings: string;
+};
+
+const ROW_COLUMN_NAMES = [
+  "id",
+  "connector_id",
+  "connection_owner_id",
+  "external_id",
+  "type",
+  "direction",
+  "status",
+  "title",
+  "description",
+  "started_at",
+  "ended_at",
+  "duration",
+  "owner_id",
+  "created_at",
+  "updated_at",
+  "deleted_at",
+  "warnings",
+];
+const ROW_COLUMNS = sql.raw(ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", "));
+
+/**
+ * User text → an FTS5 query that can only mean "all these words": each token is quoted (so
+ * `NEAR(`, `-`, `*`, `OR`, `"` are plain text), a trailing `*` on a word keeps prefix search.
+ * Returns null when nothing searchable is left.
+ */
+export function toFtsQuery(text: string | null): string | null {
+  if (!text) return null;
+  const phrases: string[] = [];
+  for (const raw of text.normalize("NFC").split(/\s+/)) {
+    const prefix = /\w\*+$/u.test(raw);
+    const token = raw.replace(/["*]/g, "");
+    if (!/[\p{L}\p{N}]/u.test(token)) continue;
+    phrases.push(`"${token}"${prefix ? "*" : ""}`);
+    if (phrases.length >= 16) break;
+  }
+  return phrases.length ? phrases.join(" ") : null;
+}
+
+type DeletedScope = "any" | "live" | "deleted";
+type Driver = { kind: "fts" } | { kind: "ref"; role: RefRole } | { kind: "index"; index: string };
+
+type Plan = {
+  from: SQL;
+  where: SQL[];
+  /** Columns the keyset order runs on (the driver's copy, so the index walk is the order). */
+  startedAt: SQL;
+  id: SQL;
+  /** Whether `e` is joined (a count over engagement_refs alone may skip it). */
+  needsEngagement: boolean;
+};
+
+type PlanOptions = {
+  deleted: DeletedScope;
+  purpose: "page" | "count";
+  /** A facet's own dimension is left out of its counts, so other values stay reachable. */
+  omit?: FacetKey;
+  /** Extra bounds (the chart's window). */
+  range?: { fromMs: number | null; toMs: number | null };
+};
+
+function refExists(role: RefRole, refId: string) {
+  return sql`exists (select 1 from engagement_refs x where x.engagement_id = e.id and x.role = ${role} and x.ref_id = ${refId})`;
+}
+
+function inList(column: SQL, values: string[]) {
+  return values.length === 1
+    ? sql`${column} = ${values[0]}`
+    : sql`${column} in (${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )})`;
+}
+
+type TextMode = { fts: string; frequent: boolean } | null;
+
+function textMode(db: AppDatabase, filter: EngagementFilter): TextMode {
+  const fts = toFtsQuery(filter.q);
+  if (!fts) return null;
+  const probe = db.get<{ n: number }>(
+    sql`select count(*) as n from (select rowid from engagements_fts where engagements_fts match ${fts} limit ${searchTuning.frequentTerm + 1})`,
+  );
+  return { fts, frequent: (probe?.n ?? 0) > searchTuning.frequentTerm };
+}
+
+function plan(filter: EngagementFilter, text: TextMode, options: PlanOptions): Plan {
+  const owner = options.omit === "owner" ? null : filter.owner;
+  const types = options.omit === "type" ? [] : filter.type;
+  const directions = options.omit === "direction" ? [] : filter.direction;
+  const statuses = options.omit === "status" ? [] : filter.status;
+  const refFilters = REF_DRIVERS.filter((role) => filter[role] !== null).map((role) => ({
+    role,
+    refId: filter[role]!,
+  }));
+  const range = dateRange(filter);
+  const fromMs = Math.max(range.fromMs ?? -Infinity, options.range?.fromMs ?? -Infinity);
+  const toMs = Math.min(range.toMs ?? Infinity, options.range?.toMs ?? Infinity);
+
+  // Which access path walks the rows: a rare term from the full-text index; a referenced
+  // record from engagement_refs' lookup index; else the narrowest engagements index.
+  let driver: Driver;
+  const selectiveDriver = refFilters.length > 0 || owner !== null;
+  if (text && (!text.frequent || !selectiveDriver)) driver = { kind: "fts" };
+  else if (refFilters.length > 0) driver = { kind: "ref", role: refFilters[0].role };
+  else if (options.deleted === "deleted")
+    driver = { kind: "index", index: "engagements_deleted_started" };
+  else if (owner !== null) driver = { kind: "index", index: "engagements_owner_started" };
+  else if (types.length === 1) driver = { kind: "index", index: "engagements_type_started" };
+  else if (filter.connection) driver = { kind: "index", index: "engagements_connection_started" };
+  else driver = { kind: "index", index: "engagements_started" };
+
+  const onE: SQL[] = [];
+  if (owner !== null) onE.push(sql`e.owner_id = ${owner}`);
+  if (types.length) onE.push(inList(sql`e.type`, types));
+  if (directions.length) onE.push(inList(sql`e.direction`, directions));
+  if (statuses.length) onE.push(inList(sql`e.status`, statuses));
+  if (filter.connection) {
+    onE.push(
+      sql`e.connector_id = ${filter.connection.connectorId} and e.connection_owner_id = ${filter.connection.connectionOwnerId}`,
+    );
+  }
+  if (options.deleted === "live") onE.push(sql`e.deleted_at is null`);
+  if (options.deleted === "deleted") onE.push(sql`e.deleted_at is not null`);
+  for (const ref of refFilters) {
+    if (driver.kind === "ref" && driver.role === ref.role) continue;
+    onE.push(refExists(ref.role, ref.refId));
+  }
+  if (text && driver.kind !== "fts") {
+    onE.push(
+      sql`e.id in (select rowid from engagements_fts where engagements_fts match ${text.fts})`,
+    );
+  }
+
+  const where: SQL[] = [];
+  let from: SQL;
+  let startedAt: SQL;
+  let id: SQL;
+  let needsEngagement = true;
+  if (driver.kind === "fts") {
+    from = sql`engagements_fts cross join engagements e on e.id = engagements_fts.rowid`;
+    where.push(sql`engagements_fts match ${text!.fts}`);
+    startedAt = sql`e.started_at`;
+    id = sql`e.id`;
+  } else if (driver.kind === "ref") {
+    const ref = refFilters.find((r) => r.role === driver.role)!;
+    needsEngagement = options.purpose === "page" || onE.length > 0;
+    // CROSS JOIN keeps engagement_refs as the outer loop: its index is the date order.
+    from = needsEngagement
+      ? sql`engagement_refs r indexed by engagement_refs_lookup cross join engagements e on e.id = r.engagement_id`
+      : sql`engagement_refs r indexed by engagement_refs_lookup`;
+    where.push(sql`r.role = ${ref.role} and r.ref_id = ${ref.refId}`);
+    startedAt = sql`r.started_at`;
+    id = sql`r.engagement_id`;
+  } else {
+    // Counts let the planner pick a covering index (engagements_facets covers the facet
+    // columns), except over tombstones, which only the partial index finds without reading
+    // every row; pages walk the date order.
+    const forced =
+      options.purpose === "page" || driver.index === "engagements_deleted_started"
+        ? driver.index
+        : null;
+    from = forced ? sql`engagements e indexed by ${sql.raw(forced)}` : sql`engagements e`;
+    startedAt = sql`e.started_at`;
+    id = sql`e.id`;
+  }
+  if (Number.isFinite(fromMs)) where.push(sql`${startedAt} >= ${fromMs}`);
+  if (Number.isFinite(toMs)) where.push(sql`${startedAt} <= ${toMs}`);
+  where.push(...onE);
+  return { from, where, startedAt, id, needsEngagement };
+}
+
+function whereClause(parts: SQL[]) {
+  return parts.length ? sql`where ${sql.join(parts, sql` and `)}` : sql``;
+}
+
+export type EngagementPage = { data: EngagementView[]; nextCursor: string | null };
+
+/** One page, newest first (or oldest first with `sort=-startedAt`), keyset-paginated. */
+export function listEngagements(db: AppDatabase, filter: EngagementFilter): EngagementPage {
+  const text = textMode(db, filter);
+  const scope: DeletedScope =
+    filter.deleted === "hide" ? "live" : filter.deleted === "only" ? "deleted" : "any";
+  const desc = filter.sort === "startedAt";
+  const rows =
+    text?.frequent && searchTuning.walkFrequentTerms
+      ? pageByWalkingMatches(db, filter, text.fts, scope, desc)
+      : pageRows<EngagementRow>(db, filter, text, scope, desc, "rows", filter.limit + 1);
+  const more = rows.length > filter.limit;
+  const page = more ? rows.slice(0, filter.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    data: resolveEngagements(db, page),
+    nextCursor: more && last ? encodeCursor({ startedAt: last.started_at, id: last.id }) : null,
+  };
+}
+
+function pageRows<T>(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  scope: DeletedScope,
+  desc: boolean,
+  columns: "rows" | "keys",
+  limit: number,
+): T[] {
+  const p = plan(filter, text, { deleted: scope, purpose: "page" });
+  const where = [...p.where];
+  if (filter.cursor) {
+    const { startedAt, id } = filter.cursor;
+    where.push(
+      desc
+        ? sql`(${p.startedAt}, ${p.id}) < (${startedAt}, ${id})`
+        : sql`(${p.startedAt}, ${p.id}) > (${startedAt}, ${id})`,
+    );
+  }
+  const order = desc
+    ? sql`order by ${p.startedAt} desc, ${p.id} desc`
+    : sql`order by ${p.startedAt} asc, ${p.id} asc`;
+  const cols = columns === "keys" ? sql`${p.id} as id, ${p.startedAt} as started_at` : ROW_COLUMNS;
+  return db.all<T>(
+    sql`select ${cols} from ${p.from} ${whereClause(where)} ${order} limit ${limit}`,
+  );
+}
+
+/**
+ * A page for a frequent term without sorting every match: walk the other filters' index in
+ * date order, a chunk at a time, keeping ids that match. Per chunk, FTS5 is asked only for
+ * the chunk's rowid span (cheap when ids follow time, as they do for live traffic); once a
+ * chunk's ids are scattered (a backfill), every match is read once into a set instead.
+ */
+function pageByWalkingMatches(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  fts: string,
+  scope: DeletedScope,
+  desc: boolean,
+): EngagementRow[] {
+  const inSpan = db.$client
+    .prepare(
+      "select rowid from engagements_fts where engagements_fts match ? and rowid between ? and ?",
+    )
+    .pluck();
+  let everyMatch: Set<number> | null = null;
+  const picked: number[] = [];
+  let cursor = filter.cursor;
+  while (picked.length <= filter.limit) {
+    const chunk = pageRows<{ id: number; started_at: number }>(
+      db,
+      { ...filter, q: null, cursor },
+      null,
+      scope,
+      desc,
+      "keys",
+      searchTuning.walkChunk,
+    );
+    if (chunk.length === 0) break;
+    let matches = everyMatch;
+    if (!matches) {
+      let min = Infinity;
+      let max = -Infinity;
+      for (const row of chunk) {
+        min = Math.min(min, row.id);
+        max = Math.max(max, row.id);
+      }
+      if (max - min < chunk.length * 16) {
+        matches = new Set(inSpan.all(fts, min, max) as number[]);
+      } else {
+        everyMatch = new Set(
+          db.$client
+            .prepare("select rowid from engagements_fts where engagements_fts match ?")
+            .pluck()
+            .all(fts) as number[],
+        );
+        matches = everyMatch;
+      }
+    }
+    for (const row of chunk) {
+      if (matches.has(row.id) && picked.push(row.id) > filter.limit) break;
+    }
+    if (chunk.length < searchTuning.walkChunk) break;
+    const last = chunk[chunk.length - 1];
+    cursor = { startedAt: last.started_at, id: last.id };
+  }
+  if (picked.length === 0) return [];
+  const rows = db.$client
+    .prepare(
+      `select ${ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", ")} from engagements e where e.id in (${picked.map(() => "?").join(", ")})`,
+    )
+    .all(...picked) as EngagementRow[];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return picked.map((id) => byId.get(id)!).filter(Boolean);
+}
+
+function countWith(db: AppDatabase, filter: EngagementFilter, text: TextMode, scope: DeletedScope) {
+  // A bare full-text count needs no row at all: FTS5 counts its own doclist.
+  if (text && scope === "any" && isTextOnly(filter)) {
+    return (
+      db.get<{ n: number }>(
+        sql`select count(*) as n from engagements_fts where engagements_fts match ${text.fts}`,
+      )?.n ?? 0
+    );
+  }
+  const p = plan(filter, text, { deleted: scope, purpose: "count" });
+  return (
+    db.get<{ n: number }>(sql`select count(*) as n from ${p.from} ${whereClause(p.where)}`)?.n ?? 0
+  );
+}
+
+function isTextOnly(filter: EngagementFilter) {
+  return (
+    !filter.owner &&
+    !filter.contact &&
+    !filter.company &&
+    !filter.opportunity &&
+    !filter.user &&
+    !filter.type.length &&
+    !filter.direction.length &&
+    !filter.status.length &&
+    !filter.from &&
+    !filter.to &&
+    !filter.connection
+  );
+}
+
+/**
+ * How many engagements match. Hidden-deleted counts are "all matching" minus "deleted
+ * matching": the first is a covering index count, the second walks the few tombstones, so
+ * neither reads every live row to check `deleted_at`.
+ */
+export function countEngagements(db: AppDatabase, filter: EngagementFilter): number {
+  const text = textMode(db, filter);
+  if (filter.deleted === "only") return countWith(db, filter, text, "deleted");
+  const all = countWith(db, filter, text, "any");
+  if (filter.deleted === "include") return all;
+  return all - countWith(db, filter, text, "deleted");
+}
+
+export type FacetValue = { value: string | null; count: number; name?: string | null };
+export type Facets = {
+  type: FacetValue[];
+  status: FacetValue[];
+  direction: FacetValue[];
+  owner: FacetValue[];
+};
+
+const FACET_COLUMN = {
+  type: "e.type",
+  status: "e.status",
+  direction: "e.direction",
+  owner: "e.owner_id",
+} as const;
+
+type FacetKey = keyof Facets;
+const FACET_KEYS: FacetKey[] = ["type", "status", "direction", "owner"];
+
+/** Counts grouped by some facet columns at once, `omit` leaving one dimension's filter out. */
+function groupCounts(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  columns: FacetKey[],
+  omit: FacetKey | undefined,
+  scope: DeletedScope,
+) {
+  const p = plan(filter, text, { deleted: scope, purpose: "count", omit });
+  const from = p.needsEngagement
+    ? p.from
+    : sql`${p.from} cross join engagements e on e.id = r.engagement_id`;
+  const list = sql.raw(columns.map((c) => `${FACET_COLUMN[c]} as ${c}`).join(", "));
+  const group = sql.raw(columns.map((c) => FACET_COLUMN[c]).join(", "));
+  return db.all<Record<FacetKey, string | null> & { n: number }>(
+    sql`select ${list}, count(*) as n from ${from} ${whereClause(p.where)} group by ${group}`,
+  );
+}
+
+/**
+ * Counts per type, status, direction and owner under the current filter. Each facet leaves
+ * its own dimension out (Datasette-style), so choosing "call" still shows how many emails
+ * there are to add. Facets whose dimension is not filtered share one pass; each filtered one
+ * needs its own. Owners: the 10 busiest, with names.
+ */
+export function facetCounts(db: AppDatabase, filter: EngagementFilter): Facets {
+  const text = textMode(db, filter);
+  const isFiltered = (key: FacetKey) =>
+    key === "owner" ? filter.owner !== null : filter[key].length > 0;
+  const counts = Object.fromEntries(
+    FACET_KEYS.map((key) => [key, new Map<string | null, number>()]),
+  ) as Record<FacetKey, Map<string | null, number>>;
+  const add = (key: FacetKey, value: string | null, n: number) =>
+    counts[key].set(value, (counts[key].get(value) ?? 0) + n);
+  // As with counts: hidden-deleted is "all" minus "deleted", both read from narrow indexes.
+  const passes: [DeletedScope, number][] =
+    filter.deleted === "only"
+      ? [["deleted", 1]]
+      : filter.deleted === "include"
+        ? [["any", 1]]
+        : [
+            ["any", 1],
+            ["deleted", -1],
+          ];
+  const shared = FACET_KEYS.filter((key) => !isFiltered(key));
+  for (const [scope, sign] of passes) {
+    if (shared.length) {
+      for (const row of groupCounts(db, filter, text, shared, undefined, scope)) {
+        for (const key of shared) add(key, row[key], sign * row.n);
+      }
+    }
+    for (const key of FACET_KEYS.filter(isFiltered)) {
+      for (const row of groupCounts(db, filter, text, [key], key, scope)) {
+        add(key, row[key], sign * row.n);
+      }
+    }
+  }
+  const result = {} as Facets;
+  for (const key of FACET_KEYS) {
+    result[key] = [...counts[key]]
+      .filter(([, count]) => count > 0)
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
+  }
+  result.owner = result.owner.filter((o) => o.value !== null).slice(0, 10);
+  const names = namesFor(
+    db,
+    "genericUser",
+    result.owner.map((o) => o.value!),
+    filter.connection,
+  );
+  for (const owner of result.owner) owner.name = names.get(owner.value!) ?? null;
+  return result;
+}
+
+const DAY_MS = 86_400_000;
+
+export type ActivityDay = { day: string; count: number };
+
+/**
+ * Engagements per day for the chart: over the filter's own dates when it has both ends (at
+ * most 92 days shown), else the 30 days up to `anchorMs` (the newest row on screen). Days are
+ * UTC days, or days in `tz` when the filter names one.
+ */
+export function activityPerDay(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  anchorMs: number,
+): ActivityDay[] {
+  const range = dateRange(filter);
+  const offset = filter.tz ? timeZoneOffset(anchorMs, filter.tz) : 0;
+  const dayOf = (ms: number) => Math.floor((ms + offset) / DAY_MS);
+  const endDay = dayOf(range.toMs ?? anchorMs);
+  let startDay = range.fromMs !== null ? dayOf(range.fromMs) : endDay - 29;
+  startDay = Math.max(startDay, endDay - 91);
+  const window = { fromMs: startDay * DAY_MS - offset, toMs: (endDay + 1) * DAY_MS - offset - 1 };
+  const text = textMode(db, filter);
+  const byDay = new Map<number, number>();
+  const passes: [DeletedScope, number][] =
+    filter.deleted === "only"
+      ? [["deleted", 1]]
+      : filter.deleted === "include"
+        ? [["any", 1]]
+        : [
+            ["any", 1],
+            ["deleted", -1],
+          ];
+  for (const [scope, sign] of passes) {
+    const p = plan(filter, text, { deleted: scope, purpose: "count", range: window });
+    const rows = db.all<{ day: number; n: number }>(
+      sql`select cast((${p.startedAt} + ${offset}) / ${DAY_MS} as integer) as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
+    );
+    for (const r of rows) byDay.set(Number(r.day), (byDay.get(Number(r.day)) ?? 0) + sign * r.n);
+  }
+  const out: ActivityDay[] = [];
+  for (let day = startDay; day <= endDay; day++) {
+    out.push({
+      day: new Date(day * DAY_MS).toISOString().slice(0, 10),
+      count: byDay.get(day) ?? 0,
+    });
+  }
+  return out;
+}
+
+/** Whether anything at all was ever ingested (the "nothing yet" empty state). */
+export function hasAnyEngagement(db: AppDatabase): boolean {
+  return (
+    db.get<{ n: number }>(sql`select count(*) as n from (select 1 from engagements limit 1)`)!.n > 0
+  );
+}
+
+export function getEngagement(db: AppDatabase, id: number | string): EngagementDetail | null {
+  const numeric = typeof id === "number" ? id : /^\d{1,15}$/.test(id) ? Number(id) : NaN;
+  if (!Number.isSafeInteger(numeric)) return null;
+  const row = db.get<EngagementRow & { fields: string }>(
+    sql`select ${ROW_COLUMNS}, e.fields from engagements e where e.id = ${numeric}`,
+  );
+  if (!row) return null;
+  const [view] = resolveEngagements(db, [row]);
+  const deliveries = db.all<{
+    id: number;
+    received_at: number;
+    event: string | null;
+    outcome: string;
+    http_status: number;
+    idempotency_key: string | null;
+    warnings: string;
+    repeat_count: number;
+  }>(
+    sql`select id, received_at, event, outcome, http_status, idempotency_key, warnings, repeat_count
+        from deliveries where engagement_id = ${numeric} order by id`,
+  );
+  return {
+    ...view,
+    fields: parseJson(row.fields, {}),
+    deliveries: deliveries.map((d) => ({
+      id: d.id,
+      receivedAt: new Date(d.received_at).toISOString(),
+      event: d.event,
+      outcome: d.outcome,
+      httpStatus: d.http_status,
+      idempotencyKey: d.idempotency_key,
+      warnings: parseJson(d.warnings, []),
+      repeatCount: d.repeat_count,
+    })),
+  };
+}
+
+function parseJson<T>(text: string | null, fallback: T): T {
+  if (!text) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+type RecordLookupRow = {
+  connector_id: string;
+  connection_owner_id: string;
+  model: RecordModel;
+  external_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  fields: string;
+  content_hash: string;
+  deleted_at: number | null;
+};
+
+const recordKey = (connectorId: string, ownerId: string, model: string, externalId: string) =>
+  JSON.stringify([connectorId, ownerId, model, externalId]);
+
+/** Primitive fields of a record (amount, currency, stage…) beside the typed ones. */
+function refFromRecord(model: RecordModel, id: string, record: RecordLookupRow | undefined): Ref {
+  if (!record || record.content_hash === "") {
+    // Unknown, or known only from a delete that arrived before any snapshot.
+    return { model, id, resolved: false, name: null, ...(record ? { deleted: true } : {}) };
+  }
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(
+    parseJson<Record<string, unknown>>(record.fields, {}),
+  )) {
+    if (["string", "number", "boolean"].includes(typeof value)) extra[key] = value;
+  }
+  return {
+    ...extra,
+    ...(record.email !== null ? { email: record.email } : {}),
+    ...(record.phone !== null ? { phone: record.phone } : {}),
+    ...(record.deleted_at !== null ? { deleted: true } : {}),
+    model,
+    id,
+    resolved: true,
+    name: record.name,
+  };
+}
+
+/**
+ * Engagement rows → the API shape with every reference resolved: one query for the refs of
+ * all rows, one for the records they name, each ref resolved within its engagement's own
+ * connection (tenants never mix).
+ */
+function resolveEngagements(db: AppDatabase, rows: EngagementRow[]): EngagementView[] {
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.id);
+  // Raw prepared statements: this runs for every page, and building 200 bound parameters
+  // through the query builder costs more than the lookups themselves.
+  const refs = db.$client
+    .prepare(
+      `select engagement_id, role, ref_id, position from engagement_refs
+       where engagement_id in (${ids.map(() => "?").join(", ")}) order by engagement_id, role, position`,
+    )
+    .all(...ids) as { engagement_id: number; role: RefRole; ref_id: string; position: number }[];
+  const wanted = new Map<RecordModel, Set<string>>();
+  const want = (model: RecordModel, id: string) => {
+    const set = wanted.get(model) ?? new Set<string>();
+    set.add(id);
+    wanted.set(model, set);
+  };
+  for (const row of rows) if (row.owner_id !== null) want("genericUser", row.owner_id);
+  for (const ref of refs) want(ROLE_MODEL[ref.role], ref.ref_id);
+  const records = new Map<string, RecordLookupRow>();
+  if (wanted.size > 0) {
+    const clauses: string[] = [];
+    const params: string[] = [];
+    for (const [model, set] of wanted) {
+      clauses.push(`(model = ? and external_id in (${[...set].map(() => "?").join(", ")}))`);
+      params.push(model, ...set);
+    }
+    const found = db.$client
+      .prepare(
+        `select connector_id, connection_owner_id, model, external_id, name, email, phone, fields, content_hash, deleted_at
+         from records where ${clauses.join(" or ")}`,
+      )
+      .all(...params) as RecordLookupRow[];
+    for (const r of found) {
+      records.set(recordKey(r.connector_id, r.connection_owner_id, r.model, r.external_id), r);
+    }
+  }
+  const byEngagement = new Map<number, typeof refs>();
+  for (const ref of refs) {
+    const list = byEngagement.get(ref.engagement_id) ?? [];
+    list.push(ref);
+    byEngagement.set(ref.engagement_id, list);
+  }
+  return rows.map((row) => {
+    const lookup = (model: RecordModel, refId: string) =>
+      refFromRecord(
+        model,
+        refId,
+        records.get(recordKey(row.connector_id, row.connection_owner_id, model, refId)),
+      );
+    const view: EngagementView = {
+      id: String(row.id),
+      externalId: row.external_id,
+      connectorId: row.connector_id,
+      connectionOwnerId: row.connection_owner_id,
+      type: row.type,
+      direction: row.direction,
+      status: row.status,
+      title: row.title,
+      description: row.description,
+      startedAt: iso(row.started_at)!,
+      endedAt: iso(row.ended_at),
+      duration: row.duration,
+      createdAt: iso(row.created_at),
+      updatedAt: iso(row.updated_at)!,
+      deletedAt: iso(row.deleted_at),
+      owner: row.owner_id !== null ? lookup("genericUser", row.owner_id) : null,
+      users: [],
+      contacts: [],
+      companies: [],
+      opportunities: [],
+      warnings: parseJson<string[]>(row.warnings, []),
+    };
+    for (const ref of byEngagement.get(row.id) ?? []) {
+      view[ROLE_LIST[ref.role]].push(lookup(ROLE_MODEL[ref.role], ref.ref_id));
+    }
+    return view;
+  });
+}
+
+/** Display names for ids of one model, preferring the given connection's record. */
+export function namesFor(
+  db: AppDatabase,
+  model: RecordModel,
+  ids: string[],
+  connection: Connection | null,
+): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  if (ids.length === 0) return out;
+  const rows = db.all<{
+    external_id: string;
+    name: string | null;
+    connector_id: string;
+    connection_owner_id: string;
+  }>(
+    sql`select external_id, name, connector_id, connection_owner_id from records
+        where model = ${model} and external_id in (${sql.join(
+          ids.map((id) => sql`${id}`),
+          sql`, `,
+        )}) and name is not null`,
+  );
+  for (const row of rows) {
+    const exact =
+      connection !== null &&
+      row.connector_id === connection.connectorId &&
+      row.connection_owner_id === connection.connectionOwnerId;
+    if (exact || !out.has(row.external_id)) out.set(row.external_id, row.name);
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+import { sql } from "drizzle-orm";
+import type { AppDatabase } from "@/db/client";
+import { RECORD_MODELS, type RecordModel } from "@/db/schema";
+import type { Connection } from "@/lib/filters";
+
+/** Users, contacts, companies and opportunities: record pages and the filter pickers. */
+
+export type RecordView = {
+  model: RecordModel;
+  id: string;
+  connectorId: string;
+  connectionOwnerId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  fields: Record<string, unknown>;
+  warnings: string[];
+  updatedAt: string;
+  deletedAt: string | null;
+  /** False for a record known only from a delete that came before any snapshot. */
+  synced: boolean;
+};
+
+export type RecordSuggestion = {
+  model: RecordModel;
+  id: string;
+  name: string | null;
+  email: string | null;
+  connection: string;
+};
+
+type Row = {
+  model: RecordModel;
+  external_id: string;
+  connector_id: string;
+  connection_owner_id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  fields: string;
+  warnings: string;
+  updated_at: number;
+  deleted_at: number | null;
+  content_hash: string;
+};
+
+export function isRecordModel(value: unknown): value is RecordModel {
+  return typeof value === "string" && (RECORD_MODELS as readonly string[]).includes(value);
+}
+
+function toView(row: Row): RecordView {
+  const parse = <T>(text: string, fallback: T): T => {
+    try {
+      return JSON.parse(text) as T;
+    } catch {
+      return fallback;
+    }
+  };
+  return {
+    model: row.model,
+    id: row.external_id,
+    connectorId: row.connector_id,
+    connectionOwnerId: row.connection_owner_id,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    fields: parse(row.fields, {}),
+    warnings: parse(row.warnings, []),
+    updatedAt: new Date(row.updated_at).toISOString(),
+    deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at).toISOString(),
+    synced: row.content_hash !== "",
+  };
+}
+
+/** One record by its external id within one connection (ids are only unique per connection). */
+export function getRecord(
+  db: AppDatabase,
+  model: RecordModel,
+  connection: Connection,
+  externalId: string,
+): RecordView | null {
+  const row = db.get<Row>(
+    sql`select * from records where connector_id = ${connection.connectorId}
+        and connection_owner_id = ${connection.connectionOwnerId}
+        and model = ${model} and external_id = ${externalId}`,
+  );
+  return row ? toView(row) : null;
+}
+
+/**
+ * The connections an id is known in: as a record, else as a reference from engagements
+ * (a contact that has not synced yet still has a timeline).
+ */
+export function connectionsOf(
+  db: AppDatabase,
+  model: RecordModel,
+  role: "user" | "contact" | "company" | "opportunity",
+  externalId: string,
+): Connection[] {
+  const rows = db.all<{ connector_id: string; connection_owner_id: string }>(
+    sql`select connector_id, connection_owner_id from records
+          where model = ${model} and external_id = ${externalId}
+        union
+        select connector_id, connection_owner_id from (
+          select e.connector_id, e.connection_owner_id from engagement_refs r
+          join engagements e on e.id = r.engagement_id
+          where r.role = ${role} and r.ref_id = ${externalId} limit 500)
+        union
+        select connector_id, connection_owner_id from (
+          select connector_id, connection_owner_id from engagements
+          where ${role === "user" ? sql`owner_id = ${externalId}` : sql`0`} limit 500)
+        order by 1, 2 limit 20`,
+  );
+  return rows.map((r) => ({
+    connectorId: r.connector_id,
+    connectionOwnerId: r.connection_owner_id,
+  }));
+}
+
+function escapeLike(text: string) {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Picker suggestions: name (any word of it) or email starting with `q`, 20 at most. */
+export function searchRecords(
+  db: AppDatabase,
+  model: RecordModel,
+  q: string,
+  connection: Connection | null = null,
+): RecordSuggestion[] {
+  const term = q.trim().slice(0, 100);
+  const prefix = `${escapeLike(term)}%`;
+  const word = `% ${escapeLike(term)}%`;
+  const scope = connection
+    ? sql`and connector_id = ${connection.connectorId} and connection_owner_id = ${connection.connectionOwnerId}`
+    : sql``;
+  const match = term
+    ? sql`and (name like ${prefix} escape '\\' or name like ${word} escape '\\' or email like ${prefix} escape '\\' or external_id = ${term})`
+    : sql``;
+  const rows = db.all<Row>(
+    sql`select * from records where model = ${model} and deleted_at is null and content_hash <> ''
+        ${match} ${scope} order by name collate nocase, external_id limit 20`,
+  );
+  return rows.map((row) => ({
+    model: row.model,
+    id: row.external_id,
+    name: row.name,
+    email: row.email,
+    connection: `${row.connector_id}:${row.connection_owner_id}`,
+  }));
+}

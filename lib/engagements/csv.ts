@@ -1,0 +1,74 @@
+import Papa from "papaparse";
+import type { EngagementView, Ref } from "@/db/queries/engagements";
+
+/**
+ * A spreadsheet opening the file must not run it: a cell starting with = + - @ (or a tab /
+ * carriage return) gets a leading single quote (OWASP's CSV injection advice).
+ */
+export function guardCell(value: unknown): string | number {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return value;
+  const text = String(value);
+  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+}
+
+const ids = (refs: Ref[]) => refs.map((r) => r.id).join("; ");
+const names = (refs: Ref[]) => refs.map((r) => r.name ?? "").join("; ");
+
+export const CSV_COLUMNS = [
+  "id",
+  "externalId",
+  "connection",
+  "type",
+  "direction",
+  "status",
+  "title",
+  "description",
+  "startedAt",
+  "endedAt",
+  "duration",
+  "ownerId",
+  "ownerName",
+  "contactIds",
+  "contactNames",
+  "companyIds",
+  "companyNames",
+  "opportunityIds",
+  "opportunityNames",
+  "userIds",
+  "userNames",
+  "deletedAt",
+  "warnings",
+] as const;
+
+/** Engagements as CSV with both ids and resolved names, built by papaparse. */
+export function engagementsToCsv(rows: EngagementView[]): string {
+  const data = rows.map((e) =>
+    [
+      e.id,
+      e.externalId,
+      `${e.connectorId}:${e.connectionOwnerId}`,
+      e.type,
+      e.direction,
+      e.status,
+      e.title,
+      e.description,
+      e.startedAt,
+      e.endedAt,
+      e.duration,
+      e.owner?.id,
+      e.owner?.name,
+      ids(e.contacts),
+      names(e.contacts),
+      ids(e.companies),
+      names(e.companies),
+      ids(e.opportunities),
+      names(e.opportunities),
+      ids(e.users),
+      names(e.users),
+      e.deletedAt,
+      e.warnings.join("; "),
+    ].map(guardCell),
+  );
+  return Papa.unparse({ fields: [...CSV_COLUMNS], data }, { newline: "\r\n" });
+}
