@@ -107,8 +107,8 @@ type Tally = {
 };
 
 async function main() {
-  const credentials = findCredentials();
   await checkServer();
+  const credentials = findCredentials();
   const traffic = generateTraffic({
     count,
     seed,
