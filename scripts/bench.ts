@@ -147,14 +147,18 @@ async function startNext(name: string, env: Record<string, string>): Promise<Ser
   return server;
 }
 
-async function startBare(mode: "ingest" | "raw", dbFile: string): Promise<Server> {
-  const logFile = path.join(workDir, `bare-${mode}.log`);
+async function startBare(
+  mode: "ingest" | "raw",
+  dbFile: string,
+  env: Record<string, string> = {},
+): Promise<Server> {
+  const logFile = path.join(workDir, `bare-${path.basename(path.dirname(dbFile))}.log`);
   const child = spawn(
     process.execPath,
     ["--import", "tsx", path.join(root, "scripts/lib/bench-server.ts"), mode, dbFile],
     {
       cwd: root,
-      env: process.env,
+      env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", fs.openSync(logFile, "w")],
       detached: true,
     },
@@ -180,7 +184,22 @@ async function startBare(mode: "ingest" | "raw", dbFile: string): Promise<Server
 }
 
 /** Peak resident memory of a process while `fn` runs, sampled from /proc. */
-async function withRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T; rssMb: number }> {
+/** CPU time (user + system, ms) a process has used so far, from /proc. */
+function cpuMs(pid: number) {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return (ticks * 1000) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+async function withRss<T>(
+  pid: number,
+  fn: () => Promise<T>,
+): Promise<{ value: T; rssMb: number; cpuMs: number }> {
+  const cpuBefore = cpuMs(pid);
   let peak = 0;
   const sample = () => {
     try {
@@ -194,7 +213,7 @@ async function withRss<T>(pid: number, fn: () => Promise<T>): Promise<{ value: T
   try {
     const value = await fn();
     sample();
-    return { value, rssMb: Math.round(peak) };
+    return { value, rssMb: Math.round(peak), cpuMs: cpuMs(pid) - cpuBefore };
   } finally {
     clearInterval(timer);
   }
@@ -212,7 +231,12 @@ function ensureBuild() {
 }
 
 // ---------------------------------------------------------------- ingest
-type IngestTarget = { id: "a" | "b" | "c" | "d"; label: string; server: Server; path: string };
+type IngestTarget = {
+  id: "a" | "b" | "c" | "d" | "e";
+  label: string;
+  server: Server;
+  path: string;
+};
 type IngestRun = {
   target: string;
   concurrency: number;
@@ -225,6 +249,8 @@ type IngestRun = {
   non2xx: number;
   requests: number;
   rssMb: number;
+  /** Server CPU per request (ms): steadier than req/s when other work shares the cores. */
+  cpuPerRequest: number;
 };
 
 /** Realistic engagement bodies (refs, titles, descriptions), each sent under a fresh id and key. */
@@ -297,12 +323,24 @@ async function loadOnce(
  * with fsync (the app's synchronous=FULL) and without it (synchronous=OFF, the logic alone).
  */
 function benchIngestInProcess() {
-  const perMode = quick ? 1500 : 4000;
-  const out: Record<string, { ingestMs: number; rawMs: number; ratio: number }> = {};
+  const perMode = quick ? 800 : 2000;
+  const out: Record<
+    string,
+    {
+      ingestMs: number;
+      rawMs: number;
+      ratio: number;
+      ingestCpuMs: number;
+      rawCpuMs: number;
+      cpuRatio: number;
+    }
+  > = {};
   for (const synchronous of ["FULL", "OFF"]) {
     const ingestTimes: number[] = [];
     const rawTimes: number[] = [];
-    for (let round = 0; round < 3; round++) {
+    const ingestCpu: number[] = [];
+    const rawCpu: number[] = [];
+    for (let round = 0; round < 5; round++) {
       for (const which of ["ingest", "raw"] as const) {
         const file = path.join(workDir, "in-process", `${which}-${synchronous}-${round}.db`);
         const db = openDatabase(file);
@@ -314,6 +352,7 @@ function benchIngestInProcess() {
           "x-owner-id": "acme-prod",
         };
         const started = performance.now();
+        const cpuStart = process.cpuUsage();
         for (let i = 0; i < perMode; i++) {
           const n = ++sequence;
           const [before, after] = templates[n % templates.length]!;
@@ -332,14 +371,25 @@ function benchIngestInProcess() {
           }
         }
         (which === "ingest" ? ingestTimes : rawTimes).push((performance.now() - started) / perMode);
+        const cpu = process.cpuUsage(cpuStart);
+        (which === "ingest" ? ingestCpu : rawCpu).push((cpu.user + cpu.system) / 1000 / perMode);
         db.$client.close();
       }
     }
     const ingestMs = round3(median(ingestTimes));
     const rawMs = round3(median(rawTimes));
-    out[synchronous] = { ingestMs, rawMs, ratio: round2(rawMs / ingestMs) };
+    const ingestCpuMs = round3(median(ingestCpu));
+    const rawCpuMs = round3(median(rawCpu));
+    out[synchronous] = {
+      ingestMs,
+      rawMs,
+      ratio: round2(rawMs / ingestMs),
+      ingestCpuMs,
+      rawCpuMs,
+      cpuRatio: round2(rawCpuMs / ingestCpuMs),
+    };
     log(
-      `  in-process, synchronous=${synchronous}: ingest() ${ingestMs} ms/delivery, raw ${rawMs} ms/delivery, raw/ingest ${out[synchronous]!.ratio}`,
+      `  in-process, synchronous=${synchronous}: ingest() ${ingestMs} ms/delivery (CPU ${ingestCpuMs}), raw ${rawMs} ms/delivery (CPU ${rawCpuMs}), raw/ingest ${out[synchronous]!.ratio} (CPU ${out[synchronous]!.cpuRatio})`,
     );
   }
   return { deliveriesPerRun: perMode, FULL: out.FULL!, OFF: out.OFF! };
@@ -358,6 +408,9 @@ async function benchIngest() {
   });
   const bareIngest = await startBare("ingest", path.join(workDir, "ingest-bare", "app.db"));
   const bareRaw = await startBare("raw", path.join(workDir, "ingest-raw", "app.db"));
+  const bareNormal = await startBare("ingest", path.join(workDir, "ingest-normal", "app.db"), {
+    BENCH_SYNCHRONOUS: "NORMAL",
+  });
   const targets: IngestTarget[] = [
     { id: "a", label: "(a) no-op Next route", server: next, path: "/api/bench/noop" },
     {
@@ -368,6 +421,12 @@ async function benchIngest() {
     },
     { id: "c", label: "(c) ingest() on node:http", server: bareIngest, path: "/" },
     { id: "d", label: "(d) raw better-sqlite3 on node:http", server: bareRaw, path: "/" },
+    {
+      id: "e",
+      label: "(e) = (c) with synchronous=NORMAL",
+      server: bareNormal,
+      path: "/",
+    },
   ];
   for (const target of targets) await loadOnce(target, 10, 2); // warm up JITs and caches
 
@@ -375,9 +434,11 @@ async function benchIngest() {
   for (const concurrency of CONCURRENCY) {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const target of targets) {
-        const { value: result, rssMb } = await withRss(target.server.pid, () =>
-          loadOnce(target, concurrency, RUN_SECONDS),
-        );
+        const {
+          value: result,
+          rssMb,
+          cpuMs: cpu,
+        } = await withRss(target.server.pid, () => loadOnce(target, concurrency, RUN_SECONDS));
         const requests = result["2xx"] + result.non2xx;
         const run: IngestRun = {
           target: target.id,
@@ -391,10 +452,11 @@ async function benchIngest() {
           non2xx: result.non2xx,
           requests,
           rssMb,
+          cpuPerRequest: round3(cpu / Math.max(1, requests)),
         };
         runs.push(run);
         log(
-          `  c=${concurrency} round ${round} ${target.label}: ${run.rps} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, errors ${run.errors}, non-2xx ${run.non2xx}, RSS ${rssMb} MB`,
+          `  c=${concurrency} round ${round} ${target.label}: ${run.rps} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, errors ${run.errors}, non-2xx ${run.non2xx}, RSS ${rssMb} MB, server CPU ${run.cpuPerRequest} ms/request`,
         );
       }
     }
@@ -417,6 +479,7 @@ async function benchIngest() {
   next.stop();
   bareIngest.stop();
   bareRaw.stop();
+  bareNormal.stop();
 
   const summary = CONCURRENCY.map((concurrency) => {
     const per = Object.fromEntries(
@@ -433,12 +496,13 @@ async function benchIngest() {
             timeouts: sum(mine.map((r) => r.timeouts)),
             non2xx: sum(mine.map((r) => r.non2xx)),
             rssMb: Math.max(...mine.map((r) => r.rssMb)),
+            cpuPerRequest: median(mine.map((r) => r.cpuPerRequest)),
             rounds: mine.map((r) => r.rps),
           },
         ];
       }),
     ) as Record<
-      "a" | "b" | "c" | "d",
+      "a" | "b" | "c" | "d" | "e",
       {
         label: string;
         rps: number;
@@ -448,6 +512,7 @@ async function benchIngest() {
         timeouts: number;
         non2xx: number;
         rssMb: number;
+        cpuPerRequest: number;
         rounds: number[];
       }
     >;
@@ -456,6 +521,9 @@ async function benchIngest() {
       targets: per,
       ratioBA: round2(per.b.rps / per.a.rps),
       ratioCD: round2(per.c.rps / per.d.rps),
+      /** The same ratios from server CPU per request: what the throughput ratio would be on idle cores. */
+      cpuRatioBA: round2(per.a.cpuPerRequest / per.b.cpuPerRequest),
+      cpuRatioCD: round2(per.d.cpuPerRequest / per.c.cpuPerRequest),
     };
   });
   return { runs, summary, check, inProcess, seconds: RUN_SECONDS, rounds: ROUNDS };
@@ -787,31 +855,39 @@ function renderMarkdown(r: Result) {
     lines.push(
       "## Ingest",
       "",
-      `Interleaved a b c d, ${r.ingest.rounds} rounds of ${r.ingest.seconds} s per target and concurrency (medians shown; every request a new engagement under a new idempotency key, realistic bodies with refs).`,
+      `Interleaved a b c d e, ${r.ingest.rounds} rounds of ${r.ingest.seconds} s per target and concurrency (medians shown; every request a new engagement under a new idempotency key, realistic bodies with refs). (a) and (b) are one \`next start\` process; (c), (d), (e) are bare \`node:http\` processes (scripts/lib/bench-server.ts). All use the app's pragmas (WAL, synchronous=FULL) except (e).`,
       "",
-      "| concurrency | target | req/s | p50 ms | p99 ms | errors | timeouts | non-2xx | peak RSS MB | req/s per round |",
-      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+      "| concurrency | target | req/s | p50 ms | p99 ms | errors | timeouts | non-2xx | peak RSS MB | server CPU ms/request | req/s per round |",
+      "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     );
     for (const s of r.ingest.summary) {
       for (const t of Object.values(s.targets)) {
         lines.push(
-          `| ${s.concurrency} | ${t.label} | ${t.rps} | ${t.p50} | ${t.p99} | ${t.errors} | ${t.timeouts} | ${t.non2xx} | ${t.rssMb} | ${t.rounds.join(", ")} |`,
+          `| ${s.concurrency} | ${t.label} | ${t.rps} | ${t.p50} | ${t.p99} | ${t.errors} | ${t.timeouts} | ${t.non2xx} | ${t.rssMb} | ${t.cpuPerRequest} | ${t.rounds.join(", ")} |`,
         );
       }
     }
     lines.push(
       "",
-      "| concurrency | b/a (target ≥ 0.85) | c/d (target ≥ 0.90) |",
-      "| --- | ---: | ---: |",
+      "Ratios from req/s, and from server CPU per request (what the req/s ratio would be on idle cores with no disk wait):",
+      "",
+      "| concurrency | b/a (target ≥ 0.85) | c/d (target ≥ 0.90) | b/a by CPU | c/d by CPU |",
+      "| --- | ---: | ---: | ---: | ---: |",
     );
     for (const s of r.ingest.summary) {
       lines.push(
-        `| ${s.concurrency} | ${s.ratioBA} ${mark(s.ratioBA >= 0.85)} | ${s.ratioCD} ${mark(s.ratioCD >= 0.9)} |`,
+        `| ${s.concurrency} | ${s.ratioBA} ${mark(s.ratioBA >= 0.85)} | ${s.ratioCD} ${mark(s.ratioCD >= 0.9)} | ${s.cpuRatioBA} | ${s.cpuRatioCD} |`,
       );
     }
+    const ip = r.ingest.inProcess;
     lines.push(
       "",
-      `In process, no HTTP (${r.ingest.inProcess.deliveriesPerRun} deliveries × 3 rounds, median ms per delivery): with the app's synchronous=FULL, ingest() ${r.ingest.inProcess.FULL!.ingestMs} vs raw ${r.ingest.inProcess.FULL!.rawMs} (raw/ingest ${r.ingest.inProcess.FULL!.ratio}); with synchronous=OFF (CPU only), ingest() ${r.ingest.inProcess.OFF!.ingestMs} vs raw ${r.ingest.inProcess.OFF!.rawMs} (raw/ingest ${r.ingest.inProcess.OFF!.ratio}).`,
+      `In process, no HTTP (${ip.deliveriesPerRun} deliveries × 5 interleaved rounds, median ms per delivery, wall / CPU):`,
+      "",
+      "| synchronous | ingest() | raw statements | raw/ingest (wall) | raw/ingest (CPU) |",
+      "| --- | ---: | ---: | ---: | ---: |",
+      `| FULL (the app's) | ${ip.FULL.ingestMs} / ${ip.FULL.ingestCpuMs} | ${ip.FULL.rawMs} / ${ip.FULL.rawCpuMs} | ${ip.FULL.ratio} | ${ip.FULL.cpuRatio} |`,
+      `| OFF (no fsync: the logic alone) | ${ip.OFF.ingestMs} / ${ip.OFF.ingestCpuMs} | ${ip.OFF.rawMs} / ${ip.OFF.rawCpuMs} | ${ip.OFF.ratio} | ${ip.OFF.cpuRatio} |`,
       "",
       `Stored after the runs: webhook ${JSON.stringify(r.ingest.check.b)}, ingest() ${JSON.stringify(r.ingest.check.c)}, raw ${JSON.stringify(r.ingest.check.d)}.`,
       "",
