@@ -1,0 +1,167 @@
+import { createHash } from "node:crypto";
+import type Database from "better-sqlite3";
+
+/**
+ * The storage floor of the ingest benchmark: the same reads and writes as ingest() for an
+ * engagement snapshot (key lookup, engagement upsert, ref rows, FTS through the triggers, log
+ * row, key binding, one IMMEDIATE transaction), with hand-written prepared statements and no
+ * validation, normalisation or Drizzle.
+ */
+export type DeliveryHeaders = Record<string, string | string[] | undefined>;
+export type RawResult = { status: number; body: string; outcome: string };
+
+export function createRawIngest(sqlite: Database.Database) {
+  const raw = {
+    findKey: sqlite.prepare(
+      "SELECT body_hash, delivery_id, response_status, response_body FROM idempotency_keys WHERE connector_id = ? AND connection_owner_id = ? AND key = ?",
+    ),
+    bindKey: sqlite.prepare(
+      "INSERT INTO idempotency_keys (connector_id, connection_owner_id, key, body_hash, delivery_id, response_status, response_body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    insertDelivery: sqlite.prepare(
+      `INSERT INTO deliveries (received_at, connector_id, connection_owner_id, idempotency_key, event, model, resource_id,
+         engagement_id, outcome, http_status, error, warnings, duration_ms, body, body_hash, body_bytes, headers,
+         response_body, original_delivery_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, '[]', ?, ?, ?, ?, ?, NULL, NULL) RETURNING id`,
+    ),
+    findEngagement: sqlite.prepare(
+      "SELECT id, updated_at, deleted_at, content_hash FROM engagements WHERE connector_id = ? AND connection_owner_id = ? AND external_id = ?",
+    ),
+    insertEngagement: sqlite.prepare(
+      `INSERT INTO engagements (connector_id, connection_owner_id, external_id, type, direction, status, title, description,
+         started_at, ended_at, duration, owner_id, created_at, updated_at, deleted_at, fields, warnings, content_hash, ingested_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, '[]', ?, ?) RETURNING id`,
+    ),
+    updateEngagement: sqlite.prepare(
+      `UPDATE engagements SET type = ?, direction = ?, status = ?, title = ?, description = ?, started_at = ?, ended_at = ?,
+         duration = ?, owner_id = ?, created_at = ?, updated_at = ?, deleted_at = NULL, fields = ?, warnings = '[]',
+         content_hash = ?, ingested_at = ? WHERE id = ?`,
+    ),
+    deleteRefs: sqlite.prepare("DELETE FROM engagement_refs WHERE engagement_id = ?"),
+    insertRef: sqlite.prepare(
+      "INSERT INTO engagement_refs (engagement_id, role, ref_id, position, started_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+  };
+
+  const ROLES: [string, string][] = [
+    ["users", "user"],
+    ["contacts", "contact"],
+    ["companies", "company"],
+    ["opportunities", "opportunity"],
+  ];
+  const sha = (text: string, encoding: "hex" | "base64url") =>
+    createHash("sha256").update(text).digest(encoding);
+  const ms = (value: unknown) => (typeof value === "string" ? Date.parse(value) : null);
+
+  type Snapshot = {
+    event: string;
+    data: {
+      model: string;
+      id: string;
+      fields: Record<string, unknown>;
+      createdAt?: string;
+      updatedAt?: string;
+    };
+  };
+
+  /** The same reads and writes as ingest() for an engagement snapshot, trusting the payload. */
+  return (body: string, headers: DeliveryHeaders, receivedAt: number): RawResult => {
+    const connector = header(headers, "x-conector-id") ?? "";
+    const owner = header(headers, "x-owner-id") ?? "";
+    const key = header(headers, "x-idempotency-key") ?? "";
+    const bodyHash = sha(body, "hex");
+    const event = JSON.parse(body) as Snapshot;
+    const { data } = event;
+    const f = data.fields;
+    const kept = JSON.stringify({
+      "content-type": header(headers, "content-type"),
+      "x-conector-id": connector,
+      "x-owner-id": owner,
+      "x-idempotency-key": key,
+    });
+    return sqlite
+      .transaction(() => {
+        const bound = raw.findKey.get(connector, owner, key) as
+          { response_body: string } | undefined;
+        if (bound) return { status: 200, body: bound.response_body, outcome: "duplicate" };
+        const stored = raw.findEngagement.get(connector, owner, data.id) as
+          { id: number; updated_at: number; content_hash: string } | undefined;
+        const contentHash = sha(JSON.stringify(data), "base64url");
+        const updatedAt = ms(data.updatedAt) ?? receivedAt;
+        const startedAt = ms(f.startedAt) ?? ms(data.createdAt) ?? updatedAt;
+        const values = [
+          f.type ?? null,
+          f.direction ?? null,
+          f.status ?? null,
+          f.title ?? null,
+          f.description ?? null,
+          startedAt,
+          ms(f.endedAt),
+          f.duration ?? null,
+          (f.owner as { id?: string } | undefined)?.id ?? null,
+          ms(data.createdAt),
+          updatedAt,
+          JSON.stringify(f),
+        ];
+        let engagementId: number;
+        let outcome = "applied";
+        if (!stored) {
+          engagementId = (
+            raw.insertEngagement.get(
+              connector,
+              owner,
+              data.id,
+              ...values,
+              contentHash,
+              receivedAt,
+            ) as { id: number }
+          ).id;
+        } else if (updatedAt < stored.updated_at || stored.content_hash === contentHash) {
+          engagementId = stored.id;
+          outcome = updatedAt < stored.updated_at ? "stale" : "unchanged";
+        } else {
+          engagementId = stored.id;
+          raw.updateEngagement.run(...values, contentHash, receivedAt, stored.id);
+          raw.deleteRefs.run(stored.id);
+        }
+        if (outcome === "applied") {
+          for (const [field, role] of ROLES) {
+            const list = (f[field] as { id: string }[] | undefined) ?? [];
+            const seen = new Set<string>();
+            list.forEach((ref, position) => {
+              if (seen.has(ref.id)) return;
+              seen.add(ref.id);
+              raw.insertRef.run(engagementId, role, ref.id, position, startedAt);
+            });
+          }
+        }
+        const deliveryId = (
+          raw.insertDelivery.get(
+            receivedAt,
+            connector,
+            owner,
+            key,
+            event.event,
+            data.model,
+            data.id,
+            engagementId,
+            outcome,
+            200,
+            Date.now() - receivedAt,
+            body,
+            bodyHash,
+            Buffer.byteLength(body),
+            kept,
+          ) as { id: number }
+        ).id;
+        raw.bindKey.run(connector, owner, key, bodyHash, deliveryId, 200, body, receivedAt);
+        return { status: 200, body, outcome };
+      })
+      .immediate();
+  };
+}
+
+const header = (headers: DeliveryHeaders, name: string) => {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};

@@ -1,0 +1,105 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "@/db/client";
+import { ingest } from "@/lib/ingest";
+import { BULK_WORLD, seedBulk } from "@/scripts/lib/seed";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engagements-seed-"));
+const file = path.join(dir, "bulk.db");
+const stats = seedBulk({ file, count: 400, seed: 3, now: Date.parse("2026-03-02T12:00:00Z") });
+const db = openDatabase(file);
+const sql = db.$client;
+afterAll(() => {
+  sql.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("npm run seed:bulk", () => {
+  it("writes the engagements, their refs and every record they reference", () => {
+    const count = sql.prepare("select count(*) as n from engagements").get() as { n: number };
+    expect(count.n).toBe(400);
+    expect(stats.refs).toBeGreaterThan(400);
+    const records = sql.prepare("select count(*) as n from records").get() as { n: number };
+    const perConnection =
+      BULK_WORLD.users + BULK_WORLD.contacts + BULK_WORLD.companies + BULK_WORLD.opportunities;
+    expect(records.n).toBe(2 * perConnection);
+    const types = sql.prepare("select distinct type from engagements order by type").pluck().all();
+    expect(types).toEqual(["call", "email", "meeting", "note", "task"]);
+  });
+
+  it("writes refs that resolve to named records of the same connection", () => {
+    const unresolved = sql
+      .prepare(
+        `select count(*) as n from engagement_refs r
+         join engagements e on e.id = r.engagement_id
+         left join records c on c.connector_id = e.connector_id
+           and c.connection_owner_id = e.connection_owner_id
+           and c.model = case r.role when 'user' then 'genericUser'
+             when 'contact' then 'genericContact' when 'company' then 'genericCompany'
+             else 'crmOpportunity' end
+           and c.external_id = r.ref_id
+         where c.name is null or r.started_at != e.started_at`,
+      )
+      .get() as { n: number };
+    expect(unresolved.n).toBe(0);
+    const owners = sql
+      .prepare(
+        `select count(*) as n from engagements e left join records u
+           on u.model = 'genericUser' and u.external_id = e.owner_id
+           and u.connector_id = e.connector_id and u.connection_owner_id = e.connection_owner_id
+         where u.name is null`,
+      )
+      .get() as { n: number };
+    expect(owners.n).toBe(0);
+  });
+
+  it("keeps full-text search working (the FTS index is rebuilt after the load)", () => {
+    const hits = sql
+      .prepare("select count(*) as n from engagements_fts where engagements_fts match 'customer'")
+      .get() as { n: number };
+    expect(hits.n).toBeGreaterThan(0);
+    const triggers = sql
+      .prepare("select count(*) as n from sqlite_master where type = 'trigger'")
+      .get() as { n: number };
+    expect(triggers.n).toBe(3);
+  });
+
+  it("stores rows as ingest() would: redelivering a seeded snapshot changes nothing", () => {
+    const row = sql
+      .prepare(
+        `select external_id, connector_id, connection_owner_id, fields, created_at, updated_at
+         from engagements where deleted_at is null limit 1 offset 17`,
+      )
+      .get() as {
+      external_id: string;
+      connector_id: string;
+      connection_owner_id: string;
+      fields: string;
+      created_at: number;
+      updated_at: number;
+    };
+    const body = JSON.stringify({
+      event: "crmEngagement::updated",
+      data: {
+        object: "resource",
+        model: "crmEngagement",
+        id: row.external_id,
+        fields: JSON.parse(row.fields),
+        createdAt: new Date(row.created_at).toISOString(),
+        updatedAt: new Date(row.updated_at).toISOString(),
+        rawResource: null,
+        warnings: [],
+      },
+    });
+    const result = ingest(db, body, {
+      connectorId: row.connector_id,
+      connectionOwnerId: row.connection_owner_id,
+      idempotencyKey: "seed-redelivery",
+      headers: {},
+      receivedAt: Date.now(),
+    });
+    expect(result.outcome).toBe("unchanged");
+  });
+});
