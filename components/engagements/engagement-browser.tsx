@@ -211,7 +211,7 @@ export function EngagementBrowser({
           </div>
           <div>
             <label htmlFor="filter-from" className="mb-1 block text-xs font-medium text-slate-600">
-              From (UTC day)
+              From ({filter.tz ?? "UTC"} day)
             </label>
             <input
               id="filter-from"

@@ -116,7 +116,7 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
           className="flex items-center gap-2 rounded-lg border border-rose-300 bg-rose-50 p-3 text-rose-900"
           data-testid="deleted-banner"
         >
-          <Trash2 aria-hidden size={18} />
+          <Trash2 aria-hidden size={18} className="shrink-0" />
           <p>
             <strong>Deleted in the CRM</strong> on <LocalTime iso={e.deletedAt} mode="absolute" />.
             Kept here as it was last received; hidden from lists unless you ask for deleted
@@ -219,13 +219,13 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
                     #
                   </th>
                   <th scope="col" className="py-1 pr-3">
-                    Received
+                    Outcome
                   </th>
                   <th scope="col" className="py-1 pr-3">
                     Event
                   </th>
                   <th scope="col" className="py-1 pr-3">
-                    Outcome
+                    Received
                   </th>
                   <th scope="col" className="hidden py-1 pr-3 sm:table-cell">
                     Idempotency key
@@ -240,10 +240,6 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
                         {d.id}
                       </Link>
                     </td>
-                    <td className="py-1.5 pr-3 whitespace-nowrap">
-                      <LocalTime iso={d.receivedAt} mode="absolute" />
-                    </td>
-                    <td className="py-1.5 pr-3 font-mono text-xs">{d.event}</td>
                     <td className="py-1.5 pr-3">
                       <span
                         className={`rounded px-1.5 py-0.5 text-xs font-medium ${OUTCOME_TONES[d.outcome] ?? ""}`}
@@ -261,6 +257,10 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
                           {d.warnings.length} warning(s)
                         </span>
                       )}
+                    </td>
+                    <td className="py-1.5 pr-3 font-mono text-xs">{d.event}</td>
+                    <td className="py-1.5 pr-3 whitespace-nowrap">
+                      <LocalTime iso={d.receivedAt} mode="absolute" />
                     </td>
                     <td className="hidden py-1.5 pr-3 font-mono text-xs break-all sm:table-cell">
                       {d.idempotencyKey}

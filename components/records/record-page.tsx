@@ -197,3 +197,21 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
     </main>
   );
 }
+
+/**
+ * Record pages stream behind a loading skeleton, and a page that has started streaming can no
+ * longer answer 404. The layout runs before that boundary: an id known nowhere is a real 404.
+ */
+export async function RecordLayout({
+  model,
+  params,
+  children,
+}: {
+  model: RecordModel;
+  params: Promise<{ id: string }>;
+  children: React.ReactNode;
+}) {
+  const id = (await params).id;
+  if (connectionsOf(getDatabase(), model, MODEL_INFO[model].role, id).length === 0) notFound();
+  return children;
+}

@@ -254,3 +254,9 @@ test("a user id known in two connections asks which one, then shows their timeli
   // Dana owns the generated ones Lee does not, and the meeting (the call is deleted).
   await expect(total(page)).toHaveText(String(expected((i) => i % 3 !== 0) + 1));
 });
+
+test("a record id known nowhere is a real 404", async ({ page }) => {
+  await signIn(page);
+  const response = await page.goto("/contacts/no-such-contact-anywhere");
+  expect(response?.status()).toBe(404);
+});
