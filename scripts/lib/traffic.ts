@@ -73,11 +73,13 @@ export function generateTraffic(options: TrafficOptions = {}): Traffic {
   const creates: SimDelivery[] = [];
   for (let i = 0; i < count; i++) {
     const id = String(30_000 + i);
-    const startedAt = workdayTime(rng, now, 56, 0.06);
+    const type = pickType(rng);
+    // Only what can be planned lies ahead: meetings and tasks; calls and emails have happened.
+    const startedAt = workdayTime(rng, now, 56, type === "meeting" || type === "task" ? 0.2 : 0);
     const snapshot = engagementSnapshot(
       rng,
       world,
-      { id, type: pickType(rng), startedAt, now },
+      { id, type, startedAt, now },
       { expandContact: rng.chance(0.15) },
     );
     const delivery = deliver(
