@@ -886,6 +886,28 @@ type Result = {
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
 
+/**
+ * Why the misses happen and what would close them. Mechanisms, not this run's figures (those
+ * are in the tables); the per-part costs were measured separately on 2026-11-26 and are dated.
+ */
+const FINDINGS = `## What the misses need
+
+**Ingest b/a.** The no-op route is the framework alone; the webhook adds a durable write of about ten rows (log row, key, engagement, refs, FTS) per request. Compare server CPU per request: (b) − (a) is the webhook's own cost, and (d) shows that the writes alone, with no validation, already cost most of a no-op request. So b/a ≥ 0.85 cannot hold for a write-per-request against a floor that writes nothing, whatever ingest() does. What would move it most:
+- **Group commit.** Collect the deliveries that arrive together (up to ~2 ms or N requests), apply them in one IMMEDIATE transaction with a SAVEPOINT each (a failing delivery rolls back alone), answer all after the one COMMIT. BEGIN/COMMIT and the fsync are then paid once per batch instead of once per request; under concurrency 10–50 that is most of the disk wait and a good share of the per-request SQLite cost.
+- **synchronous=NORMAL** (row (e)): in WAL mode a commit still survives a killed process (SPEC §2's rule); only an OS crash or power loss can lose the last commits. On this VM fsync latency swings with the neighbours' disk use (0.2–6 ms), which is what spreads (b), (c), (d) from round to round. A product decision for the lead, not made here.
+- Re-basing the target as b / (a with the same writes) would measure what the issue means ("our webhook work costs little next to the framework").
+
+**Ingest c/d.** ingest() costs about 0.09 ms more CPU per delivery than the raw statements (in process, no fsync: about 0.31 vs 0.22 ms). Measured piece by piece (µs per delivery, 2026-11-26): Drizzle's prepared statements ~22 µs over raw better-sqlite3 for the same six statements (fillPlaceholders, mapToDriverValue, \`is()\` checks); the zod envelope ~8 µs; lenient field reading ~5.5 µs (a \`resourceRefSchema.safeParse\` per reference); the rest is allocation and GC of the intermediate objects. What would close it: (1) lib/ingest/statements.ts on raw better-sqlite3 statements with named parameters behind the same interface, JSON columns stringified in a thin wrapper (~20 µs); (2) a hand-written type guard for references in lib/morph/fields.ts instead of a zod parse per ref (~4 µs); together about 0.85–0.9. The remainder is validation the floor does not do. Through HTTP the ratio is dominated by fsync waits, so it swings with the disk.
+
+**Count ≤ 25 ms and facets ≤ 50 ms.** A filter that matches a large share of the rows has to visit each of them, and with the default deleted=hide every visit is a table lookup, since deleted_at is in no index. What would close it: (1) a counters table kept in the ingest transaction, keyed by (connection, type, status, direction, deleted), which answers the unfiltered, enum-only, connection and deleted counts and their facets exactly in O(1); (2) covering indexes for the per-person filters, e.g. (owner_id, deleted_at, type, status, direction), making owner counts and facets index-only; (3) for text and combinations, a capped count ("10,000+": count over a LIMIT 10001 subquery), which bounds the cost.
+
+**Full text.** Neither plan alone serves every term: sorting all matches by date is fast for a rare term and slow for a frequent one; walking the date index and testing each row against FTS (\`rowid = ?\`) is the reverse. The page query therefore picks by the number of matches (≤ 5,000: sort them; more: walk by date), which keeps both within 50 ms; see the strategy table. Terms are whole words: a prefix query (\`"customer"*\`) makes every probe merge the doclists of all matching terms, about 50× slower on the walk. A date-ordered FTS rowid (an FTS table keyed by started_at and id) would make \`ORDER BY rowid DESC LIMIT 50\` the page for any term. Frequent-term counts need the capped count above.
+
+**Bytes per engagement.** By object (table above): the engagements table is most of it: \`fields\` keeps the snapshot as received, so every reference is \`{"object":"resourceRef","model":…,"id":…}\` (~60 B each, ~6 per engagement) and title and description are stored twice. Then engagement_refs (~3.7 rows per engagement) as a rowid table plus its primary-key index plus the lookup index, the FTS index, and five engagement indexes. What would close it: engagement_refs as a WITHOUT ROWID table keyed by its primary key (~110 B saved); \`fields\` without the values already held in typed columns, or with compact references (~250 B); content_hash as a 16-byte blob (~30 B). The bulk load writes no delivery log; through the webhook each delivery also keeps its raw body (~1.3 KB) in deliveries, so a million engagements ingested one webhook at a time take about twice the space measured here.
+
+**Bulk load.** Rows per second counts every row written (engagements, ref rows, records); per engagement it is about a fifth of that. About two thirds of the time is generating realistic snapshots in JavaScript and inserting them, a quarter is building the indexes after the load, the rest the FTS rebuild. Generating in a worker thread while the main thread inserts would overlap the two on the second core.
+`;
+
 type TargetRow = { target: string; measured: string; held: boolean | null };
 
 /** Each target of issue 4 against this run: held or missed, and by how much. */
@@ -1176,6 +1198,7 @@ function renderMarkdown(r: Result) {
       "",
     );
   }
+  lines.push(FINDINGS);
   return `${lines.join("\n")}\n`;
 }
 
