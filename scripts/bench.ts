@@ -41,12 +41,13 @@ const { values: args } = parseArgs({
     build: { type: "boolean", default: false },
     out: { type: "string", default: "docs" },
     keep: { type: "boolean", default: false },
+    render: { type: "boolean", default: false },
   },
 });
 
 const quick = args.quick;
 const N = Number((args.n ?? (quick ? "100000" : "1000000")).replace(/_/g, ""));
-const RUN_SECONDS = Number(args.duration ?? (quick ? 3 : 8));
+const RUN_SECONDS = Number(args.duration ?? (quick ? 2 : 8));
 const ROUNDS = Number(args.rounds ?? (quick ? 2 : 3));
 const CONCURRENCY = [10, 50];
 const READ_SAMPLES = 20;
@@ -583,7 +584,8 @@ async function timeHttp(url: string, samples = READ_SAMPLES) {
     await res.arrayBuffer();
     return { ttfb, status: res.status };
   };
-  await once();
+  // A page slower than 200 ms misses its 25 ms target whatever the median: 5 samples do.
+  if ((await once()).ttfb > 200) samples = Math.min(samples, 5);
   const times: number[] = [];
   let status = 0;
   for (let i = 0; i < samples; i++) {
@@ -746,7 +748,7 @@ async function loadAppQueries() {
   try {
     const q = (await import(queries)) as Record<string, (...a: unknown[]) => unknown>;
     const f = (await import(filters)) as Record<string, (...a: unknown[]) => unknown>;
-    const parse = f.parseFilters ?? f.parseEngagementFilters;
+    const parse = f.parseFilter ?? f.parseFilters ?? f.parseEngagementFilters;
     if (!parse || !q.listEngagements) return null;
     return {
       source: "db/queries/engagements.ts",
@@ -803,6 +805,14 @@ function machine() {
 }
 
 async function main() {
+  if (args.render) {
+    // Re-render the markdown from the last JSON (after editing the report's layout or notes).
+    const outDir = path.resolve(root, args.out);
+    const result = JSON.parse(fs.readFileSync(path.join(outDir, "benchmarks.json"), "utf8"));
+    await writeReports(outDir, result as Result);
+    log(`re-rendered ${path.join(args.out, "benchmarks.md")}`);
+    return;
+  }
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`;
   const env = machine();
   log(
@@ -876,6 +886,165 @@ type Result = {
 };
 
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
+
+/**
+ * Why the misses happen and what would close them. Mechanisms, not this run's figures (those
+ * are in the tables); the per-part costs were measured separately on 2026-11-26 and are dated.
+ */
+const FINDINGS = `## What the misses need
+
+**Ingest b/a.** The no-op route is the framework alone; the webhook adds a durable write of about ten rows (log row, key, engagement, refs, FTS) per request. Compare server CPU per request: (b) − (a) is the webhook's own cost, and (d) shows that the writes alone, with no validation, already cost most of a no-op request. So b/a ≥ 0.85 cannot hold for a write-per-request against a floor that writes nothing, whatever ingest() does. What would move it most:
+- **Group commit.** Collect the deliveries that arrive together (up to ~2 ms or N requests), apply them in one IMMEDIATE transaction with a SAVEPOINT each (a failing delivery rolls back alone), answer all after the one COMMIT. BEGIN/COMMIT and the fsync are then paid once per batch instead of once per request; under concurrency 10–50 that is most of the disk wait and a good share of the per-request SQLite cost.
+- **synchronous=NORMAL** (row (e)): in WAL mode a commit still survives a killed process (SPEC §2's rule); only an OS crash or power loss can lose the last commits. On this VM fsync latency swings with the neighbours' disk use (0.2–6 ms), which is what spreads (b), (c), (d) from round to round. A product decision for the lead, not made here.
+- Re-basing the target as b / (a with the same writes) would measure what the issue means ("our webhook work costs little next to the framework").
+
+**Ingest c/d.** ingest() costs about 0.09 ms more CPU per delivery than the raw statements (in process, no fsync: about 0.31 vs 0.22 ms). Measured piece by piece (µs per delivery, 2026-11-26): Drizzle's prepared statements ~22 µs over raw better-sqlite3 for the same six statements (fillPlaceholders, mapToDriverValue, \`is()\` checks); the zod envelope ~8 µs; lenient field reading ~5.5 µs (a \`resourceRefSchema.safeParse\` per reference); the rest is allocation and GC of the intermediate objects. What would close it: (1) lib/ingest/statements.ts on raw better-sqlite3 statements with named parameters behind the same interface, JSON columns stringified in a thin wrapper (~20 µs); (2) a hand-written type guard for references in lib/morph/fields.ts instead of a zod parse per ref (~4 µs); together about 0.85–0.9. The remainder is validation the floor does not do. Through HTTP the ratio is dominated by fsync waits, so it swings with the disk.
+
+**Count ≤ 25 ms and facets ≤ 50 ms.** A filter that matches a large share of the rows has to visit each of them, and with the default deleted=hide every visit is a table lookup, since deleted_at is in no index. What would close it: (1) a counters table kept in the ingest transaction, keyed by (connection, type, status, direction, deleted), which answers the unfiltered, enum-only, connection and deleted counts and their facets exactly in O(1); (2) covering indexes for the per-person filters, e.g. (owner_id, deleted_at, type, status, direction), making owner counts and facets index-only; (3) for text and combinations, a capped count ("10,000+": count over a LIMIT 10001 subquery), which bounds the cost.
+
+**Full text.** Neither plan alone serves every term: sorting all matches by date is fast for a rare term and slow for a frequent one; walking the date index and testing each row against FTS (\`rowid = ?\`) is the reverse. The page query therefore picks by the number of matches (≤ 5,000: sort them; more: walk by date), which keeps both within 50 ms; see the strategy table. Terms are whole words: a prefix query (\`"customer"*\`) makes every probe merge the doclists of all matching terms, about 50× slower on the walk. A date-ordered FTS rowid (an FTS table keyed by started_at and id) would make \`ORDER BY rowid DESC LIMIT 50\` the page for any term. Frequent-term counts need the capped count above.
+
+**Bytes per engagement.** By object (table above): the engagements table is most of it: \`fields\` keeps the snapshot as received, so every reference is \`{"object":"resourceRef","model":…,"id":…}\` (~60 B each, ~6 per engagement) and title and description are stored twice. Then engagement_refs (~3.7 rows per engagement) as a rowid table plus its primary-key index plus the lookup index, the FTS index, and five engagement indexes. What would close it: engagement_refs as a WITHOUT ROWID table keyed by its primary key (~110 B saved); \`fields\` without the values already held in typed columns, or with compact references (~250 B); content_hash as a 16-byte blob (~30 B). The bulk load writes no delivery log; through the webhook each delivery also keeps its raw body (~1.3 KB) in deliveries, so a million engagements ingested one webhook at a time take about twice the space measured here.
+
+**Bulk load.** Rows per second counts every row written (engagements, ref rows, records); per engagement it is about a fifth of that. About two thirds of the time is generating realistic snapshots in JavaScript and inserting them, a quarter is building the indexes after the load, the rest the FTS rebuild. Generating in a worker thread while the main thread inserts would overlap the two on the second core.
+`;
+
+type TargetRow = { target: string; measured: string; held: boolean | null };
+
+/** Each target of issue 4 against this run: held or missed, and by how much. */
+function targetRows(r: Result): TargetRow[] {
+  const rows: TargetRow[] = [];
+  const by = (value: number, bound: number, higherIsBetter: boolean) => {
+    const ok = higherIsBetter ? value >= bound : value <= bound;
+    if (ok) return "";
+    const factor = higherIsBetter ? bound / Math.max(value, 1e-9) : value / bound;
+    return ` (missed by ${factor.toFixed(1)}×)`;
+  };
+  if (r.ingest) {
+    for (const s of r.ingest.summary) {
+      rows.push({
+        target: `ingest b/a ≥ 0.85, c=${s.concurrency}`,
+        measured: `${s.ratioBA} by req/s${by(s.ratioBA, 0.85, true)}; ${s.cpuRatioBA} by server CPU`,
+        held: s.ratioBA >= 0.85,
+      });
+      rows.push({
+        target: `ingest c/d ≥ 0.90, c=${s.concurrency}`,
+        measured: `${s.ratioCD} by req/s${by(s.ratioCD, 0.9, true)}; ${s.cpuRatioCD} by server CPU`,
+        held: s.ratioCD >= 0.9,
+      });
+    }
+    const ip = r.ingest.inProcess;
+    rows.push({
+      target: "ingest c/d ≥ 0.90, in process (no HTTP, no fsync)",
+      measured: `${ip.OFF.cpuRatio} by CPU${by(ip.OFF.cpuRatio, 0.9, true)}`,
+      held: ip.OFF.cpuRatio >= 0.9,
+    });
+    const c10 = r.ingest.summary.find((s) => s.concurrency === 10)?.targets.b;
+    if (c10) {
+      rows.push({
+        target: "webhook p99 ≤ 50 ms at c=10 (next start)",
+        measured: `${c10.p99} ms${by(c10.p99, 50, false)}`,
+        held: c10.p99 <= 50,
+      });
+    }
+    const c50 = r.ingest.summary.find((s) => s.concurrency === 50)?.targets.b;
+    if (c50) {
+      const bad = c50.timeouts + c50.errors + c50.non2xx;
+      rows.push({
+        target: "no timeouts or 5xx at c=50 (next start)",
+        measured: `${c50.timeouts} timeouts, ${c50.errors} errors, ${c50.non2xx} non-2xx`,
+        held: bad === 0,
+      });
+    }
+    const rss = Math.max(
+      ...r.ingest.summary.flatMap((s) => Object.values(s.targets).map((t) => t.rssMb)),
+    );
+    rows.push({
+      target: "RSS ≤ 400 MB during ingest",
+      measured: `${rss} MB peak`,
+      held: rss <= 400,
+    });
+  }
+  if (r.bulk) {
+    const b = r.bulk;
+    rows.push({
+      target: "bulk load ≥ 50k rows/s",
+      measured: `${Math.round(b.rowsPerSecond)} rows/s counting every row written (engagements, refs, records); ${Math.round(b.engagementsPerSecond)} engagements/s`,
+      held: b.rowsPerSecond >= 50_000,
+    });
+    rows.push({
+      target: `≤ 1.2 KB per engagement on disk (at ${b.engagements})`,
+      measured: `${Math.round(b.bytesPerEngagement)} bytes${by(b.bytesPerEngagement, 1200, false)}`,
+      held: b.bytesPerEngagement <= 1200,
+    });
+  }
+  if (r.reads) {
+    const plain = r.reads.cases.filter((c) => !c.filter.q);
+    const text = r.reads.cases.filter((c) => c.filter.q);
+    const worst = (cases: typeof plain, pick: (c: (typeof plain)[number]) => number) => {
+      const sorted = [...cases].sort((x, y) => pick(y) - pick(x));
+      return sorted[0]!;
+    };
+    const check = (
+      label: string,
+      cases: typeof plain,
+      pick: (c: (typeof plain)[number]) => number,
+      bound: number,
+    ) => {
+      const over = cases.filter((c) => pick(c) > bound);
+      const w = worst(cases, pick);
+      rows.push({
+        target: label,
+        measured: over.length
+          ? `${over.length} of ${cases.length} over: ${over.map((c) => `${c.name} ${pick(c)} ms`).join(", ")}`
+          : `all ${cases.length} within; worst ${w.name} ${pick(w)} ms`,
+        held: over.length === 0,
+      });
+    };
+    check("page query ≤ 2 ms, every filter and combination", plain, (c) => c.page.median, 2);
+    check("full-text page ≤ 50 ms, any term", text, (c) => c.page.median, 50);
+    check("count ≤ 25 ms", plain, (c) => c.count.median, 25);
+    check("full-text count ≤ 50 ms", text, (c) => c.count.median, 50);
+    check("facet counts ≤ 50 ms", r.reads.cases, (c) => c.facets.median, 50);
+    const served = r.reads.http.cases.filter((c) => c.api.status === 200 && c.page.status === 200);
+    if (served.length === 0) {
+      rows.push({
+        target: "page TTFB p50 ≤ 25 ms, every filter",
+        measured: `not measurable: /api/engagements and /engagements answered ${r.reads.http.cases[0]?.api.status ?? "?"} in this checkout (the list is not built here yet); the HTTP floor (GET /api/health) is ${r.reads.http.floor.median} ms`,
+        held: null,
+      });
+    } else {
+      const slow = served.filter((c) => Math.max(c.api.median, c.page.median) > 25);
+      rows.push({
+        target: "page TTFB p50 ≤ 25 ms, every filter",
+        measured: slow.length
+          ? `${slow.length} over: ${slow.map((c) => `${c.name} API ${c.api.median} / page ${c.page.median} ms`).join(", ")}`
+          : `all within`,
+        held: slow.length === 0,
+      });
+    }
+    const deep = Object.entries(r.reads.deep);
+    const deepOk = deep.every(
+      ([, d]) => d.page100Keyset.median <= Math.max(2 * d.page1.median, d.page1.median + 0.5),
+    );
+    rows.push({
+      target: "deep pages cost the same as the first (keyset)",
+      measured: deep
+        .map(
+          ([n, d]) =>
+            `${n}: ${d.page1.median} → ${d.page100Keyset.median} ms (OFFSET ${d.page100Offset.median})`,
+        )
+        .join("; "),
+      held: deepOk,
+    });
+    rows.push({
+      target: "RSS ≤ 400 MB during reads",
+      measured: `${r.reads.rssMb} MB peak`,
+      held: r.reads.rssMb <= 400,
+    });
+  }
+  return rows;
+}
 const fmt = (t: Timing) => `${t.median} (${t.min}–${t.max})`;
 
 function renderMarkdown(r: Result) {
@@ -889,6 +1058,14 @@ function renderMarkdown(r: Result) {
     `Machine: ${m.cpus}, ${m.memoryGb} GB RAM, ${m.os}; Node ${m.node}, SQLite ${m.sqlite}; load average at start ${m.loadAverage.join(" / ")}.`,
     "The machine is shared and noisy: compare ratios measured in the same run, not absolute req/s across runs.",
     "The load generator (autocannon) runs on the same 2 cores as the server under test.",
+    "",
+    "## Targets (issue 4)",
+    "",
+    "| target | measured | held |",
+    "| --- | --- | --- |",
+    ...targetRows(r).map(
+      (t) => `| ${t.target} | ${t.measured} | ${t.held === null ? "n/a" : mark(t.held)} |`,
+    ),
     "",
   );
   if (r.ingest) {
@@ -970,6 +1147,23 @@ function renderMarkdown(r: Result) {
         `| ${c.name} | ${c.rows} | ${fmt(c.page)} ${mark(c.page.median <= pageLimit)} | ${fmt(c.count)} ${mark(c.count.median <= (c.filter.q ? 50 : 25))} | ${fmt(c.facets)} ${mark(c.facets.median <= 50)} | ${h.api.median}${status(h.api)} | ${h.page.median}${status(h.page)} |`,
       );
     }
+    if (r.reads.cases.some((c) => c.app)) {
+      lines.push(
+        "",
+        `The app's own functions (${r.reads.appQueries}), same filters, median ms:`,
+        "",
+        "| filter | listEngagements | countEngagements | facetCounts |",
+        "| --- | ---: | ---: | ---: |",
+      );
+      const cell = (v: Timing | string | undefined) =>
+        v === undefined ? "–" : typeof v === "string" ? v : fmt(v);
+      for (const c of r.reads.cases) {
+        const a = (c.app ?? {}) as Record<string, Timing | string>;
+        lines.push(
+          `| ${c.name} | ${cell(a.listEngagements)} | ${cell(a.countEngagements)} | ${cell(a.facetCounts)} |`,
+        );
+      }
+    }
     const text = r.reads.cases.filter((c) => c.filter.q);
     lines.push(
       "",
@@ -1005,6 +1199,7 @@ function renderMarkdown(r: Result) {
       "",
     );
   }
+  lines.push(FINDINGS);
   return `${lines.join("\n")}\n`;
 }
 

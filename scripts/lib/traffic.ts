@@ -46,13 +46,16 @@ export function generateTraffic(options: TrafficOptions = {}): Traffic {
   const seed = options.seed ?? 1;
   const now = options.now ?? Date.now();
   const keyPrefix = options.keyPrefix ?? `sim-${seed}`;
-  const rng = createRng(seed);
-  const world = createWorld(rng, {
+  // One world for every seed: another seed adds activity about the same people, not new names
+  // for the same ids. Engagement ids are per seed, so runs with different seeds add up.
+  const world = createWorld(createRng(1), {
     users: options.users ?? 8,
     contacts: options.contacts ?? 60,
     companies: options.companies ?? 15,
     opportunities: options.opportunities ?? 20,
   });
+  const rng = createRng(seed);
+  const idBase = seed * 1_000_000;
 
   let serial = 0;
   const deliver = (kind: TrafficKind, event: unknown): SimDelivery => ({
@@ -72,7 +75,7 @@ export function generateTraffic(options: TrafficOptions = {}): Traffic {
   const created: Sent[] = [];
   const creates: SimDelivery[] = [];
   for (let i = 0; i < count; i++) {
-    const id = String(30_000 + i);
+    const id = String(idBase + 30_000 + i);
     const type = pickType(rng);
     // Only what can be planned lies ahead: meetings and tasks; calls and emails have happened.
     const startedAt = workdayTime(rng, now, 56, type === "meeting" || type === "task" ? 0.2 : 0);
@@ -99,7 +102,7 @@ export function generateTraffic(options: TrafficOptions = {}): Traffic {
   // A few odd ones: Morph passes through what the CRM has, even when it does not fit the model.
   const oddCount = Math.max(3, Math.round(count * 0.01));
   for (let i = 0; i < oddCount; i++) {
-    const id = String(60_000 + i);
+    const id = String(idBase + 600_000 + i);
     const startedAt = workdayTime(rng, now, 56);
     const snapshot = engagementSnapshot(rng, world, { id, type: "call", startedAt, now });
     const fields = { ...snapshot.fields };

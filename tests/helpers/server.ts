@@ -17,8 +17,9 @@ export function freePort(): Promise<number> {
 export type RunningApp = { url: string; process: ChildProcess; output: () => string };
 
 /**
- * Starts the built app with `next start` as one process (so SIGKILL reaches the server itself)
- * and waits for /api/health.
+ * Starts the built app with `next start` and waits for /api/health. `next start` forks the
+ * actual server as a child, so the app gets its own process group and signals go to the group:
+ * a SIGKILL then reaches the process that serves, not just its launcher.
  */
 export async function startApp(env: Record<string, string>, port?: number): Promise<RunningApp> {
   const chosen = port ?? (await freePort());
@@ -33,7 +34,12 @@ export async function startApp(env: Record<string, string>, port?: number): Prom
       "--hostname",
       "127.0.0.1",
     ],
-    { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    },
   );
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
@@ -50,14 +56,35 @@ export async function startApp(env: Record<string, string>, port?: number): Prom
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  child.kill("SIGKILL");
+  signalApp({ url, process: child, output: () => output }, "SIGKILL");
   throw new Error(`app did not become healthy:\n${output}`);
 }
 
-export function stopApp(app: RunningApp, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
-  return new Promise((resolve) => {
+/** Sends a signal to the app's whole process group (launcher and server). */
+export function signalApp(app: RunningApp, signal: NodeJS.Signals) {
+  try {
+    process.kill(-app.process.pid!, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** Stops the app and waits until its port is free again. */
+export async function stopApp(app: RunningApp, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  const exited = new Promise<void>((resolve) => {
     if (app.process.exitCode !== null || app.process.signalCode !== null) return resolve();
     app.process.once("exit", () => resolve());
-    app.process.kill(signal);
   });
+  signalApp(app, signal);
+  await exited;
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(`${app.url}/api/health`);
+    } catch {
+      return;
+    }
+    signalApp(app, "SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the app at ${app.url} would not stop`);
 }

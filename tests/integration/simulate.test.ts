@@ -94,6 +94,21 @@ describe("npm run simulate's traffic", () => {
     expect(expanded.length).toBeGreaterThan(0);
   });
 
+  it("adds new engagements about the same people under another seed", () => {
+    const ids = (t: typeof traffic) =>
+      new Set(
+        t.phases
+          .flat()
+          .map((d) => JSON.parse(d.body) as { event: string; data: { id: string } })
+          .filter((e) => e.event.startsWith("crmEngagement"))
+          .map((e) => e.data.id),
+      );
+    const other = generateTraffic({ count: 120, seed: 8, now: Date.parse("2026-03-02T12:00:00Z") });
+    const mine = ids(traffic);
+    expect([...ids(other)].some((id) => mine.has(id))).toBe(false);
+    expect(other.phases[0]!.map((d) => d.body)).toEqual(traffic.phases[0]!.map((d) => d.body));
+  });
+
   it("is deterministic for a seed", () => {
     const again = generateTraffic({ count: 120, seed: 7, now: Date.parse("2026-03-02T12:00:00Z") });
     expect(again.phases.flat().map((d) => d.body)).toEqual(

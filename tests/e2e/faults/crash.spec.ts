@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
-import { startApp, stopApp } from "../../helpers/server";
+import { signalApp, startApp, stopApp } from "../../helpers/server";
 
 /**
  * Durable before acknowledged: a server killed with SIGKILL under concurrent load, five times
@@ -58,9 +58,11 @@ test("no acknowledged event is lost across repeated SIGKILLs under load", async 
     };
     const workers = Array.from({ length: 16 }, worker);
     await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 800));
-    app.process.kill("SIGKILL");
+    signalApp(app, "SIGKILL");
     killed = true;
     await Promise.all(workers);
+    // The server itself died, not just its launcher: nothing answers on its port any more.
+    await expect(fetch(`${app.url}/api/health`)).rejects.toThrow();
     await stopApp(app, "SIGKILL");
   }
 
