@@ -3,7 +3,7 @@ import { Trash2, TriangleAlert } from "lucide-react";
 import type { EngagementDetail, Ref } from "@/db/queries/engagements";
 import { recordHref } from "@/components/records/record-link";
 import { directionLabel, formatAmount, formatDuration, statusLabel } from "./format";
-import { LocalTime } from "./local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { TypeIcon, typeLabel } from "./type-icon";
 
 const OUTCOME_TONES: Record<string, string> = {
@@ -105,7 +105,7 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
           <p className="text-sm text-slate-600">
             {typeLabel(e.type)} · {statusLabel(e.status)}
             {e.direction ? ` · ${directionLabel(e.direction)}` : ""} ·{" "}
-            <LocalTime iso={e.startedAt} mode="absolute" />
+            <LocalTime value={e.startedAt} mode="absolute" zone={false} />
           </p>
         </div>
       </header>
@@ -118,9 +118,9 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
         >
           <Trash2 aria-hidden size={18} className="shrink-0" />
           <p>
-            <strong>Deleted in the CRM</strong> on <LocalTime iso={e.deletedAt} mode="absolute" />.
-            Kept here as it was last received; hidden from lists unless you ask for deleted
-            engagements.
+            <strong>Deleted in the CRM</strong> on{" "}
+            <LocalTime value={e.deletedAt} mode="absolute" zone={false} />. Kept here as it was last
+            received; hidden from lists unless you ask for deleted engagements.
           </p>
         </div>
       )}
@@ -155,16 +155,16 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
           <Fact label="Direction">{e.direction ? directionLabel(e.direction) : null}</Fact>
           <Fact label="Duration">{formatDuration(e.duration)}</Fact>
           <Fact label="Started">
-            <LocalTime iso={e.startedAt} mode="absolute" />
+            <LocalTime value={e.startedAt} mode="absolute" zone={false} />
           </Fact>
           <Fact label="Ended">
-            {e.endedAt ? <LocalTime iso={e.endedAt} mode="absolute" /> : null}
+            {e.endedAt ? <LocalTime value={e.endedAt} mode="absolute" zone={false} /> : null}
           </Fact>
           <Fact label="Created in CRM">
-            {e.createdAt ? <LocalTime iso={e.createdAt} mode="absolute" /> : null}
+            {e.createdAt ? <LocalTime value={e.createdAt} mode="absolute" zone={false} /> : null}
           </Fact>
           <Fact label="Updated in CRM">
-            <LocalTime iso={e.updatedAt} mode="absolute" />
+            <LocalTime value={e.updatedAt} mode="absolute" zone={false} />
           </Fact>
           <Fact label="Connection">
             <Link
@@ -260,7 +260,7 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
                     </td>
                     <td className="py-1.5 pr-3 font-mono text-xs">{d.event}</td>
                     <td className="py-1.5 pr-3 whitespace-nowrap">
-                      <LocalTime iso={d.receivedAt} mode="absolute" />
+                      <LocalTime value={d.receivedAt} mode="absolute" zone={false} />
                     </td>
                     <td className="hidden py-1.5 pr-3 font-mono text-xs break-all sm:table-cell">
                       {d.idempotencyKey}

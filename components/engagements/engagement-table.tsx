@@ -2,7 +2,7 @@ import Link from "next/link";
 import { ArrowDownLeft, ArrowUpRight, TriangleAlert } from "lucide-react";
 import type { EngagementView, Ref } from "@/db/queries/engagements";
 import { directionLabel, formatDuration, statusLabel } from "./format";
-import { LocalTime } from "./local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { TypeIcon } from "./type-icon";
 
 function refName(ref: Ref | null | undefined) {
@@ -32,7 +32,7 @@ function TypeDetails({ e }: { e: EngagementView }) {
         </span>
       );
     case "meeting":
-      return <LocalTime iso={e.startedAt} mode="range" end={e.endedAt} />;
+      return <LocalTime value={e.startedAt} mode="range" end={e.endedAt} />;
     case "email":
       return <Direction direction={e.direction} />;
     case "task":
@@ -146,7 +146,7 @@ export function EngagementTable({ rows }: { rows: EngagementView[] }) {
                 </div>
               </td>
               <td className="px-3 py-2 align-top whitespace-nowrap">
-                <LocalTime iso={e.startedAt} />
+                <LocalTime value={e.startedAt} stacked zone={false} />
               </td>
               <td className="hidden px-3 py-2 align-top text-slate-700 sm:table-cell">
                 <TypeDetails e={e} />
