@@ -2,18 +2,10 @@ import Link from "next/link";
 import { Trash2, TriangleAlert } from "lucide-react";
 import type { EngagementDetail, Ref } from "@/db/queries/engagements";
 import { recordHref } from "@/components/records/record-link";
+import { Badge, OutcomeBadge } from "@/components/ui/badge";
 import { directionLabel, formatAmount, formatDuration, statusLabel } from "./format";
 import { LocalTime } from "@/components/ui/local-time";
 import { TypeIcon, typeLabel } from "./type-icon";
-
-const OUTCOME_TONES: Record<string, string> = {
-  applied: "bg-emerald-100 text-emerald-800",
-  unchanged: "bg-slate-100 text-slate-700",
-  stale: "bg-amber-100 text-amber-900",
-  duplicate: "bg-sky-100 text-sky-800",
-  conflict: "bg-rose-100 text-rose-800",
-  rejected: "bg-rose-100 text-rose-800",
-};
 
 const link =
   "text-sky-700 underline-offset-2 hover:underline focus-visible:rounded focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
@@ -37,15 +29,11 @@ function RefCard({
       <Link href={recordHref(r.model, r.id, connection)} className={`font-medium ${link}`}>
         {r.resolved ? (r.name ?? r.id) : r.id}
       </Link>
-      {!r.resolved && (
-        <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">
-          not synced yet
-        </span>
-      )}
+      {!r.resolved && <Badge className="ml-2">not synced yet</Badge>}
       {r.deleted === true && (
-        <span className="ml-2 rounded bg-rose-100 px-1.5 py-0.5 text-xs text-rose-800">
+        <Badge tone="red" className="ml-2">
           deleted
-        </span>
+        </Badge>
       )}
       {details.length > 0 && (
         <span className="block text-sm text-slate-600">{details.join(" · ")}</span>
@@ -241,11 +229,7 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
                       </Link>
                     </td>
                     <td className="py-1.5 pr-3">
-                      <span
-                        className={`rounded px-1.5 py-0.5 text-xs font-medium ${OUTCOME_TONES[d.outcome] ?? ""}`}
-                      >
-                        {d.outcome}
-                      </span>{" "}
+                      <OutcomeBadge outcome={d.outcome} />{" "}
                       <span className="text-xs text-slate-500">{d.httpStatus}</span>
                       {d.repeatCount > 0 && (
                         <span className="ml-1 text-xs text-slate-500">

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { ArrowDownLeft, ArrowUpRight, TriangleAlert } from "lucide-react";
 import type { EngagementView, Ref } from "@/db/queries/engagements";
+import { Badge } from "@/components/ui/badge";
 import { directionLabel, formatDuration, statusLabel } from "./format";
 import { LocalTime } from "@/components/ui/local-time";
 import { TypeIcon } from "./type-icon";
@@ -115,13 +116,10 @@ export function EngagementTable({ rows }: { rows: EngagementView[] }) {
                     </span>
                   )}
                   {e.warnings.length > 0 && (
-                    <span
-                      className="inline-flex items-center gap-1 rounded bg-amber-100 px-1.5 py-0.5 text-amber-900"
-                      title={e.warnings.join("\n")}
-                    >
+                    <Badge tone="amber" title={e.warnings.join("\n")}>
                       <TriangleAlert aria-hidden size={12} />
                       {e.warnings.length} warning{e.warnings.length > 1 ? "s" : ""}
-                    </span>
+                    </Badge>
                   )}
                   <span className="text-slate-500 md:hidden">{refName(e.owner) ?? "No owner"}</span>
                 </div>

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { Briefcase, Building2, User, UserRound } from "lucide-react";
 import { EngagementBrowser } from "@/components/engagements/engagement-browser";
 import { formatAmount } from "@/components/engagements/format";
+import { Badge } from "@/components/ui/badge";
 import { getDatabase } from "@/db/client";
 import { connectionsOf, getRecord } from "@/db/queries/records";
 import type { RecordModel } from "@/db/schema";
@@ -137,9 +138,8 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
           </h1>
           {!synced && (
             <p className="mt-1 text-sm text-slate-600">
-              <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">not synced yet</span>{" "}
-              Morph has not sent this {info.label.toLowerCase()} yet; engagements that reference it
-              are listed below.
+              <Badge>not synced yet</Badge> Morph has not sent this {info.label.toLowerCase()} yet;
+              engagements that reference it are listed below.
             </p>
           )}
           {record?.deletedAt && (

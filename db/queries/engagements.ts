@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "@/db/client";
-import type { RecordModel, RefRole } from "@/db/schema";
+import type { DeliveryOutcome, RecordModel, RefRole } from "@/db/schema";
 import {
   dateRange,
   encodeCursor,
@@ -51,7 +51,7 @@ export type DeliveryTouch = {
   id: number;
   receivedAt: string;
   event: string | null;
-  outcome: string;
+  outcome: DeliveryOutcome;
   httpStatus: number;
   idempotencyKey: string | null;
   warnings: string[];
@@ -606,7 +606,7 @@ export function getEngagement(db: AppDatabase, id: number | string): EngagementD
     id: number;
     received_at: number;
     event: string | null;
-    outcome: string;
+    outcome: DeliveryOutcome;
     http_status: number;
     idempotency_key: string | null;
     warnings: string;
