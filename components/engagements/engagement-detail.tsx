@@ -101,10 +101,10 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
       {e.deletedAt && (
         <div
           role="status"
-          className="flex items-center gap-2 rounded-lg border border-rose-300 bg-rose-50 p-3 text-rose-900"
+          className="flex items-start gap-2 rounded-lg border border-rose-300 bg-rose-50 p-3 text-rose-900"
           data-testid="deleted-banner"
         >
-          <Trash2 aria-hidden size={18} className="shrink-0" />
+          <Trash2 aria-hidden size={18} className="mt-0.5 shrink-0" />
           <p>
             <strong>Deleted in the CRM</strong> on{" "}
             <LocalTime value={e.deletedAt} mode="absolute" zone={false} />. Kept here as it was last
