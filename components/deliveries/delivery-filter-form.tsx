@@ -1,10 +1,7 @@
 import Link from "next/link";
 import { DELIVERY_OUTCOMES } from "@/db/schema";
+import { InputField, SelectField } from "@/components/ui/field";
 import { DEFAULT_LIMIT, type DeliveryFilter } from "@/lib/delivery-filters";
-
-const input =
-  "mt-1 block w-full rounded-md border border-slate-300 bg-white px-2.5 py-1.5 text-sm shadow-xs";
-const label = "block text-xs font-medium text-slate-600";
 
 /** The log's filters as a plain GET form: the URL is the state, so it works without JavaScript. */
 export function DeliveryFilterForm({
@@ -24,101 +21,80 @@ export function DeliveryFilterForm({
       className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-xs sm:grid-cols-4 lg:grid-cols-12"
       aria-label="Filter deliveries"
     >
-      <div className="lg:col-span-2">
-        <label htmlFor="f-outcome" className={label}>
-          Outcome
-        </label>
-        <select
-          id="f-outcome"
-          name="outcome"
-          defaultValue={filter.outcome[0] ?? ""}
-          className={input}
-        >
-          <option value="">Any</option>
-          {DELIVERY_OUTCOMES.map((outcome) => (
-            <option key={outcome} value={outcome}>
-              {outcome}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="col-span-2 sm:col-span-1 lg:col-span-3">
-        <label htmlFor="f-event" className={label}>
-          Event
-        </label>
-        <input
-          id="f-event"
-          name="event"
-          list="f-event-choices"
-          defaultValue={filter.event ?? ""}
-          placeholder="crmEngagement::updated"
-          className={input}
-        />
+      <SelectField
+        id="f-outcome"
+        label="Outcome"
+        name="outcome"
+        defaultValue={filter.outcome[0] ?? ""}
+        className="lg:col-span-2"
+      >
+        <option value="">Any</option>
+        {DELIVERY_OUTCOMES.map((outcome) => (
+          <option key={outcome} value={outcome}>
+            {outcome}
+          </option>
+        ))}
+      </SelectField>
+      <InputField
+        id="f-event"
+        label="Event"
+        name="event"
+        list="f-event-choices"
+        defaultValue={filter.event ?? ""}
+        placeholder="crmEngagement::updated"
+        className="col-span-2 sm:col-span-1 lg:col-span-3"
+      >
         <datalist id="f-event-choices">
           {choices.events.map((event) => (
             <option key={event} value={event} />
           ))}
         </datalist>
-      </div>
-      <div className="col-span-2 sm:col-span-1 lg:col-span-3">
-        <label htmlFor="f-connection" className={label}>
-          Connection
-        </label>
-        <input
-          id="f-connection"
-          name="connection"
-          list="f-connection-choices"
-          defaultValue={connection}
-          placeholder="connector:owner"
-          className={input}
-        />
+      </InputField>
+      <InputField
+        id="f-connection"
+        label="Connection"
+        name="connection"
+        list="f-connection-choices"
+        defaultValue={connection}
+        placeholder="connector:owner"
+        className="col-span-2 sm:col-span-1 lg:col-span-3"
+      >
         <datalist id="f-connection-choices">
           {choices.connections.map((value) => (
             <option key={value} value={value} />
           ))}
         </datalist>
-      </div>
-      <div className="lg:col-span-2">
-        <label htmlFor="f-key" className={label}>
-          Idempotency key
-        </label>
-        <input id="f-key" name="key" defaultValue={filter.key ?? ""} className={input} />
-      </div>
-      <div className="lg:col-span-2">
-        <label htmlFor="f-resource" className={label}>
-          Resource id
-        </label>
-        <input
-          id="f-resource"
-          name="resource"
-          defaultValue={filter.resource ?? ""}
-          className={input}
-        />
-      </div>
-      <div className="lg:col-span-2">
-        <label htmlFor="f-from" className={label}>
-          From
-        </label>
-        <input
-          id="f-from"
-          name="from"
-          type="date"
-          defaultValue={filter.from?.slice(0, 10) ?? ""}
-          className={input}
-        />
-      </div>
-      <div className="lg:col-span-2">
-        <label htmlFor="f-to" className={label}>
-          To
-        </label>
-        <input
-          id="f-to"
-          name="to"
-          type="date"
-          defaultValue={filter.to?.slice(0, 10) ?? ""}
-          className={input}
-        />
-      </div>
+      </InputField>
+      <InputField
+        id="f-key"
+        label="Idempotency key"
+        name="key"
+        defaultValue={filter.key ?? ""}
+        className="lg:col-span-2"
+      />
+      <InputField
+        id="f-resource"
+        label="Resource id"
+        name="resource"
+        defaultValue={filter.resource ?? ""}
+        className="lg:col-span-2"
+      />
+      <InputField
+        id="f-from"
+        label="From"
+        name="from"
+        type="date"
+        defaultValue={filter.from?.slice(0, 10) ?? ""}
+        className="lg:col-span-2"
+      />
+      <InputField
+        id="f-to"
+        label="To"
+        name="to"
+        type="date"
+        defaultValue={filter.to?.slice(0, 10) ?? ""}
+        className="lg:col-span-2"
+      />
       {filter.limit !== DEFAULT_LIMIT && <input type="hidden" name="limit" value={filter.limit} />}
       <div className="col-span-2 flex items-end gap-2 sm:col-span-4 lg:col-span-8">
         <button

@@ -11,6 +11,7 @@ import {
   type FacetValue,
 } from "@/db/queries/engagements";
 import type { RecordModel } from "@/db/schema";
+import { InputField, SelectField } from "@/components/ui/field";
 import {
   activeQuickRange,
   clearFilters,
@@ -196,61 +197,39 @@ export function EngagementBrowser({
           {[...hidden].map(([name, value], i) => (
             <input key={`${name}-${i}`} type="hidden" name={name} value={value} />
           ))}
-          <div className="col-span-2 min-w-0 lg:col-span-1">
-            <label htmlFor="filter-q" className="mb-1 block text-xs font-medium text-slate-600">
-              Search title and description
-            </label>
-            <input
-              id="filter-q"
-              name="q"
-              type="search"
-              defaultValue={filter.q ?? ""}
-              placeholder="e.g. pricing review"
-              className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-sky-600 focus:ring-2 focus:ring-sky-600/30 focus:outline-none"
-            />
-          </div>
-          <div>
-            <label htmlFor="filter-from" className="mb-1 block text-xs font-medium text-slate-600">
-              From ({filter.tz ?? "UTC"} day)
-            </label>
-            <input
-              id="filter-from"
-              name="from"
-              type="date"
-              defaultValue={filter.from?.slice(0, 10) ?? ""}
-              className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-sky-600 focus:ring-2 focus:ring-sky-600/30 focus:outline-none"
-            />
-          </div>
-          <div>
-            <label htmlFor="filter-to" className="mb-1 block text-xs font-medium text-slate-600">
-              To (inclusive)
-            </label>
-            <input
-              id="filter-to"
-              name="to"
-              type="date"
-              defaultValue={filter.to?.slice(0, 10) ?? ""}
-              className="w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm focus:border-sky-600 focus:ring-2 focus:ring-sky-600/30 focus:outline-none"
-            />
-          </div>
-          <div>
-            <label
-              htmlFor="filter-deleted"
-              className="mb-1 block text-xs font-medium text-slate-600"
-            >
-              Deleted
-            </label>
-            <select
-              id="filter-deleted"
-              name="deleted"
-              defaultValue={filter.deleted}
-              className="w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus:border-sky-600 focus:ring-2 focus:ring-sky-600/30 focus:outline-none"
-            >
-              <option value="hide">Hide deleted</option>
-              <option value="include">Include deleted</option>
-              <option value="only">Only deleted</option>
-            </select>
-          </div>
+          <InputField
+            id="filter-q"
+            label="Search title and description"
+            name="q"
+            type="search"
+            defaultValue={filter.q ?? ""}
+            placeholder="e.g. pricing review"
+            className="col-span-2 min-w-0 lg:col-span-1"
+          />
+          <InputField
+            id="filter-from"
+            label={`From (${filter.tz ?? "UTC"} day)`}
+            name="from"
+            type="date"
+            defaultValue={filter.from?.slice(0, 10) ?? ""}
+          />
+          <InputField
+            id="filter-to"
+            label="To (inclusive)"
+            name="to"
+            type="date"
+            defaultValue={filter.to?.slice(0, 10) ?? ""}
+          />
+          <SelectField
+            id="filter-deleted"
+            label="Deleted"
+            name="deleted"
+            defaultValue={filter.deleted}
+          >
+            <option value="hide">Hide deleted</option>
+            <option value="include">Include deleted</option>
+            <option value="only">Only deleted</option>
+          </SelectField>
           <button
             type="submit"
             className={`self-end rounded-md bg-sky-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-sky-800 ${focusRing}`}

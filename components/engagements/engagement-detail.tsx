@@ -2,18 +2,10 @@ import Link from "next/link";
 import { Trash2, TriangleAlert } from "lucide-react";
 import type { EngagementDetail, Ref } from "@/db/queries/engagements";
 import { recordHref } from "@/components/records/record-link";
+import { Badge, OutcomeBadge } from "@/components/ui/badge";
 import { directionLabel, formatAmount, formatDuration, statusLabel } from "./format";
-import { LocalTime } from "./local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { TypeIcon, typeLabel } from "./type-icon";
-
-const OUTCOME_TONES: Record<string, string> = {
-  applied: "bg-emerald-100 text-emerald-800",
-  unchanged: "bg-slate-100 text-slate-700",
-  stale: "bg-amber-100 text-amber-900",
-  duplicate: "bg-sky-100 text-sky-800",
-  conflict: "bg-rose-100 text-rose-800",
-  rejected: "bg-rose-100 text-rose-800",
-};
 
 const link =
   "text-sky-700 underline-offset-2 hover:underline focus-visible:rounded focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
@@ -37,15 +29,11 @@ function RefCard({
       <Link href={recordHref(r.model, r.id, connection)} className={`font-medium ${link}`}>
         {r.resolved ? (r.name ?? r.id) : r.id}
       </Link>
-      {!r.resolved && (
-        <span className="ml-2 rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-600">
-          not synced yet
-        </span>
-      )}
+      {!r.resolved && <Badge className="ml-2">not synced yet</Badge>}
       {r.deleted === true && (
-        <span className="ml-2 rounded bg-rose-100 px-1.5 py-0.5 text-xs text-rose-800">
+        <Badge tone="red" className="ml-2">
           deleted
-        </span>
+        </Badge>
       )}
       {details.length > 0 && (
         <span className="block text-sm text-slate-600">{details.join(" · ")}</span>
@@ -105,7 +93,7 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
           <p className="text-sm text-slate-600">
             {typeLabel(e.type)} · {statusLabel(e.status)}
             {e.direction ? ` · ${directionLabel(e.direction)}` : ""} ·{" "}
-            <LocalTime iso={e.startedAt} mode="absolute" />
+            <LocalTime value={e.startedAt} mode="absolute" zone={false} />
           </p>
         </div>
       </header>
@@ -113,14 +101,14 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
       {e.deletedAt && (
         <div
           role="status"
-          className="flex items-center gap-2 rounded-lg border border-rose-300 bg-rose-50 p-3 text-rose-900"
+          className="flex items-start gap-2 rounded-lg border border-rose-300 bg-rose-50 p-3 text-rose-900"
           data-testid="deleted-banner"
         >
-          <Trash2 aria-hidden size={18} className="shrink-0" />
+          <Trash2 aria-hidden size={18} className="mt-0.5 shrink-0" />
           <p>
-            <strong>Deleted in the CRM</strong> on <LocalTime iso={e.deletedAt} mode="absolute" />.
-            Kept here as it was last received; hidden from lists unless you ask for deleted
-            engagements.
+            <strong>Deleted in the CRM</strong> on{" "}
+            <LocalTime value={e.deletedAt} mode="absolute" zone={false} />. Kept here as it was last
+            received; hidden from lists unless you ask for deleted engagements.
           </p>
         </div>
       )}
@@ -155,16 +143,16 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
           <Fact label="Direction">{e.direction ? directionLabel(e.direction) : null}</Fact>
           <Fact label="Duration">{formatDuration(e.duration)}</Fact>
           <Fact label="Started">
-            <LocalTime iso={e.startedAt} mode="absolute" />
+            <LocalTime value={e.startedAt} mode="absolute" zone={false} />
           </Fact>
           <Fact label="Ended">
-            {e.endedAt ? <LocalTime iso={e.endedAt} mode="absolute" /> : null}
+            {e.endedAt ? <LocalTime value={e.endedAt} mode="absolute" zone={false} /> : null}
           </Fact>
           <Fact label="Created in CRM">
-            {e.createdAt ? <LocalTime iso={e.createdAt} mode="absolute" /> : null}
+            {e.createdAt ? <LocalTime value={e.createdAt} mode="absolute" zone={false} /> : null}
           </Fact>
           <Fact label="Updated in CRM">
-            <LocalTime iso={e.updatedAt} mode="absolute" />
+            <LocalTime value={e.updatedAt} mode="absolute" zone={false} />
           </Fact>
           <Fact label="Connection">
             <Link
@@ -241,11 +229,7 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
                       </Link>
                     </td>
                     <td className="py-1.5 pr-3">
-                      <span
-                        className={`rounded px-1.5 py-0.5 text-xs font-medium ${OUTCOME_TONES[d.outcome] ?? ""}`}
-                      >
-                        {d.outcome}
-                      </span>{" "}
+                      <OutcomeBadge outcome={d.outcome} />{" "}
                       <span className="text-xs text-slate-500">{d.httpStatus}</span>
                       {d.repeatCount > 0 && (
                         <span className="ml-1 text-xs text-slate-500">
@@ -260,7 +244,7 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
                     </td>
                     <td className="py-1.5 pr-3 font-mono text-xs">{d.event}</td>
                     <td className="py-1.5 pr-3 whitespace-nowrap">
-                      <LocalTime iso={d.receivedAt} mode="absolute" />
+                      <LocalTime value={d.receivedAt} mode="absolute" zone={false} />
                     </td>
                     <td className="hidden py-1.5 pr-3 font-mono text-xs break-all sm:table-cell">
                       {d.idempotencyKey}

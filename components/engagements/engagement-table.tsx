@@ -1,8 +1,9 @@
 import Link from "next/link";
 import { ArrowDownLeft, ArrowUpRight, TriangleAlert } from "lucide-react";
 import type { EngagementView, Ref } from "@/db/queries/engagements";
+import { Badge } from "@/components/ui/badge";
 import { directionLabel, formatDuration, statusLabel } from "./format";
-import { LocalTime } from "./local-time";
+import { LocalTime } from "@/components/ui/local-time";
 import { TypeIcon } from "./type-icon";
 
 function refName(ref: Ref | null | undefined) {
@@ -32,7 +33,7 @@ function TypeDetails({ e }: { e: EngagementView }) {
         </span>
       );
     case "meeting":
-      return <LocalTime iso={e.startedAt} mode="range" end={e.endedAt} />;
+      return <LocalTime value={e.startedAt} mode="range" end={e.endedAt} />;
     case "email":
       return <Direction direction={e.direction} />;
     case "task":
@@ -115,13 +116,10 @@ export function EngagementTable({ rows }: { rows: EngagementView[] }) {
                     </span>
                   )}
                   {e.warnings.length > 0 && (
-                    <span
-                      className="inline-flex items-center gap-1 rounded bg-amber-100 px-1.5 py-0.5 text-amber-900"
-                      title={e.warnings.join("\n")}
-                    >
+                    <Badge tone="amber" title={e.warnings.join("\n")}>
                       <TriangleAlert aria-hidden size={12} />
                       {e.warnings.length} warning{e.warnings.length > 1 ? "s" : ""}
-                    </span>
+                    </Badge>
                   )}
                   <span className="text-slate-500 md:hidden">{refName(e.owner) ?? "No owner"}</span>
                 </div>
@@ -146,7 +144,7 @@ export function EngagementTable({ rows }: { rows: EngagementView[] }) {
                 </div>
               </td>
               <td className="px-3 py-2 align-top whitespace-nowrap">
-                <LocalTime iso={e.startedAt} />
+                <LocalTime value={e.startedAt} stacked zone={false} />
               </td>
               <td className="hidden px-3 py-2 align-top text-slate-700 sm:table-cell">
                 <TypeDetails e={e} />

@@ -1,8 +1,10 @@
+import { PageHeader } from "@/components/ui/page-header";
+
 /** The list's shape while the server renders it, so nothing jumps when it arrives. */
 export function ListSkeleton({ title }: { title?: string }) {
   return (
-    <main className="mx-auto w-full max-w-7xl px-3 py-4 sm:px-6 sm:py-6" aria-busy="true">
-      {title && <h1 className="mb-4 text-xl font-semibold">{title}</h1>}
+    <div aria-busy="true">
+      {title && <PageHeader title={title} />}
       <span className="sr-only">Loading engagements…</span>
       <div className="flex animate-pulse flex-col gap-4" aria-hidden>
         <div className="h-44 rounded-lg border border-slate-200 bg-white" />
@@ -29,6 +31,6 @@ export function ListSkeleton({ title }: { title?: string }) {
           </div>
         </div>
       </div>
-    </main>
+    </div>
   );
 }

@@ -3,6 +3,7 @@
 import { useId, useRef, useState } from "react";
 import { useRouter } from "next/navigation";
 import { Search } from "lucide-react";
+import { Field } from "@/components/ui/field";
 
 type Suggestion = {
   model: string;
@@ -62,10 +63,7 @@ export function RecordPicker({
   }
 
   return (
-    <div className="relative min-w-0">
-      <label htmlFor={inputId} className="mb-1 block text-xs font-medium text-slate-600">
-        {label}
-      </label>
+    <Field id={inputId} label={label} className="relative min-w-0">
       <div className="relative">
         <Search
           aria-hidden
@@ -141,6 +139,6 @@ export function RecordPicker({
           <li className="px-3 py-1.5 text-slate-500">{loading ? "Searching…" : "No match"}</li>
         )}
       </ul>
-    </div>
+    </Field>
   );
 }

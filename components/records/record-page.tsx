@@ -3,6 +3,8 @@ import { notFound } from "next/navigation";
 import { Briefcase, Building2, User, UserRound } from "lucide-react";
 import { EngagementBrowser } from "@/components/engagements/engagement-browser";
 import { formatAmount } from "@/components/engagements/format";
+import { BackLink } from "@/components/ui/back-link";
+import { Badge } from "@/components/ui/badge";
 import { getDatabase } from "@/db/client";
 import { connectionsOf, getRecord } from "@/db/queries/records";
 import type { RecordModel } from "@/db/schema";
@@ -81,7 +83,7 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
     if (known.length === 0) notFound();
     if (known.length > 1) {
       return (
-        <main className="mx-auto w-full max-w-3xl px-3 py-6 sm:px-6">
+        <div className="mx-auto w-full max-w-3xl">
           <h1 className="text-xl font-semibold">
             {info.label} {id} exists in {known.length} connections
           </h1>
@@ -100,7 +102,7 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
               );
             })}
           </ul>
-        </main>
+        </div>
       );
     }
     connection = known[0];
@@ -118,12 +120,8 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
   const timelineFilter = { ...filter, connection, [info.filterKey]: id };
 
   return (
-    <main className="mx-auto w-full max-w-7xl px-3 py-4 sm:px-6 sm:py-6">
-      <nav aria-label="Breadcrumb" className="mb-3 text-sm">
-        <Link href="/engagements" className="text-sky-700 underline-offset-2 hover:underline">
-          ← Engagements
-        </Link>
-      </nav>
+    <>
+      <BackLink href="/engagements">Engagements</BackLink>
       <header className="mb-4 flex items-start gap-3 rounded-lg border border-slate-200 bg-white p-4">
         <span className="rounded-full bg-slate-100 p-2 text-slate-600">
           <Icon aria-hidden size={22} />
@@ -137,9 +135,8 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
           </h1>
           {!synced && (
             <p className="mt-1 text-sm text-slate-600">
-              <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs">not synced yet</span>{" "}
-              Morph has not sent this {info.label.toLowerCase()} yet; engagements that reference it
-              are listed below.
+              <Badge>not synced yet</Badge> Morph has not sent this {info.label.toLowerCase()} yet;
+              engagements that reference it are listed below.
             </p>
           )}
           {record?.deletedAt && (
@@ -152,7 +149,7 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
                 <dd>
                   <a
                     href={`mailto:${record.email}`}
-                    className="text-sky-700 underline-offset-2 hover:underline"
+                    className="break-all text-sky-700 underline-offset-2 hover:underline"
                   >
                     {record.email}
                   </a>
@@ -194,7 +191,7 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
         origin={await requestOrigin()}
         now={requestTime()}
       />
-    </main>
+    </>
   );
 }
 

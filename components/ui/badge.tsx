@@ -17,15 +17,17 @@ export function Badge({
   tone = "neutral",
   children,
   title,
+  className = "",
 }: {
   tone?: Tone;
   children: React.ReactNode;
   title?: string;
+  className?: string;
 }) {
   return (
     <span
       title={title}
-      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}
+      className={`inline-flex items-center gap-1 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]} ${className}`}
     >
       {children}
     </span>

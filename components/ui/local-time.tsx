@@ -17,13 +17,12 @@ function subscribe(onTick: () => void) {
 const clientNow = () => (clock ||= Date.now());
 const serverNow = () => null;
 
+const CLOCK_TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit" };
 const ABSOLUTE: Intl.DateTimeFormatOptions = {
   year: "numeric",
   month: "short",
   day: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  timeZoneName: "short",
+  ...CLOCK_TIME,
 };
 
 /** "3 hours ago", "in 2 days", from the closest sensible unit. */
@@ -46,35 +45,79 @@ export function relativeTime(ms: number, now: number, locale?: string): string {
 }
 
 /**
- * A timestamp in the viewer's timezone: absolute and relative text. The server does not know
- * the timezone, so it renders UTC and the browser replaces it right after hydration.
- * In "relative" mode the server renders the absolute UTC time until then.
+ * A moment in the viewer's own time zone. The server cannot know it, so it renders UTC
+ * (labelled) and the browser swaps in local time right after hydration; the `<time>` element
+ * keeps the exact instant either way. Relative text needs a "now" worth showing to a reader
+ * later, so it only comes with hydration, and moves with one clock shared by the page.
+ *
+ * - both: "6 Mar 2025, 10:05 CET (3 days ago)", or with `stacked` the relative text above the
+ *   absolute one.
+ * - absolute / relative: one of the two (relative shows the absolute time until hydration).
+ * - range: clock times from `value` to `end`; an end on another day shows its date too.
  */
 export function LocalTime({
   value,
   mode = "both",
+  stacked = false,
+  zone = true,
+  end,
 }: {
   /** ISO string or epoch ms. */
   value: string | number;
-  mode?: "both" | "absolute" | "relative";
+  mode?: "both" | "absolute" | "relative" | "range";
+  stacked?: boolean;
+  /** Name the viewer's time zone after an absolute time (the server's UTC is always named). */
+  zone?: boolean;
+  /** With mode "range": the end, ISO string or epoch ms. */
+  end?: string | number | null;
 }) {
   const now = useSyncExternalStore(subscribe, clientNow, serverNow);
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return <span>{String(value)}</span>;
+  const inBrowser = now !== null;
+  const format = (options: Intl.DateTimeFormatOptions, at: Date = date) =>
+    inBrowser
+      ? new Intl.DateTimeFormat(undefined, options).format(at)
+      : new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(at);
   const iso = date.toISOString();
-  const absolute =
-    now === null
-      ? new Intl.DateTimeFormat("en-GB", { ...ABSOLUTE, timeZone: "UTC" }).format(date)
-      : new Intl.DateTimeFormat(undefined, ABSOLUTE).format(date);
-  const full =
-    now === null
-      ? iso
-      : new Intl.DateTimeFormat(undefined, { ...ABSOLUTE, second: "2-digit" }).format(date);
-  // The server has no "now" worth showing to a reader later: relative text comes with hydration.
-  const relative = now === null ? "" : relativeTime(date.getTime(), now);
+  const title = inBrowser ? format({ ...ABSOLUTE, second: "2-digit", timeZoneName: "short" }) : iso;
 
+  if (mode === "range") {
+    const endDate = end === null || end === undefined ? null : new Date(end);
+    const hasEnd = endDate !== null && !Number.isNaN(endDate.getTime());
+    const sameDay =
+      hasEnd && format({ dateStyle: "short" }) === format({ dateStyle: "short" }, endDate);
+    return (
+      <time dateTime={iso} title={title} suppressHydrationWarning>
+        {format(CLOCK_TIME)}
+        {hasEnd && `–${format(sameDay ? CLOCK_TIME : ABSOLUTE, endDate)}`}
+      </time>
+    );
+  }
+
+  const absolute = format(zone || !inBrowser ? { ...ABSOLUTE, timeZoneName: "short" } : ABSOLUTE);
+  const relative = inBrowser ? relativeTime(date.getTime(), now) : "";
+
+  if (mode === "both" && stacked) {
+    return (
+      <time
+        dateTime={iso}
+        title={title}
+        suppressHydrationWarning
+        className="flex flex-col whitespace-nowrap"
+      >
+        {/* Holds its line until hydration, so rows do not grow when the text arrives. */}
+        <span suppressHydrationWarning className="text-slate-900">
+          {relative || "\u00a0"}
+        </span>
+        <span suppressHydrationWarning className="text-xs text-slate-500">
+          {absolute}
+        </span>
+      </time>
+    );
+  }
   return (
-    <time dateTime={iso} title={full} suppressHydrationWarning className="whitespace-nowrap">
+    <time dateTime={iso} title={title} suppressHydrationWarning className="whitespace-nowrap">
       {(mode !== "relative" || !relative) && <span suppressHydrationWarning>{absolute}</span>}
       {mode === "both" && relative && " "}
       {mode !== "absolute" && relative && (

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "@/db/client";
-import type { RecordModel, RefRole } from "@/db/schema";
+import type { DeliveryOutcome, RecordModel, RefRole } from "@/db/schema";
 import {
   dateRange,
   encodeCursor,
@@ -51,7 +51,7 @@ export type DeliveryTouch = {
   id: number;
   receivedAt: string;
   event: string | null;
-  outcome: string;
+  outcome: DeliveryOutcome;
   httpStatus: number;
   idempotencyKey: string | null;
   warnings: string[];
@@ -432,16 +432,26 @@ function isTextOnly(filter: EngagementFilter) {
 }
 
 /**
- * How many engagements match. Hidden-deleted counts are "all matching" minus "deleted
- * matching": the first is a covering index count, the second walks the few tombstones, so
- * neither reads every live row to check `deleted_at`.
+ * The passes of every count under the deleted filter. Hidden-deleted is "all matching" minus
+ * "deleted matching": the first is a covering index count, the second walks the few tombstones,
+ * so neither reads every live row to check `deleted_at`.
  */
+function countPasses(filter: EngagementFilter): [DeletedScope, sign: number][] {
+  if (filter.deleted === "only") return [["deleted", 1]];
+  if (filter.deleted === "include") return [["any", 1]];
+  return [
+    ["any", 1],
+    ["deleted", -1],
+  ];
+}
+
+/** How many engagements match. */
 export function countEngagements(db: AppDatabase, filter: EngagementFilter): number {
   const text = textMode(db, filter);
-  if (filter.deleted === "only") return countWith(db, filter, text, "deleted");
-  const all = countWith(db, filter, text, "any");
-  if (filter.deleted === "include") return all;
-  return all - countWith(db, filter, text, "deleted");
+  return countPasses(filter).reduce(
+    (sum, [scope, sign]) => sum + sign * countWith(db, filter, text, scope),
+    0,
+  );
 }
 
 export type FacetValue = { value: string | null; count: number; name?: string | null };
@@ -497,18 +507,8 @@ export function facetCounts(db: AppDatabase, filter: EngagementFilter): Facets {
   ) as Record<FacetKey, Map<string | null, number>>;
   const add = (key: FacetKey, value: string | null, n: number) =>
     counts[key].set(value, (counts[key].get(value) ?? 0) + n);
-  // As with counts: hidden-deleted is "all" minus "deleted", both read from narrow indexes.
-  const passes: [DeletedScope, number][] =
-    filter.deleted === "only"
-      ? [["deleted", 1]]
-      : filter.deleted === "include"
-        ? [["any", 1]]
-        : [
-            ["any", 1],
-            ["deleted", -1],
-          ];
   const shared = FACET_KEYS.filter((key) => !isFiltered(key));
-  for (const [scope, sign] of passes) {
+  for (const [scope, sign] of countPasses(filter)) {
     if (shared.length) {
       for (const row of groupCounts(db, filter, text, shared, undefined, scope)) {
         for (const key of shared) add(key, row[key], sign * row.n);
@@ -561,16 +561,7 @@ export function activityPerDay(
   const window = { fromMs: startDay * DAY_MS - offset, toMs: (endDay + 1) * DAY_MS - offset - 1 };
   const text = textMode(db, filter);
   const byDay = new Map<number, number>();
-  const passes: [DeletedScope, number][] =
-    filter.deleted === "only"
-      ? [["deleted", 1]]
-      : filter.deleted === "include"
-        ? [["any", 1]]
-        : [
-            ["any", 1],
-            ["deleted", -1],
-          ];
-  for (const [scope, sign] of passes) {
+  for (const [scope, sign] of countPasses(filter)) {
     const p = plan(filter, text, { deleted: scope, purpose: "count", range: window });
     const rows = db.all<{ day: number; n: number }>(
       sql`select cast((${p.startedAt} + ${offset}) / ${DAY_MS} as integer) as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
@@ -606,7 +597,7 @@ export function getEngagement(db: AppDatabase, id: number | string): EngagementD
     id: number;
     received_at: number;
     event: string | null;
-    outcome: string;
+    outcome: DeliveryOutcome;
     http_status: number;
     idempotency_key: string | null;
     warnings: string;

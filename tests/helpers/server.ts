@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 
 /** A free TCP port on loopback. */
@@ -87,4 +89,23 @@ export async function stopApp(app: RunningApp, signal: NodeJS.Signals = "SIGTERM
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`the app at ${app.url} would not stop`);
+}
+
+/**
+ * A second app on a database of its own in a fresh temp folder, for tests that need an empty or
+ * disposable one; `stop` also removes the folder.
+ */
+export async function startAppOnFreshDatabase(
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<RunningApp & { stop: () => Promise<void> }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const app = await startApp({ DATABASE_URL: path.join(dir, "app.db"), ...env });
+  return {
+    ...app,
+    stop: async () => {
+      await stopApp(app);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ArrowLeft, Repeat, TriangleAlert } from "lucide-react";
+import { Repeat, TriangleAlert } from "lucide-react";
 import { getDatabase } from "@/db/client";
 import { getDelivery, type DeliveryDetail } from "@/db/queries/deliveries";
+import { BackLink } from "@/components/ui/back-link";
 import { Badge, OutcomeBadge, StatusCode } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DescriptionList } from "@/components/ui/description-list";
@@ -32,12 +33,7 @@ export default async function DeliveryPage({ params, searchParams }: Props) {
 
   return (
     <>
-      <Link
-        href="/deliveries"
-        className="mb-3 inline-flex items-center gap-1 text-sm text-slate-600 hover:text-slate-900"
-      >
-        <ArrowLeft className="size-4" aria-hidden /> Delivery log
-      </Link>
+      <BackLink href="/deliveries">Delivery log</BackLink>
       <PageHeader
         title={
           <span className="flex flex-wrap items-center gap-3">

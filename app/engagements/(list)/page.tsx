@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { EngagementBrowser } from "@/components/engagements/engagement-browser";
+import { PageHeader } from "@/components/ui/page-header";
 import { getDatabase } from "@/db/client";
 import { parseFilter } from "@/lib/filters";
 import { requestOrigin, requestTime } from "@/lib/request-origin";
@@ -11,8 +12,8 @@ export default async function EngagementsPage(props: {
 }) {
   const filter = parseFilter(await props.searchParams);
   return (
-    <main className="mx-auto w-full max-w-7xl px-3 py-4 sm:px-6 sm:py-6">
-      <h1 className="mb-4 text-xl font-semibold">Engagements</h1>
+    <>
+      <PageHeader title="Engagements" />
       <EngagementBrowser
         db={getDatabase()}
         filter={filter}
@@ -20,6 +21,6 @@ export default async function EngagementsPage(props: {
         origin={await requestOrigin()}
         now={requestTime()}
       />
-    </main>
+    </>
   );
 }

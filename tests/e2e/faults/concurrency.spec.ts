@@ -1,26 +1,17 @@
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { startApp, stopApp, type RunningApp } from "../../helpers/server";
+import { startAppOnFreshDatabase } from "../../helpers/server";
 
 /** Concurrency against the real server: 100 requests in flight at once, over real sockets. */
-let app: RunningApp;
-let dir: string;
+let app: Awaited<ReturnType<typeof startAppOnFreshDatabase>>;
 
 test.beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "engagements-concurrency-"));
-  app = await startApp({
-    DATABASE_URL: path.join(dir, "app.db"),
+  app = await startAppOnFreshDatabase("engagements-concurrency-", {
     WEBHOOK_ALLOW_UNSIGNED: "1",
     APP_ALLOW_PUBLIC: "1",
   });
 });
-test.afterAll(async () => {
-  await stopApp(app);
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+test.afterAll(() => app.stop());
 
 function post(body: string, key: string) {
   return fetch(`${app.url}/api/webhooks/morph`, {
