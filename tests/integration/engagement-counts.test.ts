@@ -1,12 +1,11 @@
 import { randomUUID } from "node:crypto";
-import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/client";
 import { countEngagements, countTuning, facetCounts } from "@/db/queries/engagements";
 import { parseFilter } from "@/lib/filters";
 import { ingest } from "@/lib/ingest";
-import { createTempDatabase } from "../helpers/temp-db";
+import { createTempDatabase, migrationsBefore } from "../helpers/temp-db";
 
 const temp = createTempDatabase();
 const db = temp.db;
@@ -202,19 +201,10 @@ describe("engagement_counts", () => {
   });
 
   it("is back-filled by its migration on a database that already holds engagements", () => {
-    const migrations = path.join(process.cwd(), "db", "migrations");
-    const older = path.join(temp.dir, "migrations-before-counts");
-    fs.cpSync(migrations, older, { recursive: true });
-    const journalFile = path.join(older, "meta", "_journal.json");
-    const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as {
-      entries: { tag: string }[];
-    };
-    const upTo = journal.entries.findIndex((e) => e.tag.endsWith("_engagement_counts_triggers"));
-    expect(upTo).toBeGreaterThan(0);
-    journal.entries = journal.entries.slice(0, upTo);
-    fs.writeFileSync(journalFile, JSON.stringify(journal));
     const file = path.join(temp.dir, "older.db");
-    const before = openDatabase(file, { migrationsFolder: older });
+    const before = openDatabase(file, {
+      migrationsFolder: migrationsBefore(temp.dir, "_engagement_counts_triggers"),
+    });
     ingestHistory(before);
     expect(countersByGroup(before)).toEqual([]);
     before.$client.close();
