@@ -63,6 +63,26 @@ export const engagements = sqliteTable(
   ],
 );
 
+/**
+ * How many engagements hold each combination of the dimensions counts and facets filter on
+ * (connection, owner, type, status, direction, tombstoned or not), so counts for those filters
+ * sum a few thousand rows instead of walking a million. Kept by triggers on `engagements`, with
+ * its unique key, in migration 0004 (hand-written: drizzle-kit cannot write an index on
+ * expressions). The key is unique on `ifnull('v' || col, 'n')` for the nullable columns, which
+ * tells NULL from every string, the empty one included. Rows that drop to 0 stay.
+ */
+export const engagementCounts = sqliteTable("engagement_counts", {
+  connectorId: text("connector_id").notNull(),
+  connectionOwnerId: text("connection_owner_id").notNull(),
+  ownerId: text("owner_id"),
+  type: text("type"),
+  status: text("status"),
+  direction: text("direction"),
+  /** 1 for tombstones (`deleted_at` set), else 0. */
+  deleted: integer("deleted").notNull(),
+  n: integer("n").notNull(),
+});
+
 export const REF_ROLES = ["user", "contact", "company", "opportunity"] as const;
 export type RefRole = (typeof REF_ROLES)[number];
 

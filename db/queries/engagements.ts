@@ -87,6 +87,9 @@ const REF_DRIVERS: RefRole[] = ["opportunity", "contact", "company", "user"];
  */
 export const searchTuning = { frequentTerm: 2000, walkFrequentTerms: true, walkChunk: 1000 };
 
+/** Tests turn the counters off to check them against counting the rows themselves. */
+export const countTuning = { useCounters: true };
+
 type EngagementRow = {
   id: number;
   connector_id: string;
@@ -432,7 +435,42 @@ function isTextOnly(filter: EngagementFilter) {
 }
 
 /**
- * The passes of every count under the deleted filter. Hidden-deleted is "all matching" minus
+ * Whether every dimension the filter narrows on is one engagement_counts holds (connection,
+ * owner, type, status, direction, deleted): then counts and facets sum its few thousand rows
+ * instead of reading engagements. A date range, text or a referenced record needs the rows.
+ */
+function countersAnswer(filter: EngagementFilter, text: TextMode) {
+  const range = dateRange(filter);
+  return (
+    countTuning.useCounters &&
+    text === null &&
+    range.fromMs === null &&
+    range.toMs === null &&
+    REF_DRIVERS.every((role) => filter[role] === null)
+  );
+}
+
+/** The filter on engagement_counts (`c`): connection, deleted, and the facets named in `dims`. */
+function counterWhere(filter: EngagementFilter, dims: FacetKey[]) {
+  const where: SQL[] = [];
+  if (filter.connection) {
+    where.push(
+      sql`c.connector_id = ${filter.connection.connectorId} and c.connection_owner_id = ${filter.connection.connectionOwnerId}`,
+    );
+  }
+  if (filter.deleted === "hide") where.push(sql`c.deleted = 0`);
+  if (filter.deleted === "only") where.push(sql`c.deleted = 1`);
+  if (dims.includes("owner") && filter.owner !== null)
+    where.push(sql`c.owner_id = ${filter.owner}`);
+  for (const key of ["type", "status", "direction"] as const) {
+    if (dims.includes(key) && filter[key].length)
+      where.push(inList(sql.raw(`c.${key}`), filter[key]));
+  }
+  return whereClause(where);
+}
+
+/**
+ * The passes of every row count under the deleted filter. Hidden-deleted is "all matching" minus
  * "deleted matching": the first is a covering index count, the second walks the few tombstones,
  * so neither reads every live row to check `deleted_at`.
  */
@@ -445,9 +483,16 @@ function countPasses(filter: EngagementFilter): [DeletedScope, sign: number][] {
   ];
 }
 
-/** How many engagements match. */
+/** How many engagements match: from engagement_counts when it holds every filtered dimension. */
 export function countEngagements(db: AppDatabase, filter: EngagementFilter): number {
   const text = textMode(db, filter);
+  if (countersAnswer(filter, text)) {
+    return (
+      db.get<{ n: number }>(
+        sql`select coalesce(sum(c.n), 0) as n from engagement_counts c ${counterWhere(filter, FACET_KEYS)}`,
+      )?.n ?? 0
+    );
+  }
   return countPasses(filter).reduce(
     (sum, [scope, sign]) => sum + sign * countWith(db, filter, text, scope),
     0,
@@ -500,26 +545,9 @@ function groupCounts(
  */
 export function facetCounts(db: AppDatabase, filter: EngagementFilter): Facets {
   const text = textMode(db, filter);
-  const isFiltered = (key: FacetKey) =>
-    key === "owner" ? filter.owner !== null : filter[key].length > 0;
-  const counts = Object.fromEntries(
-    FACET_KEYS.map((key) => [key, new Map<string | null, number>()]),
-  ) as Record<FacetKey, Map<string | null, number>>;
-  const add = (key: FacetKey, value: string | null, n: number) =>
-    counts[key].set(value, (counts[key].get(value) ?? 0) + n);
-  const shared = FACET_KEYS.filter((key) => !isFiltered(key));
-  for (const [scope, sign] of countPasses(filter)) {
-    if (shared.length) {
-      for (const row of groupCounts(db, filter, text, shared, undefined, scope)) {
-        for (const key of shared) add(key, row[key], sign * row.n);
-      }
-    }
-    for (const key of FACET_KEYS.filter(isFiltered)) {
-      for (const row of groupCounts(db, filter, text, [key], key, scope)) {
-        add(key, row[key], sign * row.n);
-      }
-    }
-  }
+  const counts = countersAnswer(filter, text)
+    ? facetCountsFromCounters(db, filter)
+    : facetCountsFromRows(db, filter, text);
   const result = {} as Facets;
   for (const key of FACET_KEYS) {
     result[key] = [...counts[key]]
@@ -536,6 +564,65 @@ export function facetCounts(db: AppDatabase, filter: EngagementFilter): Facets {
   );
   for (const owner of result.owner) owner.name = names.get(owner.value!) ?? null;
   return result;
+}
+
+type FacetCounts = Record<FacetKey, Map<string | null, number>>;
+
+function emptyFacetCounts() {
+  return Object.fromEntries(
+    FACET_KEYS.map((key) => [key, new Map<string | null, number>()]),
+  ) as FacetCounts;
+}
+
+/**
+ * One pass over engagement_counts grouped by the four facet columns (connection and deleted
+ * applied in SQL), folded here: each row counts towards a facet when it passes the other
+ * facets' filters.
+ */
+function facetCountsFromCounters(db: AppDatabase, filter: EngagementFilter): FacetCounts {
+  const counts = emptyFacetCounts();
+  const rows = db.all<Record<FacetKey, string | null> & { n: number }>(
+    sql`select c.owner_id as owner, c.type, c.status, c.direction, sum(c.n) as n
+        from engagement_counts c ${counterWhere(filter, [])}
+        group by c.owner_id, c.type, c.status, c.direction`,
+  );
+  const passes = (key: FacetKey, value: string | null) =>
+    key === "owner"
+      ? filter.owner === null || value === filter.owner
+      : filter[key].length === 0 || (value !== null && filter[key].includes(value));
+  for (const row of rows) {
+    for (const key of FACET_KEYS) {
+      if (!FACET_KEYS.every((other) => other === key || passes(other, row[other]))) continue;
+      counts[key].set(row[key], (counts[key].get(row[key]) ?? 0) + row.n);
+    }
+  }
+  return counts;
+}
+
+function facetCountsFromRows(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+): FacetCounts {
+  const isFiltered = (key: FacetKey) =>
+    key === "owner" ? filter.owner !== null : filter[key].length > 0;
+  const counts = emptyFacetCounts();
+  const add = (key: FacetKey, value: string | null, n: number) =>
+    counts[key].set(value, (counts[key].get(value) ?? 0) + n);
+  const shared = FACET_KEYS.filter((key) => !isFiltered(key));
+  for (const [scope, sign] of countPasses(filter)) {
+    if (shared.length) {
+      for (const row of groupCounts(db, filter, text, shared, undefined, scope)) {
+        for (const key of shared) add(key, row[key], sign * row.n);
+      }
+    }
+    for (const key of FACET_KEYS.filter(isFiltered)) {
+      for (const row of groupCounts(db, filter, text, [key], key, scope)) {
+        add(key, row[key], sign * row.n);
+      }
+    }
+  }
+  return counts;
 }
 
 const DAY_MS = 86_400_000;

@@ -40,3 +40,21 @@ export function setUpAppDatabase(env: Record<string, string | undefined> = {}) {
   }
   return temp;
 }
+
+/**
+ * A copy of the app's migrations in `dir` that stops before the one whose tag ends with
+ * `tag`: a database opened with it is one from before that migration, to test the upgrade.
+ */
+export function migrationsBefore(dir: string, tag: string) {
+  const folder = path.join(dir, `migrations-before${tag}`);
+  fs.cpSync(path.join(process.cwd(), "db", "migrations"), folder, { recursive: true });
+  const journalFile = path.join(folder, "meta", "_journal.json");
+  const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as {
+    entries: { tag: string }[];
+  };
+  const upTo = journal.entries.findIndex((e) => e.tag.endsWith(tag));
+  if (upTo <= 0) throw new Error(`no migration tagged *${tag} after the first`);
+  journal.entries = journal.entries.slice(0, upTo);
+  fs.writeFileSync(journalFile, JSON.stringify(journal));
+  return folder;
+}

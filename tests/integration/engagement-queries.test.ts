@@ -10,6 +10,7 @@ import {
   facetCounts,
   getEngagement,
   listEngagements,
+  countTuning,
   searchTuning,
   toFtsQuery,
   type EngagementView,
@@ -660,8 +661,18 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
     });
   }
 
+  /** The plans of the exact path: what answers a date, text or record filter. */
+  function rowPlansOf(run: () => void) {
+    countTuning.useCounters = false;
+    try {
+      return plansOf(run);
+    } finally {
+      countTuning.useCounters = true;
+    }
+  }
+
   it("a hidden-deleted count reads indexes only (no row per engagement)", () => {
-    const plans = plansOf(() =>
+    const plans = rowPlansOf(() =>
       countEngagements(db, parseFilter(new URLSearchParams("owner=501"))),
     );
     const text = plans.map((p) => p.plan.join(" ")).join("\n");
@@ -670,10 +681,26 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
   });
 
   it("unfiltered facets come from the covering facets index", () => {
-    const plans = plansOf(() => facetCounts(db, parseFilter(new URLSearchParams(""))));
+    const plans = rowPlansOf(() => facetCounts(db, parseFilter(new URLSearchParams(""))));
     expect(plans.some((p) => p.plan.join(" ").includes("COVERING INDEX engagements_facets"))).toBe(
       true,
     );
+  });
+
+  it("counts and facets over connection, owner, type, status, direction and deleted read engagement_counts only", () => {
+    const filter = parseFilter(
+      new URLSearchParams("owner=501&type=call&status=completed&connection=hubspot:acme-prod"),
+    );
+    const plans = plansOf(() => {
+      countEngagements(db, filter);
+      facetCounts(db, filter);
+    });
+    const counted = plans.filter((p) => p.source.includes("engagement"));
+    expect(counted.length).toBeGreaterThanOrEqual(2);
+    for (const p of counted) {
+      expect(p.source).toContain("engagement_counts");
+      expect(p.source).not.toMatch(/\bengagements\b/);
+    }
   });
 });
 

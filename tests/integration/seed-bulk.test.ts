@@ -63,7 +63,34 @@ describe("npm run seed:bulk", () => {
     const triggers = sql
       .prepare("select count(*) as n from sqlite_master where type = 'trigger'")
       .get() as { n: number };
-    expect(triggers.n).toBe(3);
+    expect(triggers.n).toBe(6);
+  });
+
+  it("counts the load in engagement_counts, and its triggers keep counting after it", () => {
+    const counters = () =>
+      sql
+        .prepare(
+          `select connector_id, connection_owner_id, owner_id, type, status, direction, deleted, n
+           from engagement_counts where n != 0 order by 1, 2, 3, 4, 5, 6, 7`,
+        )
+        .all();
+    const rows = () =>
+      sql
+        .prepare(
+          `select connector_id, connection_owner_id, owner_id, type, status, direction,
+             deleted_at is not null as deleted, count(*) as n
+           from engagements group by 1, 2, 3, 4, 5, 6, 7 order by 1, 2, 3, 4, 5, 6, 7`,
+        )
+        .all();
+    expect(counters().length).toBeGreaterThan(10);
+    expect(counters()).toEqual(rows());
+    sql.exec("savepoint probe");
+    try {
+      sql.exec("update engagements set type = 'note', deleted_at = null where id % 7 = 0");
+      expect(counters()).toEqual(rows());
+    } finally {
+      sql.exec("rollback to probe; release probe");
+    }
   });
 
   it("stores rows as ingest() would: redelivering a seeded snapshot changes nothing", () => {

@@ -1,0 +1,221 @@
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type AppDatabase } from "@/db/client";
+import { countEngagements, countTuning, facetCounts } from "@/db/queries/engagements";
+import { parseFilter } from "@/lib/filters";
+import { ingest } from "@/lib/ingest";
+import { createTempDatabase, migrationsBefore } from "../helpers/temp-db";
+
+const temp = createTempDatabase();
+const db = temp.db;
+afterAll(() => temp.cleanup());
+
+const ACME = { connector: "hubspot", owner: "acme-prod" };
+const GLOBEX = { connector: "salesforce", owner: "globex-eu" };
+type Conn = typeof ACME;
+
+function post(target: AppDatabase, body: unknown, connection: Conn) {
+  const result = ingest(target, JSON.stringify(body), {
+    connectorId: connection.connector,
+    connectionOwnerId: connection.owner,
+    idempotencyKey: randomUUID(),
+    headers: {},
+    receivedAt: Date.now(),
+  });
+  expect(result.status).toBe(200);
+}
+
+const at = (minutes: number) => new Date(Date.UTC(2025, 2, 1) + minutes * 60_000).toISOString();
+
+function snapshot(id: string, version: number, fields: Record<string, unknown>) {
+  return {
+    event: "crmEngagement::updated",
+    data: {
+      object: "resource",
+      model: "crmEngagement",
+      id,
+      fields: { startedAt: at(version), ...fields },
+      createdAt: at(0),
+      updatedAt: at(version),
+    },
+  };
+}
+
+function tombstone(id: string, version: number) {
+  return {
+    event: "crmEngagement::deleted",
+    data: { object: "resource", model: "crmEngagement", id, updatedAt: at(version) },
+  };
+}
+
+const owner = (id: string) => ({ object: "resourceRef", model: "genericUser", id });
+// Odd values on purpose: an unknown type, an empty one (not the same as none), no status.
+const TYPES = ["call", "meeting", "email", "sms", "", undefined];
+const STATUSES = ["planned", "completed", "canceled", undefined];
+const DIRECTIONS = ["inbound", "outbound", undefined];
+const OWNERS = ["u1", "u2", "u3", undefined];
+
+function fieldsFor(i: number) {
+  return {
+    type: TYPES[i % TYPES.length],
+    status: STATUSES[(i * 7) % STATUSES.length],
+    direction: DIRECTIONS[(i * 5) % DIRECTIONS.length],
+    ...(OWNERS[i % 4] ? { owner: owner(OWNERS[i % 4]!) } : {}),
+  };
+}
+
+/** Everything ingest() can do to a counted column, through the real ingest(). */
+function ingestHistory(target: AppDatabase) {
+  for (const connection of [ACME, GLOBEX]) {
+    const n = connection === ACME ? 60 : 25;
+    for (let i = 0; i < n; i++) post(target, snapshot(`e${i}`, 10, fieldsFor(i)), connection);
+    // Updates that move type, status, owner and direction.
+    for (let i = 0; i < n; i += 3) {
+      post(target, snapshot(`e${i}`, 20, fieldsFor(i + 1)), connection);
+    }
+    // A redelivery (unchanged) and a stale one change nothing.
+    post(target, snapshot("e3", 20, fieldsFor(4)), connection);
+    post(target, snapshot("e6", 5, fieldsFor(99)), connection);
+    // Tombstones, one of them twice, and one that is stale.
+    for (let i = 1; i < n; i += 4) post(target, tombstone(`e${i}`, 30), connection);
+    post(target, tombstone("e1", 30), connection);
+    post(target, tombstone("e2", 1), connection);
+    // Revivals: a newer snapshot after the tombstone, with other values.
+    post(target, snapshot("e5", 40, fieldsFor(7)), connection);
+    post(target, snapshot("e9", 40, fieldsFor(9)), connection);
+    // An older snapshot after a tombstone stays dead.
+    post(target, snapshot("e13", 25, fieldsFor(2)), connection);
+    // Tombstones for ids never seen.
+    post(target, tombstone("ghost-1", 50), connection);
+    post(target, tombstone("ghost-2", 50), connection);
+    // An update after a tombstone then deleted again.
+    post(target, snapshot("e17", 45, fieldsFor(3)), connection);
+    post(target, tombstone("e17", 46), connection);
+  }
+}
+
+const countersByGroup = (target: AppDatabase) =>
+  target.$client
+    .prepare(
+      `select connector_id, connection_owner_id, owner_id, type, status, direction, deleted, n
+       from engagement_counts where n != 0
+       order by connector_id, connection_owner_id, owner_id, type, status, direction, deleted`,
+    )
+    .all();
+const rowsByGroup = (target: AppDatabase) =>
+  target.$client
+    .prepare(
+      `select connector_id, connection_owner_id, owner_id, type, status, direction,
+         deleted_at is not null as deleted, count(*) as n
+       from engagements group by 1, 2, 3, 4, 5, 6, 7
+       order by connector_id, connection_owner_id, owner_id, type, status, direction, deleted`,
+    )
+    .all();
+
+function exactly<T>(fn: () => T): T {
+  countTuning.useCounters = false;
+  try {
+    return fn();
+  } finally {
+    countTuning.useCounters = true;
+  }
+}
+
+beforeAll(() => ingestHistory(db));
+
+describe("engagement_counts", () => {
+  it("holds what the engagements hold, after updates, tombstones and revivals", () => {
+    const shape = db.$client
+      .prepare(
+        `select count(*) as rows, sum(deleted_at is not null) as deleted,
+           count(distinct type) as types, sum(type = '') as emptyType, sum(type is null) as noType
+         from engagements`,
+      )
+      .get() as Record<string, number>;
+    expect(shape.rows).toBe(60 + 25 + 4);
+    expect(shape.deleted).toBeGreaterThan(10);
+    expect(shape.emptyType).toBeGreaterThan(0);
+    expect(shape.noType).toBeGreaterThan(0);
+    const deleted = (id: string) =>
+      db.$client
+        .prepare("select deleted_at is not null from engagements where external_id = ?")
+        .pluck()
+        .all(id);
+    expect(deleted("e5")).toEqual([0, 0]); // revived in both connections
+    expect(deleted("e13")).toEqual([1, 1]); // an older snapshot did not revive it
+    expect(deleted("ghost-1")).toEqual([1, 1]);
+    expect(countersByGroup(db)).toEqual(rowsByGroup(db));
+  });
+
+  it("answers counts and facets exactly as counting the rows does, for every combination", () => {
+    const connections = [null, "hubspot:acme-prod", "salesforce:globex-eu"];
+    const owners = [null, "u1", "u3"];
+    const types = [[], ["call"], ["meeting", "sms"]];
+    const statuses = [[], ["planned"], ["completed", "canceled"]];
+    const directions = [[], ["inbound"]];
+    let compared = 0;
+    let nonZero = 0;
+    for (const connection of connections)
+      for (const ownerId of owners)
+        for (const type of types)
+          for (const status of statuses)
+            for (const direction of directions)
+              for (const deleted of ["hide", "include", "only"]) {
+                const params = new URLSearchParams({ deleted });
+                if (connection) params.set("connection", connection);
+                if (ownerId) params.set("owner", ownerId);
+                for (const v of type) params.append("type", v);
+                for (const v of status) params.append("status", v);
+                for (const v of direction) params.append("direction", v);
+                const filter = parseFilter(params);
+                const count = countEngagements(db, filter);
+                expect(count, params.toString()).toBe(exactly(() => countEngagements(db, filter)));
+                expect(facetCounts(db, filter), params.toString()).toEqual(
+                  exactly(() => facetCounts(db, filter)),
+                );
+                compared++;
+                if (count > 0) nonZero++;
+              }
+    expect(compared).toBe(3 * 3 * 3 * 3 * 2 * 3);
+    // Most narrow combinations match nothing; enough of them match something to mean it.
+    expect(nonZero).toBeGreaterThan(compared / 6);
+  });
+
+  it("reads the counters only for the dimensions they hold", () => {
+    const byCounters = parseFilter(new URLSearchParams("type=call&owner=u1"));
+    const byRows = parseFilter(new URLSearchParams("type=call&owner=u1&from=2025-01-01"));
+    const before = [countEngagements(db, byCounters), countEngagements(db, byRows)];
+    // Inflate the counters inside a transaction that is rolled back: only the first moves.
+    const sqlite = db.$client;
+    sqlite.exec("savepoint probe");
+    try {
+      sqlite.exec("update engagement_counts set n = n + 1000");
+      expect(countEngagements(db, byCounters)).toBeGreaterThan(before[0]! + 999);
+      expect(facetCounts(db, byCounters).type[0]!.count).toBeGreaterThan(999);
+      expect(countEngagements(db, byRows)).toBe(before[1]);
+    } finally {
+      sqlite.exec("rollback to probe; release probe");
+    }
+    expect(countEngagements(db, byCounters)).toBe(before[0]);
+  });
+
+  it("is back-filled by its migration on a database that already holds engagements", () => {
+    const file = path.join(temp.dir, "older.db");
+    const before = openDatabase(file, {
+      migrationsFolder: migrationsBefore(temp.dir, "_engagement_counts_triggers"),
+    });
+    ingestHistory(before);
+    expect(countersByGroup(before)).toEqual([]);
+    before.$client.close();
+
+    const after = openDatabase(file);
+    try {
+      expect(countersByGroup(after)).toEqual(rowsByGroup(after));
+      post(after, snapshot("e0", 90, { type: "note" }), ACME);
+      expect(countersByGroup(after)).toEqual(rowsByGroup(after));
+    } finally {
+      after.$client.close();
+    }
+  });
+});
