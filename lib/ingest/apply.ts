@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RecordModel } from "@/db/schema";
 import {
+  engagementColumns,
   normalizeEngagementFields,
   normalizeRecordFields,
   parseTimestamp,
@@ -139,15 +140,8 @@ function applyEngagement(s: IngestStatements, event: MorphEvent, scope: Scope): 
   const createdAt = parseTimestamp(data.createdAt);
   const startedAt = normalized.startedAt ?? createdAt ?? version;
   const values = {
-    type: normalized.type,
-    direction: normalized.direction,
-    status: normalized.status,
-    title: normalized.title,
-    description: normalized.description,
+    ...engagementColumns(normalized),
     startedAt,
-    endedAt: normalized.endedAt,
-    duration: normalized.duration,
-    ownerId: normalized.ownerId,
     createdAt,
     updatedAt: version,
     deletedAt: null,

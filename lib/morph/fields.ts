@@ -230,6 +230,12 @@ export function normalizeEngagementFields(fields: Record<string, unknown>): Norm
   return normalized;
 }
 
+/** The typed engagement columns a normalized snapshot fills (ingest and the bulk loader alike). */
+export function engagementColumns(normalized: NormalizedEngagement) {
+  const { type, direction, status, title, description, endedAt, duration, ownerId } = normalized;
+  return { type, direction, status, title, description, endedAt, duration, ownerId };
+}
+
 export type NormalizedRecord = {
   name: string | null;
   email: string | null;

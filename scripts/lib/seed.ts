@@ -4,7 +4,11 @@ import { getTableColumns } from "drizzle-orm";
 import type Database from "better-sqlite3";
 import { openDatabase } from "@/db/client";
 import { engagementRefs, engagements, records } from "@/db/schema";
-import { normalizeEngagementFields, normalizeRecordFields } from "@/lib/morph/fields";
+import {
+  engagementColumns,
+  normalizeEngagementFields,
+  normalizeRecordFields,
+} from "@/lib/morph/fields";
 import {
   companyFields,
   contactFields,
@@ -269,15 +273,8 @@ export function seedBulk(options: SeedOptions): SeedStats {
           connectorId,
           connectionOwnerId,
           externalId,
-          type: normalized.type,
-          direction: normalized.direction,
-          status: normalized.status,
-          title: normalized.title,
-          description: normalized.description,
+          ...engagementColumns(normalized),
           startedAt,
-          endedAt: normalized.endedAt,
-          duration: normalized.duration,
-          ownerId: normalized.ownerId,
           createdAt: snapshot.createdAt,
           updatedAt: deletedAt ?? snapshot.updatedAt,
           deletedAt,
