@@ -12,12 +12,9 @@ import autocannon, { type AutocannonResult } from "autocannon";
 import { openDatabase } from "@/db/client";
 import { ingest as ingestDelivery } from "@/lib/ingest";
 import { createRawIngest } from "./lib/raw-ingest";
-import {
-  createReader,
-  toSearchParams,
-  type ReadFilter,
-  type TextStrategy,
-} from "./lib/read-queries";
+import { searchTuning } from "@/db/queries/engagements";
+import { appReads } from "./lib/app-reads";
+import { createReader, toSearchParams, type ReadFilter } from "./lib/read-queries";
 import { seedBulk, type SeedStats } from "./lib/seed";
 import {
   createRng,
@@ -51,6 +48,7 @@ const RUN_SECONDS = Number(args.duration ?? (quick ? 2 : 8));
 const ROUNDS = Number(args.rounds ?? (quick ? 2 : 3));
 const CONCURRENCY = [10, 50];
 const READ_SAMPLES = 20;
+const HTTP_SAMPLES = quick ? 5 : 10;
 const root = path.resolve(import.meta.dirname, "..");
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "engagements-bench-"));
@@ -522,7 +520,7 @@ async function benchIngest() {
             timeouts: sum(mine.map((r) => r.timeouts)),
             non2xx: sum(mine.map((r) => r.non2xx)),
             rssMb: Math.max(...mine.map((r) => r.rssMb)),
-            cpuPerRequest: median(mine.map((r) => r.cpuPerRequest)),
+            cpuPerRequest: round3(median(mine.map((r) => r.cpuPerRequest))),
             rounds: mine.map((r) => r.rps),
           },
         ];
@@ -576,32 +574,83 @@ function time(fn: () => unknown, samples = READ_SAMPLES): Timing {
   };
 }
 
-async function timeHttp(url: string, samples = READ_SAMPLES) {
+/** TTFB and time to the last byte (the page streams: its first bytes can precede the data). */
+async function timeHttp(url: string, samples = HTTP_SAMPLES) {
   const once = async () => {
     const t = performance.now();
     const res = await fetch(url, { redirect: "manual" });
     const ttfb = performance.now() - t;
     await res.arrayBuffer();
-    return { ttfb, status: res.status };
+    return { ttfb, total: performance.now() - t, status: res.status };
   };
-  // A page slower than 200 ms misses its 25 ms target whatever the median: 5 samples do.
-  if ((await once()).ttfb > 200) samples = Math.min(samples, 5);
-  const times: number[] = [];
+  await once();
+  const ttfbs: number[] = [];
+  const totals: number[] = [];
   let status = 0;
   for (let i = 0; i < samples; i++) {
     const r = await once();
-    times.push(r.ttfb);
+    ttfbs.push(r.ttfb);
+    totals.push(r.total);
     status = r.status;
   }
   return {
-    median: round2(median(times)),
-    min: round2(Math.min(...times)),
-    max: round2(Math.max(...times)),
+    median: round2(median(ttfbs)),
+    min: round2(Math.min(...ttfbs)),
+    max: round2(Math.max(...ttfbs)),
+    total: round2(median(totals)),
     status,
   };
 }
 
 type ReadCase = { name: string; filter: ReadFilter; combo?: boolean };
+type AppTiming = {
+  parse: Timing;
+  page: Timing;
+  count: Timing;
+  facets: Timing;
+  activity: Timing;
+};
+
+/** The SQL each app function runs, with its parameters, from a second connection (not timed). */
+function captureStatements(sqlite: ReturnType<typeof openDatabase>["$client"]) {
+  const seen: { sql: string; params: unknown[] }[] = [];
+  const prepare = sqlite.prepare.bind(sqlite);
+  const wrap = (statement: ReturnType<typeof prepare>, source: string): typeof statement =>
+    new Proxy(statement, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (prop === "raw" || prop === "pluck" || prop === "expand")
+          return (...a: unknown[]) => {
+            (value as (...x: unknown[]) => unknown).apply(target, a);
+            return receiver;
+          };
+        if (prop === "all" || prop === "get" || prop === "iterate" || prop === "run")
+          return (...a: unknown[]) => {
+            seen.push({ sql: source, params: a });
+            return (value as (...x: unknown[]) => unknown).apply(target, a);
+          };
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  sqlite.prepare = ((source: string) => wrap(prepare(source), source)) as typeof sqlite.prepare;
+  return {
+    /** The statements `fn` ran, and the query plan of each (deduplicated). */
+    during(fn: () => unknown) {
+      seen.length = 0;
+      fn();
+      const plans = new Set<string>();
+      for (const s of seen) {
+        try {
+          const rows = prepare(`EXPLAIN QUERY PLAN ${s.sql}`).all(...(s.params as [])) as {
+            detail: string;
+          }[];
+          plans.add(rows.map((r) => r.detail).join("; "));
+        } catch {}
+      }
+      return { sql: seen.map((s) => s.sql), plans: [...plans] };
+    },
+  };
+}
 
 function readCases(sqlite: ReturnType<typeof openDatabase>["$client"], now: number): ReadCase[] {
   const top = (sql: string) => (sqlite.prepare(sql).get() as { v: string }).v;
@@ -653,67 +702,88 @@ function readCases(sqlite: ReturnType<typeof openDatabase>["$client"], now: numb
 
 async function benchReads(file: string) {
   const db = openDatabase(file);
-  const sqlite = db.$client;
-  const reader = createReader(sqlite);
+  const app = appReads(db);
+  // OFFSET is not something the app does: raw SQL shows what page 100 would cost with it.
+  const reader = createReader(db.$client);
+  const planDb = openDatabase(file);
+  const capture = captureStatements(planDb.$client);
+  const planApp = appReads(planDb);
   const now = Date.now();
-  const cases = readCases(sqlite, now);
-  log(`reads: ${cases.length} cases, median of ${READ_SAMPLES}`);
-  const app = await loadAppQueries();
+  const cases = readCases(db.$client, now);
+  log(`reads: ${cases.length} cases, the app's functions, median of ${READ_SAMPLES}`);
   const results = [];
   for (const c of cases) {
-    const page = time(() => reader.page(c.filter));
-    const count = time(() => reader.count(c.filter));
-    const facets = time(() => reader.facets(c.filter));
-    const rows = reader.count(c.filter);
-    const extra: Record<string, Timing> = {};
-    if (c.filter.q) {
-      for (const strategy of ["fts-first", "date-walk"] as TextStrategy[]) {
-        extra[`page ${strategy}`] = time(
-          () => reader.page(c.filter, { text: strategy }),
-          strategy === "date-walk" && rows < 5000 ? 3 : READ_SAMPLES,
-        );
+    const params = toSearchParams(c.filter);
+    const filter = app.parse(params);
+    const { count: rows, capped } = app.count(filter);
+    const activity = app.activity(filter, now);
+    const timing: AppTiming = {
+      parse: time(() => app.parse(params)),
+      page: time(() => app.page(filter)),
+      count: time(() => app.count(filter)),
+      facets: time(() => app.facets(filter)),
+      activity: time(activity),
+    };
+    // Full text: the app's page as shipped, and with the date walk for frequent terms turned off.
+    let sortAllMatches: Timing | null = null;
+    if (filter.q) {
+      const walk = searchTuning.walkFrequentTerms;
+      searchTuning.walkFrequentTerms = false;
+      try {
+        sortAllMatches = time(() => app.page(filter), 5);
+      } finally {
+        searchTuning.walkFrequentTerms = walk;
       }
     }
-    const appTimings = app ? app.measure(db, c.filter) : null;
-    const result = {
+    const planFilter = planApp.parse(params);
+    const plans = {
+      page: capture.during(() => planApp.page(planFilter)),
+      count: capture.during(() => planApp.count(planFilter)),
+      facets: capture.during(() => planApp.facets(planFilter)),
+    };
+    const fromCounters = (p: { sql: string[] }) =>
+      p.sql.length > 0 && p.sql.every((s) => /engagement_counts/.test(s));
+    results.push({
       name: c.name,
       combo: !!c.combo,
-      filter: c.filter,
+      query: params.toString(),
+      text: !!filter.q,
       rows,
-      page,
-      count,
-      facets,
-      extra,
-      app: appTimings,
-      plan: reader.explain(c.filter),
-    };
-    results.push(result);
+      capped,
+      app: timing,
+      sortAllMatches,
+      countFromCounters: fromCounters(plans.count),
+      facetsFromCounters: fromCounters(plans.facets),
+      plans: { page: plans.page.plans, count: plans.count.plans },
+    });
     log(
-      `  ${c.name}: ${rows} rows; page ${page.median} ms, count ${count.median} ms, facets ${facets.median} ms${Object.entries(
-        extra,
-      )
-        .map(([k, v]) => `, ${k} ${v.median} ms`)
-        .join("")}`,
+      `  ${c.name}: ${rows}${capped ? "+" : ""} rows; page ${timing.page.median} ms, count ${timing.count.median} ms, facets ${timing.facets.median} ms, activity ${timing.activity.median} ms${sortAllMatches ? `, text page sorting all matches ${sortAllMatches.median} ms` : ""}`,
     );
   }
 
   // Keyset vs OFFSET: page 100 should cost what page 1 costs.
   const deep: Record<string, { page1: Timing; page100Keyset: Timing; page100Offset: Timing }> = {};
   for (const c of cases.filter((x) => ["no filter", "owner", "contact"].includes(x.name))) {
-    let cursor: [number, number] | undefined;
-    for (let i = 0; i < 99; i++) cursor = reader.page(c.filter, { cursor }).nextCursor ?? undefined;
+    const first = app.parse(toSearchParams(c.filter));
+    let filter = first;
+    for (let i = 0; i < 99; i++) {
+      const page = app.page(filter);
+      if (!page.nextCursor) break;
+      filter = app.next(filter, page);
+    }
     deep[c.name] = {
-      page1: time(() => reader.page(c.filter)),
-      page100Keyset: time(() => reader.page(c.filter, { cursor })),
+      page1: time(() => app.page(first)),
+      page100Keyset: time(() => app.page(filter)),
       page100Offset: time(() => reader.page(c.filter, { offset: 99 * 50 })),
     };
     log(
-      `  deep pages, ${c.name}: page 1 ${deep[c.name]!.page1.median} ms, page 100 keyset ${deep[c.name]!.page100Keyset.median} ms, OFFSET ${deep[c.name]!.page100Offset.median} ms`,
+      `  deep pages, ${c.name}: page 1 ${deep[c.name]!.page1.median} ms, page 100 keyset ${deep[c.name]!.page100Keyset.median} ms, OFFSET (raw SQL) ${deep[c.name]!.page100Offset.median} ms`,
     );
   }
-  sqlite.close();
+  db.$client.close();
+  planDb.$client.close();
 
-  log("reads through next start (TTFB)");
+  log(`reads through next start: TTFB and full response, p50 of ${HTTP_SAMPLES}`);
   const server = await startNext("next-reads", {
     DATABASE_URL: file,
     APP_ALLOW_PUBLIC: "1",
@@ -728,49 +798,13 @@ async function benchReads(file: string) {
       const page = await timeHttp(`${server.url}/engagements?${qs}`);
       out.push({ name: c.name, query: qs, api, page });
       log(
-        `  ${c.name}: API ${api.median} ms (HTTP ${api.status}), page ${page.median} ms (HTTP ${page.status})`,
+        `  ${c.name}: API ${api.median} ms TTFB / ${api.total} ms full (HTTP ${api.status}), page ${page.median} ms TTFB / ${page.total} ms full (HTTP ${page.status})`,
       );
     }
     return { floor, cases: out };
   });
   server.stop();
-  return { cases: results, deep, http, rssMb, appQueries: app ? app.source : null };
-}
-
-/**
- * The app's own read functions, when this checkout has them (db/queries/engagements.ts and
- * lib/filters.ts): timed beside the raw SQL so the two can be compared.
- */
-async function loadAppQueries() {
-  const queries = path.join(root, "db/queries/engagements.ts");
-  const filters = path.join(root, "lib/filters.ts");
-  if (!fs.existsSync(queries) || !fs.existsSync(filters)) return null;
-  try {
-    const q = (await import(queries)) as Record<string, (...a: unknown[]) => unknown>;
-    const f = (await import(filters)) as Record<string, (...a: unknown[]) => unknown>;
-    const parse = f.parseFilter ?? f.parseFilters ?? f.parseEngagementFilters;
-    if (!parse || !q.listEngagements) return null;
-    return {
-      source: "db/queries/engagements.ts",
-      measure(db: unknown, filter: ReadFilter) {
-        const parsed = parse(toSearchParams(filter));
-        const out: Record<string, Timing | string> = {};
-        for (const name of ["listEngagements", "countEngagements", "facetCounts"]) {
-          const fn = q[name];
-          if (!fn) continue;
-          try {
-            out[name] = time(() => fn(db, parsed));
-          } catch (error) {
-            out[name] = `failed: ${(error as Error).message}`;
-          }
-        }
-        return out;
-      },
-    };
-  } catch (error) {
-    log(`app queries present but not loadable: ${(error as Error).message}`);
-    return null;
-  }
+  return { cases: results, deep, http, rssMb };
 }
 
 // ---------------------------------------------------------------- report
@@ -888,26 +922,78 @@ type Result = {
 const mark = (ok: boolean) => (ok ? "✅" : "❌");
 
 /**
- * Why the misses happen and what would close them. Mechanisms, not this run's figures (those
- * are in the tables); the per-part costs were measured separately on 2026-11-26 and are dated.
+ * Why the misses happen and what would close them, from this run's figures (nothing carried
+ * over from earlier runs; mechanisms only where the run shows them).
  */
-const FINDINGS = `## What the misses need
-
-**Ingest b/a.** The no-op route is the framework alone; the webhook adds a durable write of about ten rows (log row, key, engagement, refs, FTS) per request. Compare server CPU per request: (b) − (a) is the webhook's own cost, and (d) shows that the writes alone, with no validation, already cost most of a no-op request. So b/a ≥ 0.85 cannot hold for a write-per-request against a floor that writes nothing, whatever ingest() does. What would move it most:
-- **Group commit.** Collect the deliveries that arrive together (up to ~2 ms or N requests), apply them in one IMMEDIATE transaction with a SAVEPOINT each (a failing delivery rolls back alone), answer all after the one COMMIT. BEGIN/COMMIT and the fsync are then paid once per batch instead of once per request; under concurrency 10–50 that is most of the disk wait and a good share of the per-request SQLite cost.
-- **synchronous=NORMAL** (row (e)): in WAL mode a commit still survives a killed process (SPEC §2's rule); only an OS crash or power loss can lose the last commits. On this VM fsync latency swings with the neighbours' disk use (0.2–6 ms), which is what spreads (b), (c), (d) from round to round. A product decision for the lead, not made here.
-- Re-basing the target as b / (a with the same writes) would measure what the issue means ("our webhook work costs little next to the framework").
-
-**Ingest c/d.** ingest() costs about 0.09 ms more CPU per delivery than the raw statements (in process, no fsync: about 0.31 vs 0.22 ms). Measured piece by piece (µs per delivery, 2026-11-26): Drizzle's prepared statements ~22 µs over raw better-sqlite3 for the same six statements (fillPlaceholders, mapToDriverValue, \`is()\` checks); the zod envelope ~8 µs; lenient field reading ~5.5 µs (a \`resourceRefSchema.safeParse\` per reference); the rest is allocation and GC of the intermediate objects. What would close it: (1) lib/ingest/statements.ts on raw better-sqlite3 statements with named parameters behind the same interface, JSON columns stringified in a thin wrapper (~20 µs); (2) a hand-written type guard for references in lib/morph/fields.ts instead of a zod parse per ref (~4 µs); together about 0.85–0.9. The remainder is validation the floor does not do. Through HTTP the ratio is dominated by fsync waits, so it swings with the disk.
-
-**Count ≤ 25 ms and facets ≤ 50 ms.** A filter that matches a large share of the rows has to visit each of them, and with the default deleted=hide every visit is a table lookup, since deleted_at is in no index. What would close it: (1) a counters table kept in the ingest transaction, keyed by (connection, type, status, direction, deleted), which answers the unfiltered, enum-only, connection and deleted counts and their facets exactly in O(1); (2) covering indexes for the per-person filters, e.g. (owner_id, deleted_at, type, status, direction), making owner counts and facets index-only; (3) for text and combinations, a capped count ("10,000+": count over a LIMIT 10001 subquery), which bounds the cost.
-
-**Full text.** Neither plan alone serves every term: sorting all matches by date is fast for a rare term and slow for a frequent one; walking the date index and testing each row against FTS (\`rowid = ?\`) is the reverse. The page query therefore picks by the number of matches (≤ 5,000: sort them; more: walk by date), which keeps both within 50 ms; see the strategy table. Terms are whole words: a prefix query (\`"customer"*\`) makes every probe merge the doclists of all matching terms, about 50× slower on the walk. A date-ordered FTS rowid (an FTS table keyed by started_at and id) would make \`ORDER BY rowid DESC LIMIT 50\` the page for any term. Frequent-term counts need the capped count above.
-
-**Bytes per engagement.** By object (table above): the engagements table is most of it: \`fields\` keeps the snapshot as received, so every reference is \`{"object":"resourceRef","model":…,"id":…}\` (~60 B each, ~6 per engagement) and title and description are stored twice. Then engagement_refs (~3.7 rows per engagement) as a rowid table plus its primary-key index plus the lookup index, the FTS index, and five engagement indexes. What would close it: engagement_refs as a WITHOUT ROWID table keyed by its primary key (~110 B saved); \`fields\` without the values already held in typed columns, or with compact references (~250 B); content_hash as a 16-byte blob (~30 B). The bulk load writes no delivery log; through the webhook each delivery also keeps its raw body (~1.3 KB) in deliveries, so a million engagements ingested one webhook at a time take about twice the space measured here.
-
-**Bulk load.** Rows per second counts every row written (engagements, ref rows, records); per engagement it is about a fifth of that. About two thirds of the time is generating realistic snapshots in JavaScript and inserting them, a quarter is building the indexes after the load, the rest the FTS rebuild. Generating in a worker thread while the main thread inserts would overlap the two on the second core.
-`;
+function findings(r: Result) {
+  const out = ["## What the misses need", ""];
+  if (r.ingest) {
+    const c10 = r.ingest.summary.find((s) => s.concurrency === 10) ?? r.ingest.summary[0]!;
+    const t = c10.targets;
+    const ip = r.ingest.inProcess;
+    const us = (ms: number) => Math.round(ms * 1000);
+    out.push(
+      `**Ingest b/a.** Server CPU per request at c=${c10.concurrency} in this run: no-op route (a) ${t.a.cpuPerRequest} ms, webhook (b) ${t.b.cpuPerRequest} ms, so the webhook's own work is ${round3(t.b.cpuPerRequest - t.a.cpuPerRequest)} ms; the raw writes alone (d) cost ${t.d.cpuPerRequest} ms on a bare server. A durable write of about ten rows per request (log row, key, engagement, refs, FTS) against a floor that writes nothing cannot reach 0.85 whatever ingest() does. What would move it: group commit (the deliveries that arrive together applied in one IMMEDIATE transaction, a SAVEPOINT each, answered after the one COMMIT, so BEGIN/COMMIT and the fsync are paid once per batch); synchronous=NORMAL (row (e), a product decision: in WAL mode a commit still survives a killed process, only an OS crash can lose the last ones); or re-basing the target on a no-op route that does the same writes.`,
+      "",
+      `**Ingest c/d.** ingest() now runs on plain prepared better-sqlite3 statements (lib/ingest/statements.ts). In process with no fsync, this run: ingest() ${ip.OFF.ingestCpuMs} ms CPU per delivery vs ${ip.OFF.rawCpuMs} ms for the raw statements, ratio ${ip.OFF.cpuRatio}${ip.OFF.cpuRatio >= 0.9 ? " (target held)" : ""}; the gap, ${us(ip.OFF.ingestCpuMs - ip.OFF.rawCpuMs)} µs, is what ingest() does that the floor does not (envelope validation, field reading, the idempotency bookkeeping), not broken down in this run. Through HTTP the ratio follows fsync waits (with synchronous=FULL, rounds: c ${t.c.rounds.join(", ")} vs d ${t.d.rounds.join(", ")} req/s), so it swings with the neighbours' disk use.`,
+      "",
+    );
+  }
+  if (r.reads) {
+    const cases = r.reads.cases;
+    const countMiss = cases.filter((c) => c.app.count.median > (c.text ? 50 : 25));
+    const facetMiss = cases.filter((c) => c.app.facets.median > 50);
+    const counters = cases.filter((c) => c.countFromCounters);
+    const list = (xs: typeof cases, pick: (c: (typeof cases)[number]) => number) =>
+      xs.map((c) => `${c.name} ${pick(c)} ms`).join(", ");
+    out.push(
+      `**Counts and facets.** ${counters.length} of ${cases.length} filters are answered from \`engagement_counts\` alone (${list(counters, (c) => c.app.count.median)}). ` +
+        (countMiss.length || facetMiss.length
+          ? `The misses all read rows: count ${list(countMiss, (c) => c.app.count.median) || "none"}; facets ${list(facetMiss, (c) => c.app.facets.median) || "none"}. They are the filters the counters cannot hold (a contact, company, deal or user, a date range, text, or a combination with one): each matching row is visited. What would close them: a capped count ("10,000+": count over a LIMIT 10001 subquery) for text and combinations, which bounds the cost; covering indexes for the per-person filters, e.g. (owner_id, deleted_at, type, status, direction), making owner counts and facets index-only; the user filter goes through engagement_refs and needs the same on its lookup index.`
+          : "Every count and facet is within its target."),
+      "",
+    );
+    const text = cases.filter((c) => c.sortAllMatches);
+    out.push(
+      `**Full text.** The page picks its plan by the term's number of matches: a rare term sorts its matches, a frequent one walks the date index and tests each row. This run: ${text.map((c) => `${c.name} ${c.app.page.median} ms as shipped, ${c.sortAllMatches!.median} ms sorting all matches`).join("; ")}. A date-ordered FTS rowid would make \`ORDER BY rowid DESC LIMIT 50\` the page for any term.`,
+      "",
+    );
+    const http = r.reads.http.cases.filter((c) => Math.max(c.api.total, c.page.total) > 25);
+    if (http.length) {
+      out.push(
+        `**Page TTFB.** Over 25 ms: ${http
+          .map((c) => {
+            const a = cases.find((x) => x.name === c.name)!.app;
+            const data = round2(
+              a.parse.median + a.page.median + a.count.median + a.facets.median + a.activity.median,
+            );
+            return `${c.name} (page ${c.page.total} ms, of which the five data calls ${data} ms; API ${c.api.total} ms)`;
+          })
+          .join(
+            ", ",
+          )}. The page runs the page query, the count, the facets and the chart in one request; where the data calls are a small part of the page's time, the rest is Next rendering the page (React server render of the browser, its facets and chart), which this run does not break down (HTTP floor ${r.reads.http.floor.median} ms). Profiling the render of /engagements is the next step there.`,
+        "",
+      );
+    }
+  }
+  if (r.bulk) {
+    const b = r.bulk;
+    const top = [...b.sizeByObject].sort((x, y) => y.bytes - x.bytes).slice(0, 4);
+    out.push(
+      `**Bytes per engagement.** ${Math.round(b.bytesPerEngagement)} bytes at ${b.engagements}${b.bytesPerEngagement > 1200 ? ` (target 1,200)` : ""}; the largest objects: ${top.map((o) => `${o.name} ${Math.round(o.bytes / b.engagements)} B`).join(", ")} per engagement. The engagements table is most of it: \`fields\` keeps the snapshot as received (every reference as \`{"object":"resourceRef",…}\`, title and description twice). Storing \`fields\` without the values held in typed columns, or with compact references, is what would close it. The bulk load writes no delivery log; through the webhook each delivery also keeps its raw body.`,
+      "",
+      `**Bulk load.** ${Math.round(b.rowsPerSecond)} rows/s counts every row written (engagements, ref rows, records), ${Math.round(b.engagementsPerSecond)} engagements/s. Phases (s): ${Object.entries(
+        b.phases,
+      )
+        .map(([k, v]) => `${k} ${v}`)
+        .join(
+          ", ",
+        )}. Generating snapshots in a worker thread while the main thread inserts would overlap the two on the second core.`,
+      "",
+    );
+  }
+  return out.join("\n");
+}
 
 type TargetRow = { target: string; measured: string; held: boolean | null };
 
@@ -979,50 +1065,43 @@ function targetRows(r: Result): TargetRow[] {
     });
   }
   if (r.reads) {
-    const plain = r.reads.cases.filter((c) => !c.filter.q);
-    const text = r.reads.cases.filter((c) => c.filter.q);
-    const worst = (cases: typeof plain, pick: (c: (typeof plain)[number]) => number) => {
-      const sorted = [...cases].sort((x, y) => pick(y) - pick(x));
-      return sorted[0]!;
-    };
-    const check = (
-      label: string,
-      cases: typeof plain,
-      pick: (c: (typeof plain)[number]) => number,
-      bound: number,
-    ) => {
+    type Case = NonNullable<Result["reads"]>["cases"][number];
+    const plain = r.reads.cases.filter((c) => !c.text);
+    const text = r.reads.cases.filter((c) => c.text);
+    const check = (label: string, cases: Case[], pick: (c: Case) => number, bound: number) => {
       const over = cases.filter((c) => pick(c) > bound);
-      const w = worst(cases, pick);
+      const w = [...cases].sort((x, y) => pick(y) - pick(x))[0]!;
       rows.push({
         target: label,
         measured: over.length
-          ? `${over.length} of ${cases.length} over: ${over.map((c) => `${c.name} ${pick(c)} ms`).join(", ")}`
+          ? `${over.length} of ${cases.length} over: ${over.map((c) => `${c.name} ${pick(c)} ms${by(pick(c), bound, false)}`).join(", ")}`
           : `all ${cases.length} within; worst ${w.name} ${pick(w)} ms`,
         held: over.length === 0,
       });
     };
-    check("page query ≤ 2 ms, every filter and combination", plain, (c) => c.page.median, 2);
-    check("full-text page ≤ 50 ms, any term", text, (c) => c.page.median, 50);
-    check("count ≤ 25 ms", plain, (c) => c.count.median, 25);
-    check("full-text count ≤ 50 ms", text, (c) => c.count.median, 50);
-    check("facet counts ≤ 50 ms", r.reads.cases, (c) => c.facets.median, 50);
+    check("page query ≤ 2 ms, every filter and combination", plain, (c) => c.app.page.median, 2);
+    check("full-text page ≤ 50 ms, any term", text, (c) => c.app.page.median, 50);
+    check("count ≤ 25 ms", plain, (c) => c.app.count.median, 25);
+    check("full-text count ≤ 50 ms", text, (c) => c.app.count.median, 50);
+    check("facet counts ≤ 50 ms", r.reads.cases, (c) => c.app.facets.median, 50);
     const served = r.reads.http.cases.filter((c) => c.api.status === 200 && c.page.status === 200);
-    if (served.length === 0) {
-      rows.push({
-        target: "page TTFB p50 ≤ 25 ms, every filter",
-        measured: `not measurable: /api/engagements and /engagements answered ${r.reads.http.cases[0]?.api.status ?? "?"} in this checkout (the list is not built here yet); the HTTP floor (GET /api/health) is ${r.reads.http.floor.median} ms`,
-        held: null,
-      });
-    } else {
-      const slow = served.filter((c) => Math.max(c.api.median, c.page.median) > 25);
-      rows.push({
-        target: "page TTFB p50 ≤ 25 ms, every filter",
-        measured: slow.length
-          ? `${slow.length} over: ${slow.map((c) => `${c.name} API ${c.api.median} / page ${c.page.median} ms`).join(", ")}`
-          : `all within`,
-        held: slow.length === 0,
-      });
-    }
+    const failed = r.reads.http.cases.filter((c) => c.api.status !== 200 || c.page.status !== 200);
+    // The page streams (app/engagements/(list)/loading.tsx): its first byte can come before the
+    // data, so the target is judged on the full response, the stricter of the two.
+    const slowest = (c: (typeof served)[number]) => Math.max(c.api.total, c.page.total);
+    const slow = served.filter((c) => slowest(c) > 25);
+    const worst = [...served].sort((x, y) => slowest(y) - slowest(x))[0];
+    rows.push({
+      target: "page TTFB p50 ≤ 25 ms, every filter (judged on the full response)",
+      measured:
+        (failed.length
+          ? `${failed.length} answered non-200: ${failed.map((c) => `${c.name} API ${c.api.status} / page ${c.page.status}`).join(", ")}; `
+          : "") +
+        (slow.length
+          ? `${slow.length} of ${served.length} over: ${slow.map((c) => `${c.name} API ${c.api.total} / page ${c.page.total} ms${by(slowest(c), 25, false)}`).join(", ")}`
+          : `all ${served.length} within${worst ? `; worst ${worst.name} API ${worst.api.total} / page ${worst.page.total} ms` : ""}`),
+      held: failed.length === 0 && slow.length === 0,
+    });
     const deep = Object.entries(r.reads.deep);
     const deepOk = deep.every(
       ([, d]) => d.page100Keyset.median <= Math.max(2 * d.page1.median, d.page1.median + 0.5),
@@ -1131,55 +1210,35 @@ function renderMarkdown(r: Result) {
     lines.push(
       `## Reads at ${r.n} engagements`,
       "",
-      "Raw SQL that walks the schema's indexes (scripts/lib/read-queries.ts), median of 20 (5 for a query over 200 ms) with min–max, ms. Page = 50 rows plus every reference and owner resolved to a name. Values are the worst case: the busiest owner, contact, company, deal.",
-      r.reads.appQueries
-        ? `The app's own functions (${r.reads.appQueries}) are in benchmarks.json under \`app\`.`
-        : "The app's own read functions (db/queries/engagements.ts) were not in this checkout: raw SQL only.",
+      `The app's own functions, called as the engagements page calls them (scripts/lib/app-reads.ts): the URL's params through \`parseFilter\` (lib/filters.ts), then \`listEngagements\`, \`countEngagements\`, \`facetCounts\` and \`activityPerDay\` (db/queries/engagements.ts). Median of ${READ_SAMPLES} (5 for a call over 200 ms) after a warm-up, with min–max, ms. Page = 50 rows with every reference and owner resolved to a name. Values are the worst case: the busiest owner, contact, company, deal, user. "counters" = answered from \`engagement_counts\` alone. TTFB / full response through \`next start\` (APP_ALLOW_PUBLIC=1), p50 of ${HTTP_SAMPLES} after one warm-up request.`,
       "",
-      "| filter | rows | page (≤ 2) | count (≤ 25) | facets (≤ 50) | API TTFB (≤ 25) | page TTFB (≤ 25) |",
-      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+      "| filter | rows | parse | page (≤ 2; text ≤ 50) | count (≤ 25; text ≤ 50) | facets (≤ 50) | activity chart | API TTFB / full (≤ 25) | page TTFB / full (≤ 25) |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     );
     for (const c of r.reads.cases) {
       const h = r.reads.http.cases.find((x) => x.name === c.name)!;
-      const pageLimit = c.filter.q ? 50 : 2;
+      const a = c.app;
       const status = (x: { status: number }) => (x.status === 200 ? "" : ` (HTTP ${x.status})`);
+      const http = (x: { median: number; total: number; status: number }) =>
+        `${x.median} / ${x.total}${status(x)} ${mark(x.status === 200 && x.total <= 25)}`;
       lines.push(
-        `| ${c.name} | ${c.rows} | ${fmt(c.page)} ${mark(c.page.median <= pageLimit)} | ${fmt(c.count)} ${mark(c.count.median <= (c.filter.q ? 50 : 25))} | ${fmt(c.facets)} ${mark(c.facets.median <= 50)} | ${h.api.median}${status(h.api)} | ${h.page.median}${status(h.page)} |`,
+        `| ${c.name} | ${c.rows}${c.capped ? "+" : ""} | ${a.parse.median} | ${fmt(a.page)} ${mark(a.page.median <= (c.text ? 50 : 2))} | ${fmt(a.count)}${c.countFromCounters ? " counters" : ""} ${mark(a.count.median <= (c.text ? 50 : 25))} | ${fmt(a.facets)}${c.facetsFromCounters ? " counters" : ""} ${mark(a.facets.median <= 50)} | ${fmt(a.activity)} | ${http(h.api)} | ${http(h.page)} |`,
       );
     }
-    if (r.reads.cases.some((c) => c.app)) {
-      lines.push(
-        "",
-        `The app's own functions (${r.reads.appQueries}), same filters, median ms:`,
-        "",
-        "| filter | listEngagements | countEngagements | facetCounts |",
-        "| --- | ---: | ---: | ---: |",
-      );
-      const cell = (v: Timing | string | undefined) =>
-        v === undefined ? "–" : typeof v === "string" ? v : fmt(v);
-      for (const c of r.reads.cases) {
-        const a = (c.app ?? {}) as Record<string, Timing | string>;
-        lines.push(
-          `| ${c.name} | ${cell(a.listEngagements)} | ${cell(a.countEngagements)} | ${cell(a.facetCounts)} |`,
-        );
-      }
-    }
-    const text = r.reads.cases.filter((c) => c.filter.q);
+    const text = r.reads.cases.filter((c) => c.sortAllMatches);
     lines.push(
       "",
-      "Full text, both strategies (page ms): all matches sorted by date vs walking the date index and testing each row.",
+      `Full text, the app's page (ms): as shipped (a term with more than ${searchTuning.frequentTerm} matches walks the date index and tests each row) vs with that walk turned off (\`searchTuning.walkFrequentTerms = false\`: all matches sorted by date).`,
       "",
-      "| filter | rows | adaptive | fts-first | date-walk |",
-      "| --- | ---: | ---: | ---: | ---: |",
+      "| filter | rows | as shipped | sorting all matches |",
+      "| --- | ---: | ---: | ---: |",
     );
     for (const c of text) {
-      lines.push(
-        `| ${c.name} | ${c.rows} | ${fmt(c.page)} | ${fmt(c.extra["page fts-first"]!)} | ${fmt(c.extra["page date-walk"]!)} |`,
-      );
+      lines.push(`| ${c.name} | ${c.rows} | ${fmt(c.app.page)} | ${fmt(c.sortAllMatches!)} |`);
     }
     lines.push(
       "",
-      "Deep pages (ms): page 100 by keyset cursor vs OFFSET.",
+      "Deep pages (ms): page 1 and page 100 through `listEngagements` and its keyset cursor; page 100 by OFFSET is raw SQL (scripts/lib/read-queries.ts), what the page would cost without the cursor.",
       "",
       "| filter | page 1 | page 100, keyset | page 100, OFFSET |",
       "| --- | ---: | ---: | ---: |",
@@ -1193,13 +1252,16 @@ function renderMarkdown(r: Result) {
       "",
       `HTTP floor: \`GET /api/health\` TTFB ${r.reads.http.floor.median} ms. Peak RSS of the reading server: ${r.reads.rssMb} MB.`,
       "",
-      "Query plans:",
+      "Query plans of the app's page and count queries (captured from the statements they ran):",
       "",
-      ...r.reads.cases.map((c) => `- ${c.name}: \`${c.plan}\``),
+      ...r.reads.cases.map(
+        (c) =>
+          `- ${c.name}: page \`${c.plans.page.join(" | ")}\`; count \`${c.plans.count.join(" | ")}\``,
+      ),
       "",
     );
   }
-  lines.push(FINDINGS);
+  lines.push(findings(r));
   return `${lines.join("\n")}\n`;
 }
 
