@@ -1,6 +1,5 @@
-import fs from "node:fs";
-import path from "node:path";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
+import { fixture } from "../helpers/morph";
 import { postEvent, signIn } from "./support";
 
 /**
@@ -9,9 +8,6 @@ import { postEvent, signIn } from "./support";
  */
 const CONNECTION = "hubspot:ui-e2e";
 const OWNER = "ui-e2e";
-const FIXTURES = path.resolve(import.meta.dirname, "../../../shared/fixtures");
-const fixture = (name: string) =>
-  JSON.parse(fs.readFileSync(path.join(FIXTURES, `${name}.json`), "utf8")) as unknown;
 const ref = (model: string, id: string) => ({ object: "resourceRef", model, id });
 
 const GENERATED = 60;
