@@ -686,11 +686,12 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
     expect(text).not.toMatch(/\bSCAN e\b/);
   });
 
-  it("unfiltered facets come from the covering facets index", () => {
-    const plans = rowPlansOf(() => facetCounts(db, parseFilter(new URLSearchParams(""))));
-    expect(plans.some((p) => p.plan.join(" ").includes("COVERING INDEX engagements_facets"))).toBe(
-      true,
-    );
+  it("exact-path facets walk the list's own index in date order, not the table", () => {
+    const plans = rowPlansOf(() => facetCounts(db, parseFilter(new URLSearchParams("user=501"))));
+    const text = plans.map((p) => p.plan.join(" ")).join("\n");
+    expect(text).toContain("engagement_refs_lookup");
+    expect(text).not.toContain("TEMP B-TREE FOR ORDER BY");
+    expect(text).not.toMatch(/\bSCAN e\b/);
   });
 
   it("counts and facets over connection, owner, type, status, direction and deleted read engagement_counts only", () => {
