@@ -1,14 +1,14 @@
 /**
- * `npx tsx scripts/bench-counts.ts --db FILE`: the app's own `countEngagements` and
- * `facetCounts` against a bulk-loaded database (`npm run seed:bulk`), one line per filter,
+ * `npx tsx scripts/bench-counts.ts --db FILE`: the app's own `countEngagements`, `facetCounts`
+ * and `activityPerDay` against a bulk-loaded database (`npm run seed:bulk`), one line per filter,
  * median of 20 after a warm-up (min–max beside it), so a change to the count path can be
  * compared before and after on the same file.
  */
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
-import { countEngagements, facetCounts } from "@/db/queries/engagements";
+import { activityPerDay, countEngagements, facetCounts } from "@/db/queries/engagements";
 import { parseFilter } from "@/lib/filters";
-import { FREQUENT_TERM } from "./lib/world";
+import { FREQUENT_TERM, RARE_TERM } from "./lib/world";
 
 const { values: args } = parseArgs({
   options: {
@@ -31,6 +31,13 @@ const owner = top(
 const user = top(
   "SELECT ref_id AS v FROM engagement_refs WHERE role = 'user' GROUP BY ref_id ORDER BY count(*) DESC LIMIT 1",
 );
+const contact = top(
+  "SELECT ref_id AS v FROM engagement_refs WHERE role = 'contact' GROUP BY ref_id ORDER BY count(*) DESC LIMIT 1",
+);
+const newest = (
+  sqlite.prepare("SELECT max(started_at) AS v FROM engagements").get() as { v: number }
+).v;
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const lastQuarter = new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10);
 
 const cases: [string, Record<string, string | string[]>][] = [
@@ -54,6 +61,12 @@ const cases: [string, Record<string, string | string[]>][] = [
   ["user (engagement_refs)", { user }],
   ["owner + calls + last quarter", { owner, type: "call", from: lastQuarter }],
   [`text, frequent ("${FREQUENT_TERM}")`, { q: FREQUENT_TERM }],
+  [`text, rare ("${RARE_TERM}")`, { q: RARE_TERM }],
+  ["contact (the busiest)", { contact }],
+  [
+    "date range, 2 weeks",
+    { from: day(newest - 20 * 86_400_000), to: day(newest - 7 * 86_400_000) },
+  ],
 ];
 
 function time(fn: () => unknown) {
@@ -71,16 +84,22 @@ function time(fn: () => unknown) {
   return `${f(median)} ms (${f(times[0]!)}–${f(times.at(-1)!)})`;
 }
 
-console.log(`| filter | rows | count | facets |\n| --- | ---: | ---: | ---: |`);
+console.log(
+  `| filter | count | count ms | facets ms | chart ms |\n| --- | ---: | ---: | ---: | ---: |`,
+);
 for (const [name, params] of cases) {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
     for (const v of Array.isArray(value) ? value : [value]) search.append(key, v);
   }
   const filter = parseFilter(search);
-  const rows = countEngagements(db, filter);
+  const counted: unknown = countEngagements(db, filter);
+  const shown =
+    typeof counted === "number"
+      ? String(counted)
+      : `${(counted as { count: number }).count}${(counted as { capped: boolean }).capped ? "+" : ""}`;
   console.log(
-    `| ${name} | ${rows} | ${time(() => countEngagements(db, filter))} | ${time(() => facetCounts(db, filter))} |`,
+    `| ${name} | ${shown} | ${time(() => countEngagements(db, filter))} | ${time(() => facetCounts(db, filter))} | ${time(() => activityPerDay(db, filter, newest))} |`,
   );
 }
 sqlite.close();

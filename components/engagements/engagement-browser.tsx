@@ -4,6 +4,7 @@ import type { AppDatabase } from "@/db/client";
 import {
   activityPerDay,
   countEngagements,
+  countTuning,
   facetCounts,
   hasAnyEngagement,
   listEngagements,
@@ -91,10 +92,11 @@ export function EngagementBrowser({
 }) {
   const href = (f: EngagementFilter) => filterHref(basePath, f, locked);
   const page = listEngagements(db, filter);
-  const total = countEngagements(db, filter);
+  const { count: total, capped } = countEngagements(db, filter);
   const facets = facetCounts(db, filter);
   const anchor = page.data[0] ? Date.parse(page.data[0].startedAt) : now;
-  const days = activityPerDay(db, filter, filter.sort === "startedAt" ? anchor : now);
+  const activity = activityPerDay(db, filter, filter.sort === "startedAt" ? anchor : now);
+  const cap = countTuning.cap.toLocaleString("en");
   const active = hasActiveFilters({
     ...filter,
     ...Object.fromEntries(locked.map((k) => [k, null])),
@@ -328,6 +330,11 @@ export function EngagementBrowser({
               hrefFor={(v) => href(withFilter(filter, { owner: filter.owner === v ? null : v }))}
             />
           )}
+          {facets.capped && (
+            <p className="text-xs text-slate-500" data-testid="facets-capped">
+              Counted among the newest {cap} matches.
+            </p>
+          )}
         </aside>
 
         <section aria-label="Engagements" className="flex min-w-0 flex-col gap-3">
@@ -335,9 +342,10 @@ export function EngagementBrowser({
             <div>
               <p className="text-2xl font-semibold tabular-nums" data-testid="total-count">
                 {total.toLocaleString("en")}
+                {capped ? "+" : ""}
               </p>
               <p className="text-xs text-slate-500">
-                engagement{total === 1 ? "" : "s"}
+                engagement{total === 1 && !capped ? "" : "s"}
                 {active ? " match" : ""}
                 {" · "}
                 <a
@@ -348,7 +356,11 @@ export function EngagementBrowser({
                 </a>
               </p>
             </div>
-            <ActivityChart days={days} tz={filter.tz} />
+            <ActivityChart
+              days={activity.days}
+              tz={filter.tz}
+              partialNote={activity.capped ? `newest ${cap} only` : null}
+            />
           </div>
 
           {page.data.length > 0 ? (

@@ -87,8 +87,19 @@ const REF_DRIVERS: RefRole[] = ["opportunity", "contact", "company", "user"];
  */
 export const searchTuning = { frequentTerm: 2000, walkFrequentTerms: true, walkChunk: 1000 };
 
-/** Tests turn the counters off to check them against counting the rows themselves. */
-export const countTuning = { useCounters: true };
+/**
+ * Where the counters cannot answer (a date, text or record filter), counting stops after this
+ * many matches, and facets and the chart look at the newest this many only, so a broad search
+ * costs what a narrow one does and never holds the (synchronous) event loop for long. The UI
+ * says so: "10,000+".
+ */
+export const COUNT_CAP = 10_000;
+
+/**
+ * Tests turn the counters off to check them against counting the rows themselves, and lower
+ * the cap to check what is shown past it.
+ */
+export const countTuning = { useCounters: true, cap: COUNT_CAP };
 
 type EngagementRow = {
   id: number;
@@ -165,8 +176,6 @@ type Plan = {
 type PlanOptions = {
   deleted: DeletedScope;
   purpose: "page" | "count";
-  /** A facet's own dimension is left out of its counts, so other values stay reachable. */
-  omit?: FacetKey;
   /** Extra bounds (the chart's window). */
   range?: { fromMs: number | null; toMs: number | null };
 };
@@ -196,10 +205,7 @@ function textMode(db: AppDatabase, filter: EngagementFilter): TextMode {
 }
 
 function plan(filter: EngagementFilter, text: TextMode, options: PlanOptions): Plan {
-  const owner = options.omit === "owner" ? null : filter.owner;
-  const types = options.omit === "type" ? [] : filter.type;
-  const directions = options.omit === "direction" ? [] : filter.direction;
-  const statuses = options.omit === "status" ? [] : filter.status;
+  const { owner, type: types, direction: directions, status: statuses } = filter;
   const refFilters = REF_DRIVERS.filter((role) => filter[role] !== null).map((role) => ({
     role,
     refId: filter[role]!,
@@ -290,12 +296,11 @@ export type EngagementPage = { data: EngagementView[]; nextCursor: string | null
 /** One page, newest first (or oldest first with `sort=-startedAt`), keyset-paginated. */
 export function listEngagements(db: AppDatabase, filter: EngagementFilter): EngagementPage {
   const text = textMode(db, filter);
-  const scope: DeletedScope =
-    filter.deleted === "hide" ? "live" : filter.deleted === "only" ? "deleted" : "any";
+  const scope = deletedScope(filter);
   const desc = filter.sort === "startedAt";
   const rows =
     text?.frequent && searchTuning.walkFrequentTerms
-      ? pageByWalkingMatches(db, filter, text.fts, scope, desc)
+      ? rowsByIds(db, walkMatches(db, filter, text.fts, scope, desc, filter.limit + 1))
       : pageRows<EngagementRow>(db, filter, text, scope, desc, "rows", filter.limit + 1);
   const more = rows.length > filter.limit;
   const page = more ? rows.slice(0, filter.limit) : rows;
@@ -314,8 +319,9 @@ function pageRows<T>(
   desc: boolean,
   columns: "rows" | "keys",
   limit: number,
+  range?: PlanOptions["range"],
 ): T[] {
-  const p = plan(filter, text, { deleted: scope, purpose: "page" });
+  const p = plan(filter, text, { deleted: scope, purpose: "page", range });
   const where = [...p.where];
   if (filter.cursor) {
     const { startedAt, id } = filter.cursor;
@@ -335,18 +341,20 @@ function pageRows<T>(
 }
 
 /**
- * A page for a frequent term without sorting every match: walk the other filters' index in
- * date order, a chunk at a time, keeping ids that match. Per chunk, FTS5 is asked only for
+ * The first `want` ids matching a frequent term, in page order, without sorting every match:
+ * walk the other filters' index in date order, a chunk at a time, keeping ids that match. Per chunk, FTS5 is asked only for
  * the chunk's rowid span (cheap when ids follow time, as they do for live traffic); once a
  * chunk's ids are scattered (a backfill), every match is read once into a set instead.
  */
-function pageByWalkingMatches(
+function walkMatches(
   db: AppDatabase,
   filter: EngagementFilter,
   fts: string,
   scope: DeletedScope,
   desc: boolean,
-): EngagementRow[] {
+  want: number,
+  range?: PlanOptions["range"],
+): number[] {
   const inSpan = db.$client
     .prepare(
       "select rowid from engagements_fts where engagements_fts match ? and rowid between ? and ?",
@@ -355,7 +363,7 @@ function pageByWalkingMatches(
   let everyMatch: Set<number> | null = null;
   const picked: number[] = [];
   let cursor = filter.cursor;
-  while (picked.length <= filter.limit) {
+  while (picked.length < want) {
     const chunk = pageRows<{ id: number; started_at: number }>(
       db,
       { ...filter, q: null, cursor },
@@ -364,6 +372,7 @@ function pageByWalkingMatches(
       desc,
       "keys",
       searchTuning.walkChunk,
+      range,
     );
     if (chunk.length === 0) break;
     let matches = everyMatch;
@@ -374,7 +383,9 @@ function pageByWalkingMatches(
         min = Math.min(min, row.id);
         max = Math.max(max, row.id);
       }
-      if (max - min < chunk.length * 16) {
+      // A span query costs about what reading every match does (~20 ms at 1M for a term in
+      // half the rows), so a walk that wants many chunks reads them all once.
+      if (max - min < chunk.length * 16 && want <= searchTuning.walkChunk) {
         matches = new Set(inSpan.all(fts, min, max) as number[]);
       } else {
         everyMatch = new Set(
@@ -387,12 +398,16 @@ function pageByWalkingMatches(
       }
     }
     for (const row of chunk) {
-      if (matches.has(row.id) && picked.push(row.id) > filter.limit) break;
+      if (matches.has(row.id) && picked.push(row.id) >= want) break;
     }
     if (chunk.length < searchTuning.walkChunk) break;
     const last = chunk[chunk.length - 1];
     cursor = { startedAt: last.started_at, id: last.id };
   }
+  return picked;
+}
+
+function rowsByIds(db: AppDatabase, picked: number[]): EngagementRow[] {
   if (picked.length === 0) return [];
   const rows = db.$client
     .prepare(
@@ -403,19 +418,56 @@ function pageByWalkingMatches(
   return picked.map((id) => byId.get(id)!).filter(Boolean);
 }
 
-function countWith(db: AppDatabase, filter: EngagementFilter, text: TextMode, scope: DeletedScope) {
-  // A bare full-text count needs no row at all: FTS5 counts its own doclist.
-  if (text && scope === "any" && isTextOnly(filter)) {
+/** Matching rows in one deleted scope, counted up to `limit` (the walk stops there). */
+function countUpTo(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  scope: DeletedScope,
+  limit: number,
+  range?: PlanOptions["range"],
+) {
+  // A bare full-text count needs no row at all: FTS5 walks its own doclist.
+  if (text && scope === "any" && isTextOnly(filter) && !range) {
     return (
       db.get<{ n: number }>(
-        sql`select count(*) as n from engagements_fts where engagements_fts match ${text.fts}`,
+        sql`select count(*) as n from (select 1 from engagements_fts where engagements_fts match ${text.fts} limit ${limit})`,
       )?.n ?? 0
     );
   }
-  const p = plan(filter, text, { deleted: scope, purpose: "count" });
+  // The page's index: it finds the first matches soonest, where the planner may prefer a
+  // covering index that must be read whole.
+  const p = plan(filter, text, { deleted: scope, purpose: "page", range });
   return (
-    db.get<{ n: number }>(sql`select count(*) as n from ${p.from} ${whereClause(p.where)}`)?.n ?? 0
+    db.get<{ n: number }>(
+      sql`select count(*) as n from (select 1 from ${p.from} ${whereClause(p.where)} limit ${limit})`,
+    )?.n ?? 0
   );
+}
+
+export type EngagementCount = {
+  count: number;
+  /** More than `count` match: only the first `countTuning.cap` were counted. */
+  capped: boolean;
+};
+
+/**
+ * Counts rows up to the cap, in the filter's own deleted scope: "all minus tombstones" (see
+ * `countPasses`) would walk every match to find the few tombstones, which no cap bounds.
+ */
+function countRows(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  range?: PlanOptions["range"],
+): EngagementCount {
+  const cap = countTuning.cap;
+  const capAt = (n: number) => ({ count: Math.min(n, cap), capped: n > cap });
+  return capAt(countUpTo(db, filter, text, deletedScope(filter), cap + 1, range));
+}
+
+function deletedScope(filter: EngagementFilter): DeletedScope {
+  return filter.deleted === "hide" ? "live" : filter.deleted === "only" ? "deleted" : "any";
 }
 
 function isTextOnly(filter: EngagementFilter) {
@@ -483,20 +535,20 @@ function countPasses(filter: EngagementFilter): [DeletedScope, sign: number][] {
   ];
 }
 
-/** How many engagements match: from engagement_counts when it holds every filtered dimension. */
-export function countEngagements(db: AppDatabase, filter: EngagementFilter): number {
+/**
+ * How many engagements match: exactly from engagement_counts when it holds every filtered
+ * dimension, else by counting rows up to `countTuning.cap` (`capped` when there are more).
+ */
+export function countEngagements(db: AppDatabase, filter: EngagementFilter): EngagementCount {
   const text = textMode(db, filter);
   if (countersAnswer(filter, text)) {
-    return (
+    const n =
       db.get<{ n: number }>(
         sql`select coalesce(sum(c.n), 0) as n from engagement_counts c ${counterWhere(filter, FACET_KEYS)}`,
-      )?.n ?? 0
-    );
+      )?.n ?? 0;
+    return { count: n, capped: false };
   }
-  return countPasses(filter).reduce(
-    (sum, [scope, sign]) => sum + sign * countWith(db, filter, text, scope),
-    0,
-  );
+  return countRows(db, filter, text);
 }
 
 export type FacetValue = { value: string | null; count: number; name?: string | null };
@@ -505,37 +557,12 @@ export type Facets = {
   status: FacetValue[];
   direction: FacetValue[];
   owner: FacetValue[];
+  /** Some facet counts only the newest `countTuning.cap` of its matches. */
+  capped: boolean;
 };
 
-const FACET_COLUMN = {
-  type: "e.type",
-  status: "e.status",
-  direction: "e.direction",
-  owner: "e.owner_id",
-} as const;
-
-type FacetKey = keyof Facets;
+type FacetKey = "type" | "status" | "direction" | "owner";
 const FACET_KEYS: FacetKey[] = ["type", "status", "direction", "owner"];
-
-/** Counts grouped by some facet columns at once, `omit` leaving one dimension's filter out. */
-function groupCounts(
-  db: AppDatabase,
-  filter: EngagementFilter,
-  text: TextMode,
-  columns: FacetKey[],
-  omit: FacetKey | undefined,
-  scope: DeletedScope,
-) {
-  const p = plan(filter, text, { deleted: scope, purpose: "count", omit });
-  const from = p.needsEngagement
-    ? p.from
-    : sql`${p.from} cross join engagements e on e.id = r.engagement_id`;
-  const list = sql.raw(columns.map((c) => `${FACET_COLUMN[c]} as ${c}`).join(", "));
-  const group = sql.raw(columns.map((c) => FACET_COLUMN[c]).join(", "));
-  return db.all<Record<FacetKey, string | null> & { n: number }>(
-    sql`select ${list}, count(*) as n from ${from} ${whereClause(p.where)} group by ${group}`,
-  );
-}
 
 /**
  * Counts per type, status, direction and owner under the current filter. Each facet leaves
@@ -545,10 +572,10 @@ function groupCounts(
  */
 export function facetCounts(db: AppDatabase, filter: EngagementFilter): Facets {
   const text = textMode(db, filter);
-  const counts = countersAnswer(filter, text)
-    ? facetCountsFromCounters(db, filter)
+  const { counts, capped } = countersAnswer(filter, text)
+    ? { counts: facetCountsFromCounters(db, filter), capped: false }
     : facetCountsFromRows(db, filter, text);
-  const result = {} as Facets;
+  const result = { capped } as Facets;
   for (const key of FACET_KEYS) {
     result[key] = [...counts[key]]
       .filter(([, count]) => count > 0)
@@ -599,46 +626,93 @@ function facetCountsFromCounters(db: AppDatabase, filter: EngagementFilter): Fac
   return counts;
 }
 
+/**
+ * One pass for the facets whose dimension is not filtered, one per filtered one, each
+ * grouping the newest `countTuning.cap` matches of its filter: all of them when under the cap.
+ */
 function facetCountsFromRows(
   db: AppDatabase,
   filter: EngagementFilter,
   text: TextMode,
-): FacetCounts {
+): { counts: FacetCounts; capped: boolean } {
   const isFiltered = (key: FacetKey) =>
     key === "owner" ? filter.owner !== null : filter[key].length > 0;
   const counts = emptyFacetCounts();
+  let capped = false;
   const add = (key: FacetKey, value: string | null, n: number) =>
     counts[key].set(value, (counts[key].get(value) ?? 0) + n);
   const shared = FACET_KEYS.filter((key) => !isFiltered(key));
-  for (const [scope, sign] of countPasses(filter)) {
-    if (shared.length) {
-      for (const row of groupCounts(db, filter, text, shared, undefined, scope)) {
-        for (const key of shared) add(key, row[key], sign * row.n);
-      }
-    }
-    for (const key of FACET_KEYS.filter(isFiltered)) {
-      for (const row of groupCounts(db, filter, text, [key], key, scope)) {
-        add(key, row[key], sign * row.n);
-      }
-    }
+  const passes: [FacetKey[], FacetKey | undefined][] = [
+    ...(shared.length ? [[shared, undefined] as [FacetKey[], undefined]] : []),
+    ...FACET_KEYS.filter(isFiltered).map((key) => [[key], key] as [FacetKey[], FacetKey]),
+  ];
+  for (const [columns, omit] of passes) {
+    const scoped = omit ? withoutFacet(filter, omit) : filter;
+    if (countRows(db, scoped, text).capped) capped = true;
+    const group = sql.raw(columns.join(", "));
+    const rows = db.all<Record<FacetKey, string | null> & { n: number }>(
+      sql`select ${group}, count(*) as n from (${newestMatches(db, scoped, text)}) group by ${group}`,
+    );
+    for (const row of rows) for (const key of columns) add(key, row[key], row.n);
   }
-  return counts;
+  return { counts, capped };
+}
+
+function withoutFacet(filter: EngagementFilter, key: FacetKey): EngagementFilter {
+  return key === "owner" ? { ...filter, owner: null } : { ...filter, [key]: [] };
+}
+
+/**
+ * The newest `countTuning.cap` matches (newest first, as the list shows them) as a subquery
+ * of started_at and the facet columns, walking the index the list's page walks.
+ */
+function newestMatches(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  range?: PlanOptions["range"],
+): SQL {
+  const scope = deletedScope(filter);
+  const columns = (startedAt: SQL) =>
+    sql`${startedAt} as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner`;
+  if (text?.frequent && searchTuning.walkFrequentTerms) {
+    const ids = walkMatches(
+      db,
+      { ...filter, cursor: null },
+      text.fts,
+      scope,
+      true,
+      countTuning.cap,
+      range,
+    );
+    return sql`select ${columns(sql`e.started_at`)} from engagements e where e.id in (select value from json_each(${JSON.stringify(ids)}))`;
+  }
+  const p = plan(filter, text, { deleted: scope, purpose: "page", range });
+  return sql`select ${columns(p.startedAt)} from ${p.from} ${whereClause(p.where)} order by ${p.startedAt} desc, ${p.id} desc limit ${countTuning.cap}`;
 }
 
 const DAY_MS = 86_400_000;
 
-export type ActivityDay = { day: string; count: number };
+/** `partial`: the day is older than the newest `countTuning.cap` matches, or holds the oldest. */
+export type ActivityDay = { day: string; count: number; partial?: true };
+
+export type Activity = {
+  days: ActivityDay[];
+  /** More matches in the window than the cap: the oldest days are `partial`. */
+  capped: boolean;
+};
 
 /**
  * Engagements per day for the chart: over the filter's own dates when it has both ends (at
  * most 92 days shown), else the 30 days up to `anchorMs` (the newest row on screen). Days are
- * UTC days, or days in `tz` when the filter names one.
+ * UTC days, or days in `tz` when the filter names one. Past the cap in the window only the
+ * newest matches are counted, so days from the oldest counted one back are partial.
  */
 export function activityPerDay(
   db: AppDatabase,
   filter: EngagementFilter,
   anchorMs: number,
-): ActivityDay[] {
+): Activity {
   const range = dateRange(filter);
   const offset = filter.tz ? timeZoneOffset(anchorMs, filter.tz) : 0;
   const dayOf = (ms: number) => Math.floor((ms + offset) / DAY_MS);
@@ -648,21 +722,33 @@ export function activityPerDay(
   const window = { fromMs: startDay * DAY_MS - offset, toMs: (endDay + 1) * DAY_MS - offset - 1 };
   const text = textMode(db, filter);
   const byDay = new Map<number, number>();
-  for (const [scope, sign] of countPasses(filter)) {
-    const p = plan(filter, text, { deleted: scope, purpose: "count", range: window });
+  const dayOfRow = (startedAt: SQL) => sql`cast((${startedAt} + ${offset}) / ${DAY_MS} as integer)`;
+  // The counters' filters need no cap here: their cost is bounded by the window's days.
+  const capped = !countersAnswer(filter, text) && countRows(db, filter, text, window).capped;
+  if (capped) {
     const rows = db.all<{ day: number; n: number }>(
-      sql`select cast((${p.startedAt} + ${offset}) / ${DAY_MS} as integer) as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
+      sql`select ${dayOfRow(sql`started_at`)} as day, count(*) as n from (${newestMatches(db, filter, text, window)}) group by day`,
     );
-    for (const r of rows) byDay.set(Number(r.day), (byDay.get(Number(r.day)) ?? 0) + sign * r.n);
+    for (const r of rows) byDay.set(Number(r.day), r.n);
+  } else {
+    for (const [scope, sign] of countPasses(filter)) {
+      const p = plan(filter, text, { deleted: scope, purpose: "count", range: window });
+      const rows = db.all<{ day: number; n: number }>(
+        sql`select ${dayOfRow(p.startedAt)} as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
+      );
+      for (const r of rows) byDay.set(Number(r.day), (byDay.get(Number(r.day)) ?? 0) + sign * r.n);
+    }
   }
-  const out: ActivityDay[] = [];
+  const oldestCounted = capped ? Math.min(...byDay.keys()) : -Infinity;
+  const days: ActivityDay[] = [];
   for (let day = startDay; day <= endDay; day++) {
-    out.push({
+    days.push({
       day: new Date(day * DAY_MS).toISOString().slice(0, 10),
       count: byDay.get(day) ?? 0,
+      ...(day <= oldestCounted ? { partial: true as const } : {}),
     });
   }
-  return out;
+  return { days, capped };
 }
 
 /** Whether anything at all was ever ingested (the "nothing yet" empty state). */

@@ -169,8 +169,10 @@ describe("engagement_counts", () => {
                 for (const v of status) params.append("status", v);
                 for (const v of direction) params.append("direction", v);
                 const filter = parseFilter(params);
-                const count = countEngagements(db, filter);
-                expect(count, params.toString()).toBe(exactly(() => countEngagements(db, filter)));
+                const count = countEngagements(db, filter).count;
+                expect(count, params.toString()).toBe(
+                  exactly(() => countEngagements(db, filter).count),
+                );
                 expect(facetCounts(db, filter), params.toString()).toEqual(
                   exactly(() => facetCounts(db, filter)),
                 );
@@ -185,19 +187,19 @@ describe("engagement_counts", () => {
   it("reads the counters only for the dimensions they hold", () => {
     const byCounters = parseFilter(new URLSearchParams("type=call&owner=u1"));
     const byRows = parseFilter(new URLSearchParams("type=call&owner=u1&from=2025-01-01"));
-    const before = [countEngagements(db, byCounters), countEngagements(db, byRows)];
+    const before = [countEngagements(db, byCounters).count, countEngagements(db, byRows).count];
     // Inflate the counters inside a transaction that is rolled back: only the first moves.
     const sqlite = db.$client;
     sqlite.exec("savepoint probe");
     try {
       sqlite.exec("update engagement_counts set n = n + 1000");
-      expect(countEngagements(db, byCounters)).toBeGreaterThan(before[0]! + 999);
+      expect(countEngagements(db, byCounters).count).toBeGreaterThan(before[0]! + 999);
       expect(facetCounts(db, byCounters).type[0]!.count).toBeGreaterThan(999);
-      expect(countEngagements(db, byRows)).toBe(before[1]);
+      expect(countEngagements(db, byRows).count).toBe(before[1]);
     } finally {
       sqlite.exec("rollback to probe; release probe");
     }
-    expect(countEngagements(db, byCounters)).toBe(before[0]);
+    expect(countEngagements(db, byCounters).count).toBe(before[0]);
   });
 
   it("is back-filled by its migration on a database that already holds engagements", () => {

@@ -283,7 +283,7 @@ describe.each([
       const got = walk(filter);
       // Same rows, same order: no duplicates, no gaps across page boundaries.
       expect(got.map((e) => e.id)).toEqual(expected.map((e) => e.id));
-      expect(countEngagements(db, filter)).toBe(expected.length);
+      expect(countEngagements(db, filter).count).toBe(expected.length);
       const facets = facetCounts(db, filter);
       if (filter.type.length === 0) {
         expect(facets.type.reduce((n, f) => n + f.count, 0)).toBe(expected.length);
@@ -309,9 +309,10 @@ describe.each([
       "deleted=only",
       "type=sms",
     ]) {
-      expect(countEngagements(db, parseFilter(new URLSearchParams(query))), query).toBeGreaterThan(
-        0,
-      );
+      expect(
+        countEngagements(db, parseFilter(new URLSearchParams(query))).count,
+        query,
+      ).toBeGreaterThan(0);
     }
   });
 
@@ -340,7 +341,9 @@ describe.each([
     expect(first.data.length).toBe(3);
     const ones = walk(parseFilter(new URLSearchParams("owner=502&limit=1")));
     expect(new Set(ones.map((e) => e.id)).size).toBe(ones.length);
-    expect(ones.length).toBe(countEngagements(db, parseFilter(new URLSearchParams("owner=502"))));
+    expect(ones.length).toBe(
+      countEngagements(db, parseFilter(new URLSearchParams("owner=502"))).count,
+    );
   });
 
   it("a cursor past the end gives an empty last page", () => {
@@ -375,17 +378,19 @@ describe("full-text search", () => {
     it(`is harmless for ${JSON.stringify(q)}`, () => {
       const filter = parseFilter(new URLSearchParams({ q }));
       expect(() => listEngagements(db, filter)).not.toThrow();
-      expect(() => countEngagements(db, filter)).not.toThrow();
+      expect(() => countEngagements(db, filter).count).not.toThrow();
       expect(() => facetCounts(db, filter)).not.toThrow();
     });
   }
 
   it("matches words regardless of accents and case, with prefix on request", () => {
-    expect(countEngagements(db, parseFilter(new URLSearchParams("q=CAFE")))).toBe(
-      countEngagements(db, parseFilter(new URLSearchParams("q=café"))),
+    expect(countEngagements(db, parseFilter(new URLSearchParams("q=CAFE"))).count).toBe(
+      countEngagements(db, parseFilter(new URLSearchParams("q=café"))).count,
     );
-    expect(countEngagements(db, parseFilter(new URLSearchParams("q=secur*")))).toBeGreaterThan(0);
-    expect(countEngagements(db, parseFilter(new URLSearchParams("q=secur")))).toBe(0);
+    expect(
+      countEngagements(db, parseFilter(new URLSearchParams("q=secur*"))).count,
+    ).toBeGreaterThan(0);
+    expect(countEngagements(db, parseFilter(new URLSearchParams("q=secur"))).count).toBe(0);
   });
 });
 
@@ -451,21 +456,22 @@ describe("facets and chart", () => {
     const facets = facetCounts(db, filter);
     const email = facets.type.find((f) => f.value === "email")!.count;
     expect(email).toBe(
-      countEngagements(db, parseFilter(new URLSearchParams("type=email&owner=501"))),
+      countEngagements(db, parseFilter(new URLSearchParams("type=email&owner=501"))).count,
     );
     const owners = facets.owner;
     expect(owners.find((o) => o.value === "502")).toMatchObject({
       name: "Lee Okafor",
-      count: countEngagements(db, parseFilter(new URLSearchParams("type=call&owner=502"))),
+      count: countEngagements(db, parseFilter(new URLSearchParams("type=call&owner=502"))).count,
     });
   });
 
   it("activity per day sums to the count for the days it covers", () => {
     const filter = parseFilter(new URLSearchParams("from=2025-02-01&to=2025-02-28&owner=501"));
-    const days = activityPerDay(db, filter, Date.parse("2025-02-28T00:00:00Z"));
+    const { days, capped } = activityPerDay(db, filter, Date.parse("2025-02-28T00:00:00Z"));
+    expect(capped).toBe(false);
     expect(days.length).toBe(28);
     expect(days[0].day).toBe("2025-02-01");
-    expect(days.reduce((n, d) => n + d.count, 0)).toBe(countEngagements(db, filter));
+    expect(days.reduce((n, d) => n + d.count, 0)).toBe(countEngagements(db, filter).count);
   });
 });
 
@@ -671,20 +677,21 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
     }
   }
 
-  it("a hidden-deleted count reads indexes only (no row per engagement)", () => {
+  it("an exact-path count walks its filter's own index, not the table", () => {
     const plans = rowPlansOf(() =>
       countEngagements(db, parseFilter(new URLSearchParams("owner=501"))),
     );
     const text = plans.map((p) => p.plan.join(" ")).join("\n");
-    expect(text).toContain("COVERING INDEX engagements_owner_started");
-    expect(text).toContain("engagements_deleted_started");
+    expect(text).toContain("engagements_owner_started");
+    expect(text).not.toMatch(/\bSCAN e\b/);
   });
 
-  it("unfiltered facets come from the covering facets index", () => {
-    const plans = rowPlansOf(() => facetCounts(db, parseFilter(new URLSearchParams(""))));
-    expect(plans.some((p) => p.plan.join(" ").includes("COVERING INDEX engagements_facets"))).toBe(
-      true,
-    );
+  it("exact-path facets walk the list's own index in date order, not the table", () => {
+    const plans = rowPlansOf(() => facetCounts(db, parseFilter(new URLSearchParams("user=501"))));
+    const text = plans.map((p) => p.plan.join(" ")).join("\n");
+    expect(text).toContain("engagement_refs_lookup");
+    expect(text).not.toContain("TEMP B-TREE FOR ORDER BY");
+    expect(text).not.toMatch(/\bSCAN e\b/);
   });
 
   it("counts and facets over connection, owner, type, status, direction and deleted read engagement_counts only", () => {
@@ -715,7 +722,118 @@ describe("activity chart days", () => {
       parseFilter(new URLSearchParams("from=2025-03-01&to=2025-03-01&tz=Asia/Tokyo")),
       Date.parse("2025-03-01T00:00:00Z"),
     );
-    expect(tokyo).toEqual([{ day: "2025-03-01", count: late }]);
+    expect(tokyo).toEqual({ days: [{ day: "2025-03-01", count: late }], capped: false });
     expect(late).toBeGreaterThan(0);
   });
+});
+
+describe.each([
+  ["rare-term strategy", { frequentTerm: 2000 }],
+  ["frequent-term walk", { frequentTerm: 0, walkChunk: 4 }],
+  ["frequent-term join", { frequentTerm: 0, walkFrequentTerms: false }],
+])("past the cap (%s)", (_label, tuning) => {
+  const CAP = 7;
+  const saved = { search: { ...searchTuning }, count: { ...countTuning } };
+  beforeAll(() => {
+    Object.assign(searchTuning, tuning);
+    Object.assign(countTuning, { cap: CAP, useCounters: false });
+  });
+  afterAll(() => {
+    Object.assign(searchTuning, saved.search);
+    Object.assign(countTuning, saved.count);
+  });
+
+  /** Every match of a filter, newest first: the order the list shows and the cap keeps. */
+  const newest = (f: EngagementFilter) =>
+    everything()
+      .filter((e) => oracle(e, f))
+      .sort(
+        (a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || Number(b.id) - Number(a.id),
+      );
+  const KEYS = ["type", "status", "direction", "owner"] as const;
+  const valueOf = (e: EngagementView, key: (typeof KEYS)[number]) =>
+    key === "owner" ? (e.owner?.id ?? null) : e[key];
+
+  /** Facets as the newest CAP matches of each facet's filter (its own dimension left out). */
+  function expectedFacets(f: EngagementFilter) {
+    let capped = false;
+    const out: Record<string, { value: string | null; count: number }[]> = {};
+    for (const key of KEYS) {
+      let rows = newest(key === "owner" ? { ...f, owner: null } : { ...f, [key]: [] });
+      if (rows.length > CAP) {
+        capped = true;
+        rows = rows.slice(0, CAP);
+      }
+      const tally = new Map<string | null, number>();
+      for (const e of rows) tally.set(valueOf(e, key), (tally.get(valueOf(e, key)) ?? 0) + 1);
+      out[key] = [...tally]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
+    }
+    out.owner = out.owner.filter((o) => o.value !== null).slice(0, 10);
+    return { ...out, capped };
+  }
+
+  for (const query of FILTERS) {
+    it(`counts and facets for "${query || "(no filter)"}" cover the newest ${CAP} matches`, () => {
+      const filter = parseFilter(new URLSearchParams(query));
+      const matches = newest(filter).length;
+      expect(countEngagements(db, filter)).toEqual({
+        count: Math.min(matches, CAP),
+        capped: matches > CAP,
+      });
+      const facets = facetCounts(db, filter);
+      const strip = (values: { value: string | null; count: number }[]) =>
+        values.map(({ value, count }) => ({ value, count }));
+      expect({
+        type: strip(facets.type),
+        status: strip(facets.status),
+        direction: strip(facets.direction),
+        owner: strip(facets.owner),
+        capped: facets.capped,
+      }).toEqual(expectedFacets(filter));
+    });
+  }
+
+  it("has filters on both sides of the cap", () => {
+    const sizes = FILTERS.map((q) => newest(parseFilter(new URLSearchParams(q))).length);
+    expect(sizes.some((n) => n > CAP)).toBe(true);
+    expect(sizes.some((n) => n > 0 && n <= CAP)).toBe(true);
+  });
+
+  it("counts exactly, never capped, where the counters answer", () => {
+    countTuning.useCounters = true;
+    try {
+      const filter = parseFilter(new URLSearchParams("owner=501&type=call"));
+      const matches = newest(filter).length;
+      expect(matches).toBeGreaterThan(CAP);
+      expect(countEngagements(db, filter)).toEqual({ count: matches, capped: false });
+      expect(facetCounts(db, filter).capped).toBe(false);
+    } finally {
+      countTuning.useCounters = false;
+    }
+  });
+
+  for (const query of ["", "owner=502", "user=501", "contact=c3", "q=pricing", "deleted=include"]) {
+    it(`the chart for "${query || "(no filter)"}" counts the newest ${CAP} and marks older days partial`, () => {
+      const filter = parseFilter(new URLSearchParams(`${query}&from=2025-02-01&to=2025-02-28`));
+      const rows = newest(filter);
+      const capped = rows.length > CAP;
+      const counted = rows.slice(0, CAP);
+      const tally = new Map<string, number>();
+      for (const e of counted) {
+        const day = e.startedAt.slice(0, 10);
+        tally.set(day, (tally.get(day) ?? 0) + 1);
+      }
+      const oldest = capped ? counted[counted.length - 1]!.startedAt.slice(0, 10) : "";
+      const activity = activityPerDay(db, filter, Date.parse("2025-02-28T00:00:00Z"));
+      expect(activity.capped).toBe(capped);
+      expect(activity.days).toEqual(
+        Array.from({ length: 28 }, (_, i) => {
+          const day = `2025-02-${String(i + 1).padStart(2, "0")}`;
+          return { day, count: tally.get(day) ?? 0, ...(day <= oldest ? { partial: true } : {}) };
+        }),
+      );
+    });
+  }
 });
