@@ -19,10 +19,8 @@ export function appReads(db: AppDatabase) {
     parse: (params: URLSearchParams): EngagementFilter => parseFilter(params),
     page: (filter: EngagementFilter) => listEngagements(db, filter),
     /** The total as a number, and whether it is a lower bound ("10,000+"). */
-    count: (filter: EngagementFilter): { count: number; capped: boolean } => ({
-      count: countEngagements(db, filter),
-      capped: false,
-    }),
+    count: (filter: EngagementFilter): { count: number; capped: boolean } =>
+      countEngagements(db, filter),
     facets: (filter: EngagementFilter) => facetCounts(db, filter),
     /** The chart, anchored as the page anchors it: the newest row on screen (or `now`). */
     activity: (filter: EngagementFilter, now: number) => {
