@@ -2,13 +2,11 @@ import Link from "next/link";
 import { Download, Inbox, SearchX, X } from "lucide-react";
 import type { AppDatabase } from "@/db/client";
 import {
-  activityPerDay,
-  countEngagements,
   countTuning,
-  facetCounts,
   hasAnyEngagement,
   listEngagements,
   namesFor,
+  summarize,
   type FacetValue,
 } from "@/db/queries/engagements";
 import type { RecordModel } from "@/db/schema";
@@ -92,10 +90,12 @@ export function EngagementBrowser({
 }) {
   const href = (f: EngagementFilter) => filterHref(basePath, f, locked);
   const page = listEngagements(db, filter);
-  const { count: total, capped } = countEngagements(db, filter);
-  const facets = facetCounts(db, filter);
   const anchor = page.data[0] ? Date.parse(page.data[0].startedAt) : now;
-  const activity = activityPerDay(db, filter, filter.sort === "startedAt" ? anchor : now);
+  const {
+    count: { count: total, capped },
+    facets,
+    activity,
+  } = summarize(db, filter, filter.sort === "startedAt" ? anchor : now);
   const cap = countTuning.cap.toLocaleString("en");
   const active = hasActiveFilters({
     ...filter,

@@ -567,14 +567,23 @@ const FACET_KEYS: FacetKey[] = ["type", "status", "direction", "owner"];
 /**
  * Counts per type, status, direction and owner under the current filter. Each facet leaves
  * its own dimension out (Datasette-style), so choosing "call" still shows how many emails
- * there are to add. Facets whose dimension is not filtered share one pass; each filtered one
- * needs its own. Owners: the 10 busiest, with names.
+ * there are to add. From the counters when they answer, else from one walk of the filter's
+ * newest matches without the four facet dimensions (see `broadWalk`). Owners: the 10 busiest,
+ * with names.
  */
 export function facetCounts(db: AppDatabase, filter: EngagementFilter): Facets {
   const text = textMode(db, filter);
-  const { counts, capped } = countersAnswer(filter, text)
-    ? { counts: facetCountsFromCounters(db, filter), capped: false }
-    : facetCountsFromRows(db, filter, text);
+  return countersAnswer(filter, text)
+    ? shapeFacets(db, filter, facetCountsFromCounters(db, filter), false)
+    : facetsFromWalk(db, filter, broadWalk(db, filter, text));
+}
+
+function shapeFacets(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  counts: FacetCounts,
+  capped: boolean,
+): Facets {
   const result = { capped } as Facets;
   for (const key of FACET_KEYS) {
     result[key] = [...counts[key]]
@@ -591,6 +600,13 @@ export function facetCounts(db: AppDatabase, filter: EngagementFilter): Facets {
   );
   for (const owner of result.owner) owner.name = names.get(owner.value!) ?? null;
   return result;
+}
+
+/** Whether a facet value passes the filter's own choice on that facet. */
+function passesFacet(filter: EngagementFilter, key: FacetKey, value: string | null) {
+  return key === "owner"
+    ? filter.owner === null || value === filter.owner
+    : filter[key].length === 0 || (value !== null && filter[key].includes(value));
 }
 
 type FacetCounts = Record<FacetKey, Map<string | null, number>>;
@@ -613,53 +629,60 @@ function facetCountsFromCounters(db: AppDatabase, filter: EngagementFilter): Fac
         from engagement_counts c ${counterWhere(filter, [])}
         group by c.owner_id, c.type, c.status, c.direction`,
   );
-  const passes = (key: FacetKey, value: string | null) =>
-    key === "owner"
-      ? filter.owner === null || value === filter.owner
-      : filter[key].length === 0 || (value !== null && filter[key].includes(value));
   for (const row of rows) {
     for (const key of FACET_KEYS) {
-      if (!FACET_KEYS.every((other) => other === key || passes(other, row[other]))) continue;
+      if (!FACET_KEYS.every((other) => other === key || passesFacet(filter, other, row[other])))
+        continue;
       counts[key].set(row[key], (counts[key].get(row[key]) ?? 0) + row.n);
     }
   }
   return counts;
 }
 
+type WalkRow = Record<FacetKey, string | null> & { id: number; started_at: number };
+
 /**
- * One pass for the facets whose dimension is not filtered, one per filtered one, each
- * grouping the newest `countTuning.cap` matches of its filter: all of them when under the cap.
+ * The newest `countTuning.cap` matches of the filter without its four facet dimensions
+ * (type, status, direction, owner), newest first, read once in the list's own order (its
+ * index, or its frequent-term walk): every facet and the chart are folded from these rows in
+ * JS. `capped`: more matched, so counts past the oldest row read are partial.
  */
-function facetCountsFromRows(
-  db: AppDatabase,
-  filter: EngagementFilter,
-  text: TextMode,
-): { counts: FacetCounts; capped: boolean } {
-  const isFiltered = (key: FacetKey) =>
-    key === "owner" ? filter.owner !== null : filter[key].length > 0;
-  const counts = emptyFacetCounts();
-  let capped = false;
-  const add = (key: FacetKey, value: string | null, n: number) =>
-    counts[key].set(value, (counts[key].get(value) ?? 0) + n);
-  const shared = FACET_KEYS.filter((key) => !isFiltered(key));
-  const passes: [FacetKey[], FacetKey | undefined][] = [
-    ...(shared.length ? [[shared, undefined] as [FacetKey[], undefined]] : []),
-    ...FACET_KEYS.filter(isFiltered).map((key) => [[key], key] as [FacetKey[], FacetKey]),
-  ];
-  for (const [columns, omit] of passes) {
-    const scoped = omit ? withoutFacet(filter, omit) : filter;
-    if (countRows(db, scoped, text).capped) capped = true;
-    const group = sql.raw(columns.join(", "));
-    const rows = db.all<Record<FacetKey, string | null> & { n: number }>(
-      sql`select ${group}, count(*) as n from (${newestMatches(db, scoped, text)}) group by ${group}`,
-    );
-    for (const row of rows) for (const key of columns) add(key, row[key], row.n);
-  }
-  return { counts, capped };
+type BroadWalk = { rows: WalkRow[]; capped: boolean };
+
+function broadWalk(db: AppDatabase, filter: EngagementFilter, text: TextMode): BroadWalk {
+  const broad: EngagementFilter = {
+    ...filter,
+    owner: null,
+    type: [],
+    status: [],
+    direction: [],
+    cursor: null,
+  };
+  const cap = countTuning.cap;
+  const rows = db.all<WalkRow>(newestMatches(db, broad, text, undefined, cap + 1));
+  // The frequent-term walk fetches its ids unordered.
+  rows.sort((a, b) => b.started_at - a.started_at || b.id - a.id);
+  const capped = rows.length > cap;
+  return { rows: capped ? rows.slice(0, cap) : rows, capped };
 }
 
-function withoutFacet(filter: EngagementFilter, key: FacetKey): EngagementFilter {
-  return key === "owner" ? { ...filter, owner: null } : { ...filter, [key]: [] };
+function passesAll(filter: EngagementFilter, row: WalkRow) {
+  return FACET_KEYS.every((key) => passesFacet(filter, key, row[key]));
+}
+
+/** Each facet counts the walked rows that pass the other three facets' filters. */
+function facetsFromWalk(db: AppDatabase, filter: EngagementFilter, walk: BroadWalk): Facets {
+  const counts = emptyFacetCounts();
+  for (const row of walk.rows) {
+    const passing = FACET_KEYS.map((key) => passesFacet(filter, key, row[key]));
+    const failing = passing.filter((p) => !p).length;
+    if (failing > 1) continue;
+    FACET_KEYS.forEach((key, i) => {
+      if (failing === 1 && passing[i]) return;
+      counts[key].set(row[key], (counts[key].get(row[key]) ?? 0) + 1);
+    });
+  }
+  return shapeFacets(db, filter, counts, walk.capped);
 }
 
 /**
@@ -671,24 +694,17 @@ function newestMatches(
   filter: EngagementFilter,
   text: TextMode,
   range?: PlanOptions["range"],
+  limit = countTuning.cap,
 ): SQL {
   const scope = deletedScope(filter);
   const columns = (startedAt: SQL) =>
-    sql`${startedAt} as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner`;
+    sql`e.id as id, ${startedAt} as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner`;
   if (text?.frequent && searchTuning.walkFrequentTerms) {
-    const ids = walkMatches(
-      db,
-      { ...filter, cursor: null },
-      text.fts,
-      scope,
-      true,
-      countTuning.cap,
-      range,
-    );
+    const ids = walkMatches(db, { ...filter, cursor: null }, text.fts, scope, true, limit, range);
     return sql`select ${columns(sql`e.started_at`)} from engagements e where e.id in (select value from json_each(${JSON.stringify(ids)}))`;
   }
   const p = plan(filter, text, { deleted: scope, purpose: "page", range });
-  return sql`select ${columns(p.startedAt)} from ${p.from} ${whereClause(p.where)} order by ${p.startedAt} desc, ${p.id} desc limit ${countTuning.cap}`;
+  return sql`select ${columns(p.startedAt)} from ${p.from} ${whereClause(p.where)} order by ${p.startedAt} desc, ${p.id} desc limit ${limit}`;
 }
 
 const DAY_MS = 86_400_000;
@@ -702,17 +718,15 @@ export type Activity = {
   capped: boolean;
 };
 
-/**
- * Engagements per day for the chart: over the filter's own dates when it has both ends (at
- * most 92 days shown), else the 30 days up to `anchorMs` (the newest row on screen). Days are
- * UTC days, or days in `tz` when the filter names one. Past the cap in the window only the
- * newest matches are counted, so days from the oldest counted one back are partial.
- */
-export function activityPerDay(
-  db: AppDatabase,
-  filter: EngagementFilter,
-  anchorMs: number,
-): Activity {
+type ChartWindow = {
+  offset: number;
+  startDay: number;
+  endDay: number;
+  dayOf: (ms: number) => number;
+  window: { fromMs: number; toMs: number };
+};
+
+function chartWindow(filter: EngagementFilter, anchorMs: number): ChartWindow {
   const range = dateRange(filter);
   const offset = filter.tz ? timeZoneOffset(anchorMs, filter.tz) : 0;
   const dayOf = (ms: number) => Math.floor((ms + offset) / DAY_MS);
@@ -720,35 +734,135 @@ export function activityPerDay(
   let startDay = range.fromMs !== null ? dayOf(range.fromMs) : endDay - 29;
   startDay = Math.max(startDay, endDay - 91);
   const window = { fromMs: startDay * DAY_MS - offset, toMs: (endDay + 1) * DAY_MS - offset - 1 };
-  const text = textMode(db, filter);
-  const byDay = new Map<number, number>();
-  const dayOfRow = (startedAt: SQL) => sql`cast((${startedAt} + ${offset}) / ${DAY_MS} as integer)`;
-  // The counters' filters need no cap here: their cost is bounded by the window's days.
-  const capped = !countersAnswer(filter, text) && countRows(db, filter, text, window).capped;
-  if (capped) {
-    const rows = db.all<{ day: number; n: number }>(
-      sql`select ${dayOfRow(sql`started_at`)} as day, count(*) as n from (${newestMatches(db, filter, text, window)}) group by day`,
-    );
-    for (const r of rows) byDay.set(Number(r.day), r.n);
-  } else {
-    for (const [scope, sign] of countPasses(filter)) {
-      const p = plan(filter, text, { deleted: scope, purpose: "count", range: window });
-      const rows = db.all<{ day: number; n: number }>(
-        sql`select ${dayOfRow(p.startedAt)} as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
-      );
-      for (const r of rows) byDay.set(Number(r.day), (byDay.get(Number(r.day)) ?? 0) + sign * r.n);
-    }
-  }
-  const oldestCounted = capped ? Math.min(...byDay.keys()) : -Infinity;
+  return { offset, startDay, endDay, dayOf, window };
+}
+
+function chartDays(chart: ChartWindow, byDay: Map<number, number>, partialUpTo: number) {
   const days: ActivityDay[] = [];
-  for (let day = startDay; day <= endDay; day++) {
+  for (let day = chart.startDay; day <= chart.endDay; day++) {
     days.push({
       day: new Date(day * DAY_MS).toISOString().slice(0, 10),
       count: byDay.get(day) ?? 0,
-      ...(day <= oldestCounted ? { partial: true as const } : {}),
+      ...(day <= partialUpTo ? { partial: true as const } : {}),
     });
   }
-  return { days, capped };
+  return days;
+}
+
+/**
+ * Engagements per day for the chart: over the filter's own dates when it has both ends (at
+ * most 92 days shown), else the 30 days up to `anchorMs` (the newest row on screen). Days are
+ * UTC days, or days in `tz` when the filter names one. Where the counters cannot answer, the
+ * days come from the facets' walk (`broadWalk`): past its cap, days from the oldest row it
+ * read back are partial.
+ */
+export function activityPerDay(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  anchorMs: number,
+): Activity {
+  const text = textMode(db, filter);
+  return countersAnswer(filter, text)
+    ? activityFromCounts(db, filter, text, chartWindow(filter, anchorMs))
+    : activityFromWalk(
+        db,
+        filter,
+        text,
+        chartWindow(filter, anchorMs),
+        broadWalk(db, filter, text),
+      );
+}
+
+/** Every match in the window counted exactly (the counters' filters: bounded by the days). */
+function activityFromCounts(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  chart: ChartWindow,
+): Activity {
+  const byDay = new Map<number, number>();
+  const dayOfRow = (startedAt: SQL) =>
+    sql`cast((${startedAt} + ${chart.offset}) / ${DAY_MS} as integer)`;
+  for (const [scope, sign] of countPasses(filter)) {
+    const p = plan(filter, text, { deleted: scope, purpose: "count", range: chart.window });
+    const rows = db.all<{ day: number; n: number }>(
+      sql`select ${dayOfRow(p.startedAt)} as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
+    );
+    for (const r of rows) byDay.set(Number(r.day), (byDay.get(Number(r.day)) ?? 0) + sign * r.n);
+  }
+  return { days: chartDays(chart, byDay, -Infinity), capped: false };
+}
+
+function activityFromWalk(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  chart: ChartWindow,
+  walk: BroadWalk,
+): Activity {
+  const oldest = walk.rows[walk.rows.length - 1];
+  // A window wholly older than what the walk read (a deep page's anchor): its own walk.
+  if (walk.capped && oldest && oldest.started_at > chart.window.toMs) {
+    return activityFromOwnWalk(db, filter, text, chart);
+  }
+  const byDay = new Map<number, number>();
+  for (const row of walk.rows) {
+    if (row.started_at < chart.window.fromMs || row.started_at > chart.window.toMs) continue;
+    if (!passesAll(filter, row)) continue;
+    const day = chart.dayOf(row.started_at);
+    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+  }
+  const partialUpTo = walk.capped && oldest ? chart.dayOf(oldest.started_at) : -Infinity;
+  return {
+    days: chartDays(chart, byDay, partialUpTo),
+    capped: partialUpTo >= chart.startDay,
+  };
+}
+
+/** The window's own newest `countTuning.cap` matches, all of them when under the cap. */
+function activityFromOwnWalk(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  chart: ChartWindow,
+): Activity {
+  if (!countRows(db, filter, text, chart.window).capped) {
+    return activityFromCounts(db, filter, text, chart);
+  }
+  const rows = db.all<WalkRow>(newestMatches(db, filter, text, chart.window));
+  const byDay = new Map<number, number>();
+  for (const r of rows) {
+    const day = chart.dayOf(r.started_at);
+    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+  }
+  return { days: chartDays(chart, byDay, Math.min(...byDay.keys())), capped: true };
+}
+
+export type Summary = { count: EngagementCount; facets: Facets; activity: Activity };
+
+/**
+ * What the engagements page shows beside its list, from one read of the rows where the
+ * counters cannot answer: the facets and the chart fold one `broadWalk`, and the count comes
+ * from it too unless the walk was capped (then a capped count of the filter's own).
+ */
+export function summarize(db: AppDatabase, filter: EngagementFilter, anchorMs: number): Summary {
+  const text = textMode(db, filter);
+  const chart = chartWindow(filter, anchorMs);
+  if (countersAnswer(filter, text)) {
+    return {
+      count: countEngagements(db, filter),
+      facets: shapeFacets(db, filter, facetCountsFromCounters(db, filter), false),
+      activity: activityFromCounts(db, filter, text, chart),
+    };
+  }
+  const walk = broadWalk(db, filter, text);
+  return {
+    count: walk.capped
+      ? countRows(db, filter, text)
+      : { count: walk.rows.filter((row) => passesAll(filter, row)).length, capped: false },
+    facets: facetsFromWalk(db, filter, walk),
+    activity: activityFromWalk(db, filter, text, chart, walk),
+  };
 }
 
 /** Whether anything at all was ever ingested (the "nothing yet" empty state). */

@@ -8,6 +8,7 @@ import {
   activityPerDay,
   countEngagements,
   facetCounts,
+  summarize,
   getEngagement,
   listEngagements,
   countTuning,
@@ -754,18 +755,34 @@ describe.each([
   const valueOf = (e: EngagementView, key: (typeof KEYS)[number]) =>
     key === "owner" ? (e.owner?.id ?? null) : e[key];
 
-  /** Facets as the newest CAP matches of each facet's filter (its own dimension left out). */
+  /** The filter without its four facet dimensions: the set facets and the chart walk. */
+  const broad = (f: EngagementFilter): EngagementFilter => ({
+    ...f,
+    owner: null,
+    type: [],
+    status: [],
+    direction: [],
+  });
+  const passes = (f: EngagementFilter, e: EngagementView, key: (typeof KEYS)[number]) =>
+    key === "owner"
+      ? f.owner === null || valueOf(e, key) === f.owner
+      : f[key].length === 0 || f[key].includes(valueOf(e, key)!);
+
+  /**
+   * Facets over the newest CAP matches of the broad filter (all of them when under the cap),
+   * each counting the rows that pass the other three facets' filters.
+   */
   function expectedFacets(f: EngagementFilter) {
-    let capped = false;
+    let rows = newest(broad(f));
+    const capped = rows.length > CAP;
+    rows = rows.slice(0, CAP);
     const out: Record<string, { value: string | null; count: number }[]> = {};
     for (const key of KEYS) {
-      let rows = newest(key === "owner" ? { ...f, owner: null } : { ...f, [key]: [] });
-      if (rows.length > CAP) {
-        capped = true;
-        rows = rows.slice(0, CAP);
-      }
       const tally = new Map<string | null, number>();
-      for (const e of rows) tally.set(valueOf(e, key), (tally.get(valueOf(e, key)) ?? 0) + 1);
+      for (const e of rows) {
+        if (!KEYS.every((other) => other === key || passes(f, e, other))) continue;
+        tally.set(valueOf(e, key), (tally.get(valueOf(e, key)) ?? 0) + 1);
+      }
       out[key] = [...tally]
         .map(([value, count]) => ({ value, count }))
         .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
@@ -775,7 +792,7 @@ describe.each([
   }
 
   for (const query of FILTERS) {
-    it(`counts and facets for "${query || "(no filter)"}" cover the newest ${CAP} matches`, () => {
+    it(`counts and facets for "${query || "(no filter)"}" cover the newest ${CAP} matches (facets: of the broad filter)`, () => {
       const filter = parseFilter(new URLSearchParams(query));
       const matches = newest(filter).length;
       expect(countEngagements(db, filter)).toEqual({
@@ -792,6 +809,19 @@ describe.each([
         owner: strip(facets.owner),
         capped: facets.capped,
       }).toEqual(expectedFacets(filter));
+    });
+  }
+
+  for (const query of FILTERS) {
+    it(`summarize for "${query || "(no filter)"}" answers what count, facets and chart do`, () => {
+      const filter = parseFilter(new URLSearchParams(query));
+      for (const anchor of ["2025-02-28T00:00:00Z", "2025-01-10T00:00:00Z"].map(Date.parse)) {
+        expect(summarize(db, filter, anchor)).toEqual({
+          count: countEngagements(db, filter),
+          facets: facetCounts(db, filter),
+          activity: activityPerDay(db, filter, anchor),
+        });
+      }
     });
   }
 
@@ -815,13 +845,14 @@ describe.each([
   });
 
   for (const query of ["", "owner=502", "user=501", "contact=c3", "q=pricing", "deleted=include"]) {
-    it(`the chart for "${query || "(no filter)"}" counts the newest ${CAP} and marks older days partial`, () => {
+    it(`the chart for "${query || "(no filter)"}" counts its matches among the newest ${CAP} of the broad filter and marks older days partial`, () => {
       const filter = parseFilter(new URLSearchParams(`${query}&from=2025-02-01&to=2025-02-28`));
-      const rows = newest(filter);
+      const rows = newest(broad(filter));
       const capped = rows.length > CAP;
       const counted = rows.slice(0, CAP);
       const tally = new Map<string, number>();
       for (const e of counted) {
+        if (!KEYS.every((key) => passes(filter, e, key))) continue;
         const day = e.startedAt.slice(0, 10);
         tally.set(day, (tally.get(day) ?? 0) + 1);
       }
