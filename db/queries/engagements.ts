@@ -754,7 +754,8 @@ function chartDays(chart: ChartWindow, byDay: Map<number, number>, partialUpTo: 
  * most 92 days shown), else the 30 days up to `anchorMs` (the newest row on screen). Days are
  * UTC days, or days in `tz` when the filter names one. Where the counters cannot answer, the
  * days come from the facets' walk (`broadWalk`): past its cap, days from the oldest row it
- * read back are partial.
+ * read back are partial, unless the filter itself has at most `countTuning.cap` matches
+ * (then its window is counted exactly).
  */
 export function activityPerDay(
   db: AppDatabase,
@@ -770,6 +771,7 @@ export function activityPerDay(
         text,
         chartWindow(filter, anchorMs),
         broadWalk(db, filter, text),
+        () => countRows(db, filter, text),
       );
 }
 
@@ -799,11 +801,16 @@ function activityFromWalk(
   text: TextMode,
   chart: ChartWindow,
   walk: BroadWalk,
+  ownCount: () => EngagementCount,
 ): Activity {
   const oldest = walk.rows[walk.rows.length - 1];
-  // A window wholly older than what the walk read (a deep page's anchor): its own walk.
-  if (walk.capped && oldest && oldest.started_at > chart.window.toMs) {
-    return activityFromOwnWalk(db, filter, text, chart);
+  if (walk.capped && oldest && chart.dayOf(oldest.started_at) >= chart.startDay) {
+    // The walk stopped inside the window. A filter narrower than the broad walk with at
+    // most `countTuning.cap` matches of its own (its count walked them already) is cheaper
+    // counted exactly than shown partial.
+    if (!ownCount().capped) return activityFromCounts(db, filter, text, chart);
+    // A window wholly older than what the walk read (a deep page's anchor): its own walk.
+    if (oldest.started_at > chart.window.toMs) return activityFromOwnWalk(db, filter, text, chart);
   }
   const byDay = new Map<number, number>();
   for (const row of walk.rows) {
@@ -856,12 +863,13 @@ export function summarize(db: AppDatabase, filter: EngagementFilter, anchorMs: n
     };
   }
   const walk = broadWalk(db, filter, text);
+  const count = walk.capped
+    ? countRows(db, filter, text)
+    : { count: walk.rows.filter((row) => passesAll(filter, row)).length, capped: false };
   return {
-    count: walk.capped
-      ? countRows(db, filter, text)
-      : { count: walk.rows.filter((row) => passesAll(filter, row)).length, capped: false },
+    count,
     facets: facetsFromWalk(db, filter, walk),
-    activity: activityFromWalk(db, filter, text, chart, walk),
+    activity: activityFromWalk(db, filter, text, chart, walk, () => count),
   };
 }
 
