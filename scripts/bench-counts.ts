@@ -1,12 +1,12 @@
 /**
  * `npx tsx scripts/bench-counts.ts --db FILE`: the app's own `countEngagements`, `facetCounts`
- * and `activityPerDay` against a bulk-loaded database (`npm run seed:bulk`), one line per filter,
+ * and `activityPerDay`, and `summarize` (all three as the page reads them, one walk) against a bulk-loaded database (`npm run seed:bulk`), one line per filter,
  * median of 20 after a warm-up (min–max beside it), so a change to the count path can be
  * compared before and after on the same file.
  */
 import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
-import { activityPerDay, countEngagements, facetCounts } from "@/db/queries/engagements";
+import { activityPerDay, countEngagements, facetCounts, summarize } from "@/db/queries/engagements";
 import { parseFilter } from "@/lib/filters";
 import { FREQUENT_TERM, RARE_TERM } from "./lib/world";
 
@@ -85,7 +85,7 @@ function time(fn: () => unknown) {
 }
 
 console.log(
-  `| filter | count | count ms | facets ms | chart ms |\n| --- | ---: | ---: | ---: | ---: |`,
+  `| filter | count | count ms | facets ms | chart ms | all three, one walk (summarize) ms |\n| --- | ---: | ---: | ---: | ---: | ---: |`,
 );
 for (const [name, params] of cases) {
   const search = new URLSearchParams();
@@ -99,7 +99,7 @@ for (const [name, params] of cases) {
       ? String(counted)
       : `${(counted as { count: number }).count}${(counted as { capped: boolean }).capped ? "+" : ""}`;
   console.log(
-    `| ${name} | ${shown} | ${time(() => countEngagements(db, filter))} | ${time(() => facetCounts(db, filter))} | ${time(() => activityPerDay(db, filter, newest))} |`,
+    `| ${name} | ${shown} | ${time(() => countEngagements(db, filter))} | ${time(() => facetCounts(db, filter))} | ${time(() => activityPerDay(db, filter, newest))} | ${time(() => summarize(db, filter, newest))} |`,
   );
 }
 sqlite.close();
