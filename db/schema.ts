@@ -219,5 +219,6 @@ export const idempotencyKeys = sqliteTable(
 export type Engagement = typeof engagements.$inferSelect;
 export type NewEngagement = typeof engagements.$inferInsert;
 export type RecordRow = typeof records.$inferSelect;
+export type NewRecord = typeof records.$inferInsert;
 export type Delivery = typeof deliveries.$inferSelect;
 export type NewDelivery = typeof deliveries.$inferInsert;

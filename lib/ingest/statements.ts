@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { AppDatabase } from "@/db/client";
-import type { DeliveryOutcome, RecordModel, RefRole } from "@/db/schema";
+import type { NewDelivery, NewEngagement, NewRecord, RecordModel, RefRole } from "@/db/schema";
 
 /**
  * The ingest hot path's statements: plain better-sqlite3, prepared once per connection.
@@ -34,59 +34,16 @@ function prepare<P extends Params, R = never>(
 type Scope = { connectorId: string; connectionOwnerId: string };
 type Versioned = { id: number; updatedAt: number; deletedAt: number | null; contentHash: string };
 
-type DeliveryRow = {
-  receivedAt: number;
-  connectorId: string | null;
-  connectionOwnerId: string | null;
-  idempotencyKey: string | null;
-  event: string | null;
-  model: string | null;
-  resourceId: string | null;
-  engagementId: number | null;
-  outcome: DeliveryOutcome;
-  httpStatus: number;
-  error: { code: string; message: string; details?: unknown } | null;
-  warnings: string[];
-  durationMs: number;
-  body: string | null;
-  bodyHash: string | null;
-  bodyBytes: number | null;
-  headers: Record<string, string>;
-  responseBody: string | null;
-  originalDeliveryId: number | null;
-};
+/** Every column a log row is written with (named parameters must all be present). */
+type DeliveryRow = Required<Omit<NewDelivery, "id" | "repeatCount" | "lastRepeatAt">>;
 
-type EngagementValues = {
-  type: string | null;
-  direction: string | null;
-  status: string | null;
-  title: string | null;
-  description: string | null;
-  startedAt: number;
-  endedAt: number | null;
-  duration: number | null;
-  ownerId: string | null;
-  createdAt: number | null;
-  updatedAt: number;
-  deletedAt: number | null;
-  fields: Record<string, unknown>;
-  warnings: string[];
-  contentHash: string;
-  ingestedAt: number;
-};
+type EngagementValues = Required<
+  Omit<NewEngagement, "id" | "connectorId" | "connectionOwnerId" | "externalId">
+>;
 
-type RecordValues = {
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  fields: Record<string, unknown>;
-  warnings: string[];
-  createdAt: number | null;
-  updatedAt: number;
-  deletedAt: number | null;
-  contentHash: string;
-  ingestedAt: number;
-};
+type RecordValues = Required<
+  Omit<NewRecord, "id" | "connectorId" | "connectionOwnerId" | "model" | "externalId">
+>;
 
 type Tombstone = { id: number; deletedAt: number; updatedAt: number; ingestedAt: number };
 
