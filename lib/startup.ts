@@ -1,5 +1,5 @@
 import { getDatabase } from "@/db/client";
-import { resolveSecret } from "@/lib/auth/secrets";
+import { appSecretSource } from "@/lib/auth/secrets";
 import { isEnabled, resolveDatabasePath } from "@/lib/config";
 import { schedulePruning } from "@/lib/maintenance";
 
@@ -10,7 +10,7 @@ export function announceStartup() {
   const base = `http://localhost:${process.env.PORT || 3000}`;
   const lines = [`Database: ${databasePath} (migrated)`];
 
-  const webhook = resolveSecret("webhook-secret", process.env.WEBHOOK_SECRET, databasePath);
+  const webhook = appSecretSource("webhook-secret");
   lines.push(
     `Webhook URL for Morph: ${base}/api/webhooks/morph?token=${encodeURIComponent(webhook.value)}`,
     webhook.source === "env"
@@ -24,7 +24,7 @@ export function announceStartup() {
   if (isEnabled(process.env.APP_ALLOW_PUBLIC)) {
     lines.push(`App: ${base}/engagements (APP_ALLOW_PUBLIC=1: no login)`);
   } else {
-    const password = resolveSecret("app-password", process.env.APP_PASSWORD, databasePath);
+    const password = appSecretSource("app-password");
     lines.push(
       `Sign in: ${base}/api/session?token=${encodeURIComponent(password.value)}`,
       password.source === "env"

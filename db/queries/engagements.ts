@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "@/db/client";
+import { parseId } from "@/lib/parse-id";
 import type { DeliveryOutcome, RecordModel, RefRole } from "@/db/schema";
 import {
   dateRange,
@@ -924,8 +925,8 @@ export function hasAnyEngagement(db: AppDatabase): boolean {
 }
 
 export function getEngagement(db: AppDatabase, id: number | string): EngagementDetail | null {
-  const numeric = typeof id === "number" ? id : /^\d{1,15}$/.test(id) ? Number(id) : NaN;
-  if (!Number.isSafeInteger(numeric)) return null;
+  const numeric = typeof id === "number" ? id : parseId(id);
+  if (numeric === null || !Number.isSafeInteger(numeric)) return null;
   const row = db.get<EngagementRow & { fields: string }>(
     sql`select ${ROW_COLUMNS}, e.fields from engagements e where e.id = ${numeric}`,
   );

@@ -50,8 +50,8 @@ export function resolveSecret(
 
 const cache = globalThis as unknown as { appSecrets?: Map<SecretName, ResolvedSecret> };
 
-/** The running app's secrets, resolved once per process. */
-export function appSecret(name: SecretName): string {
+/** The running app's secrets, resolved once per process (start-up's banner included). */
+export function appSecretSource(name: SecretName): ResolvedSecret {
   cache.appSecrets ??= new Map();
   let secret = cache.appSecrets.get(name);
   if (!secret) {
@@ -59,7 +59,11 @@ export function appSecret(name: SecretName): string {
     secret = resolveSecret(name, env);
     cache.appSecrets.set(name, secret);
   }
-  return secret.value;
+  return secret;
+}
+
+export function appSecret(name: SecretName): string {
+  return appSecretSource(name).value;
 }
 
 /** Constant-time string equality (both sides hashed first, so lengths leak nothing either). */

@@ -1,9 +1,9 @@
 import type Database from "better-sqlite3";
 
 /**
- * The list page's reads written as raw SQL that walks the indexes the schema provides, for the
- * benchmark to time until (and beside) the app's own query functions. Filter names follow
- * CONTRACT.md's URL parameters.
+ * The list page's query as raw SQL paged by OFFSET: the baseline the benchmark sets beside the
+ * app's keyset cursor (the app itself has no OFFSET path). Filter names follow CONTRACT.md's
+ * URL parameters.
  */
 export type ReadFilter = {
   owner?: string;
@@ -21,14 +21,9 @@ export type ReadFilter = {
   deleted?: "hide" | "include" | "only";
 };
 
-/** How a text filter finds its rows: all matches then sort, or walk by date and test each row. */
-export type TextStrategy = "fts-first" | "date-walk" | "adaptive";
-
 const REF_FILTERS = ["contact", "company", "opportunity", "user"] as const;
 const ROLE_MODEL = `CASE r.role WHEN 'user' THEN 'genericUser' WHEN 'contact' THEN 'genericContact'
   WHEN 'company' THEN 'genericCompany' ELSE 'crmOpportunity' END`;
-/** Below this many matches, sorting them all is cheap; above it, walking by date finds a page sooner. */
-const FREQUENT_MATCHES = 5_000;
 
 export function toSearchParams(filter: ReadFilter): URLSearchParams {
   const params = new URLSearchParams();
@@ -47,7 +42,7 @@ type Compiled = {
   idColumn: string;
 };
 
-function compile(filter: ReadFilter, text: "fts-first" | "date-walk"): Compiled {
+function compile(filter: ReadFilter): Compiled {
   const where: string[] = [];
   const params: unknown[] = [];
   let from = "engagements e";
@@ -99,21 +94,13 @@ function compile(filter: ReadFilter, text: "fts-first" | "date-walk"): Compiled 
   if (deleted === "hide") where.push("e.deleted_at IS NULL");
   if (deleted === "only") where.push("e.deleted_at IS NOT NULL");
   if (filter.q) {
-    where.push(
-      text === "fts-first"
-        ? "e.id IN (SELECT rowid FROM engagements_fts WHERE engagements_fts MATCH ?)"
-        : "EXISTS (SELECT 1 FROM engagements_fts WHERE engagements_fts MATCH ? AND rowid = e.id)",
-    );
+    where.push("e.id IN (SELECT rowid FROM engagements_fts WHERE engagements_fts MATCH ?)");
     params.push(ftsQuery(filter.q));
   }
   return { from, where, params, sortColumn, idColumn };
 }
 
-/**
- * Each word as a quoted term, so user input is never FTS5 syntax. Whole words, not prefixes:
- * a prefix query merges the doclists of every matching term on each probe, which makes the
- * date-ordered walk ~50x slower for a frequent word.
- */
+/** Each word as a quoted term, so user input is never FTS5 syntax. */
 export function ftsQuery(q: string) {
   return q
     .split(/\s+/)
@@ -136,19 +123,6 @@ export function createReader(sqlite: Database.Database) {
     }
     return statement;
   };
-  const isFrequent = (q: string) =>
-    (
-      prepare(
-        "SELECT count(*) AS n FROM (SELECT 1 FROM engagements_fts WHERE engagements_fts MATCH ? LIMIT ?)",
-      ).get(ftsQuery(q), FREQUENT_MATCHES) as { n: number }
-    ).n >= FREQUENT_MATCHES;
-  const textPlan = (filter: ReadFilter, strategy: TextStrategy) =>
-    strategy !== "adaptive"
-      ? strategy
-      : filter.q && isFrequent(filter.q)
-        ? "date-walk"
-        : "fts-first";
-
   const hydrateRefs = sqlite.prepare(
     `SELECT r.engagement_id, r.role, r.ref_id, c.name FROM engagement_refs r
      JOIN engagements e ON e.id = r.engagement_id
@@ -165,76 +139,21 @@ export function createReader(sqlite: Database.Database) {
 
   return {
     /** One page, newest first, with every reference and the owner resolved to a name. */
-    page(
-      filter: ReadFilter,
-      options: {
-        limit?: number;
-        cursor?: [number, number];
-        offset?: number;
-        text?: TextStrategy;
-      } = {},
-    ) {
-      const c = compile(filter, textPlan(filter, options.text ?? "adaptive"));
-      const where = [...c.where];
-      const params = [...c.params];
-      if (options.cursor) {
-        where.push(`(${c.sortColumn}, ${c.idColumn}) < (?, ?)`);
-        params.push(...options.cursor);
-      }
+    page(filter: ReadFilter, options: { limit?: number; offset?: number } = {}) {
+      const c = compile(filter);
       const sql = `SELECT e.id, e.external_id, e.type, e.direction, e.status, e.title, e.started_at,
           e.ended_at, e.duration, e.owner_id, e.deleted_at, ${c.sortColumn} AS sort_at
-        FROM ${c.from} ${whereSql(where)}
+        FROM ${c.from} ${whereSql(c.where)}
         ORDER BY ${c.sortColumn} DESC, ${c.idColumn} DESC LIMIT ? OFFSET ?`;
       const rows = prepare(sql).all(
-        ...params,
+        ...c.params,
         options.limit ?? 50,
         options.offset ?? 0,
       ) as PageRow[];
       const ids = JSON.stringify(rows.map((r) => r.id));
       const refs = hydrateRefs.all(ids);
       const owners = hydrateOwners.all(ids);
-      const last = rows.at(-1);
-      return {
-        rows,
-        refs,
-        owners,
-        nextCursor: last ? ([last.sort_at, last.id] as [number, number]) : null,
-      };
-    },
-    count(filter: ReadFilter) {
-      const c = compile(filter, "fts-first");
-      const sql = `SELECT count(*) AS n FROM ${c.from} ${whereSql(c.where)}`;
-      return (prepare(sql).get(...c.params) as { n: number }).n;
-    },
-    /** Counts per type, status and direction for the filter: one pass, folded in JS. */
-    facets(filter: ReadFilter) {
-      const c = compile(filter, "fts-first");
-      const sql = `SELECT e.type, e.status, e.direction, count(*) AS n FROM ${c.from} ${whereSql(c.where)}
-        GROUP BY e.type, e.status, e.direction`;
-      const out = {
-        type: {} as Record<string, number>,
-        status: {} as Record<string, number>,
-        direction: {} as Record<string, number>,
-      };
-      for (const row of prepare(sql).all(...c.params) as {
-        type: string | null;
-        status: string | null;
-        direction: string | null;
-        n: number;
-      }[]) {
-        for (const key of ["type", "status", "direction"] as const) {
-          const value = row[key] ?? "(none)";
-          out[key][value] = (out[key][value] ?? 0) + row.n;
-        }
-      }
-      return out;
-    },
-    explain(filter: ReadFilter, text: TextStrategy = "adaptive") {
-      const c = compile(filter, textPlan(filter, text));
-      const sql = `SELECT e.id FROM ${c.from} ${whereSql(c.where)} ORDER BY ${c.sortColumn} DESC, ${c.idColumn} DESC LIMIT 50`;
-      return (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...c.params) as { detail: string }[])
-        .map((r) => r.detail)
-        .join("; ");
+      return { rows, refs, owners };
     },
   };
 }
