@@ -8,6 +8,10 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
+/** Stored engagement `fields`: the snapshot whole, or `[layout, rest?]` (lib/morph/fields.ts). */
+export type StoredEngagementFields =
+  Record<string, unknown> | [layout: string] | [layout: string, rest: Record<string, unknown>];
+
 /**
  * Engagements (calls, meetings, emails, tasks, notes). Identity is
  * (connector, connection owner, external id); `id` is our own stable key used in URLs.
@@ -35,8 +39,12 @@ export const engagements = sqliteTable(
     /** Morph's `data.updatedAt` (epoch ms): the version that decides which snapshot wins. */
     updatedAt: integer("updated_at").notNull(),
     deletedAt: integer("deleted_at"),
-    /** The snapshot's `fields` as received (JSON), including values that failed validation. */
-    fields: text("fields", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /**
+     * The snapshot's `fields` as received (JSON), including values that failed validation, less
+     * the values the columns above and engagement_refs hold exactly: read it through
+     * `loadEngagementFields` (lib/morph/fields.ts), which puts them back.
+     */
+    fields: text("fields", { mode: "json" }).$type<StoredEngagementFields>().notNull(),
     warnings: text("warnings", { mode: "json" }).$type<string[]>().notNull(),
     /** Hash of the applied snapshot: an identical redelivery is `unchanged` and writes nothing. */
     contentHash: text("content_hash").notNull(),

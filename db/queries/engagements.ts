@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "@/db/client";
+import { loadEngagementFields } from "@/lib/morph/fields";
 import { parseId } from "@/lib/parse-id";
 import type { DeliveryOutcome, RecordModel, RefRole } from "@/db/schema";
 import {
@@ -947,7 +948,18 @@ export function getEngagement(db: AppDatabase, id: number | string): EngagementD
   );
   return {
     ...view,
-    fields: parseJson(row.fields, {}),
+    fields: loadEngagementFields(parseJson(row.fields, null), {
+      ...view,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      ownerId: row.owner_id,
+      refs: {
+        users: view.users.map((ref) => ref.id),
+        contacts: view.contacts.map((ref) => ref.id),
+        companies: view.companies.map((ref) => ref.id),
+        opportunities: view.opportunities.map((ref) => ref.id),
+      },
+    }),
     deliveries: deliveries.map((d) => ({
       id: d.id,
       receivedAt: new Date(d.received_at).toISOString(),

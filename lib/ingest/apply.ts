@@ -140,12 +140,11 @@ function applyEngagement(s: IngestStatements, event: MorphEvent, scope: Scope): 
   const createdAt = parseTimestamp(data.createdAt);
   const startedAt = normalized.startedAt ?? createdAt ?? version;
   const values = {
-    ...engagementColumns(normalized),
+    ...engagementColumns(normalized, fields),
     startedAt,
     createdAt,
     updatedAt: version,
     deletedAt: null,
-    fields,
     warnings,
     contentHash,
     ingestedAt: scope.receivedAt,

@@ -268,17 +268,18 @@ export function seedBulk(options: SeedOptions): SeedStats {
         const tombstone = rng.chance(0.02);
         if (tombstone) deleted++;
         const deletedAt = tombstone ? Math.min(now, snapshot.updatedAt + 3 * DAY) : null;
+        const columns = engagementColumns(normalized, snapshot.fields);
         const row: Record<string, unknown> = {
           id,
           connectorId,
           connectionOwnerId,
           externalId,
-          ...engagementColumns(normalized),
+          ...columns,
           startedAt,
           createdAt: snapshot.createdAt,
           updatedAt: deletedAt ?? snapshot.updatedAt,
           deletedAt,
-          fields: JSON.stringify(snapshot.fields),
+          fields: JSON.stringify(columns.fields),
           warnings: JSON.stringify(normalized.warnings),
           contentHash: hashOf(data),
           ingestedAt: now,

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/client";
+import { getEngagement } from "@/db/queries/engagements";
 import { ingest } from "@/lib/ingest";
 import { BULK_WORLD, seedBulk } from "@/scripts/lib/seed";
 
@@ -96,14 +97,14 @@ describe("npm run seed:bulk", () => {
   it("stores rows as ingest() would: redelivering a seeded snapshot changes nothing", () => {
     const row = sql
       .prepare(
-        `select external_id, connector_id, connection_owner_id, fields, created_at, updated_at
+        `select id, external_id, connector_id, connection_owner_id, created_at, updated_at
          from engagements where deleted_at is null limit 1 offset 17`,
       )
       .get() as {
+      id: number;
       external_id: string;
       connector_id: string;
       connection_owner_id: string;
-      fields: string;
       created_at: number;
       updated_at: number;
     };
@@ -113,7 +114,7 @@ describe("npm run seed:bulk", () => {
         object: "resource",
         model: "crmEngagement",
         id: row.external_id,
-        fields: JSON.parse(row.fields),
+        fields: getEngagement(db, row.id)!.fields,
         createdAt: new Date(row.created_at).toISOString(),
         updatedAt: new Date(row.updated_at).toISOString(),
         rawResource: null,
