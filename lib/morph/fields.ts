@@ -316,8 +316,9 @@ function derivable(key: DerivedKey, value: unknown, normalized: NormalizedEngage
       return storable(value) && normalized[key] === value;
     case "startedAt":
     case "endedAt": {
+      // Years 0000–9999 only (24 characters), as migration 0007 does.
       const ms = normalized[key];
-      return typeof value === "string" && ms !== null && isoOf(ms) === value;
+      return typeof value === "string" && value.length === 24 && ms !== null && isoOf(ms) === value;
     }
     case "duration":
       return Number.isSafeInteger(value) && normalized.duration === value;
