@@ -130,4 +130,56 @@ describe("npm run seed:bulk", () => {
     });
     expect(result.outcome).toBe("unchanged");
   });
+
+  it("writes every engagement column as ingest() writes it for the same snapshot", () => {
+    const columns = `type, direction, status, title, description, started_at, ended_at, duration,
+      owner_id, created_at, fields, warnings`;
+    const rows = sql
+      .prepare(
+        `select id, external_id, connector_id, connection_owner_id, updated_at, ${columns}
+         from engagements where deleted_at is null and id % 40 = 3`,
+      )
+      .all() as Record<string, string | number | null>[];
+    expect(rows.length).toBeGreaterThan(5);
+    const stored = sql.prepare(`select ${columns} from engagements where id = ?`);
+    const refs = sql.prepare(
+      "select role, ref_id, position, started_at from engagement_refs where engagement_id = ? order by role, ref_id",
+    );
+    sql.exec("savepoint reingest");
+    try {
+      for (const row of rows) {
+        const id = row.id as number;
+        const seeded = { ...stored.get(id)!, refs: refs.all(id) };
+        // A newer version of the same snapshot: applied, so ingest() rewrites every column.
+        const result = ingest(
+          db,
+          JSON.stringify({
+            event: "crmEngagement::updated",
+            data: {
+              object: "resource",
+              model: "crmEngagement",
+              id: row.external_id,
+              fields: getEngagement(db, id)!.fields,
+              createdAt: new Date(row.created_at as number).toISOString(),
+              updatedAt: new Date((row.updated_at as number) + 1).toISOString(),
+              rawResource: null,
+              warnings: [],
+            },
+          }),
+          {
+            connectorId: row.connector_id as string,
+            connectionOwnerId: row.connection_owner_id as string,
+            idempotencyKey: `seed-reingest-${id}`,
+            headers: {},
+            receivedAt: Date.now(),
+          },
+        );
+        expect(result.outcome).toBe("applied");
+        expect({ ...stored.get(id)!, refs: refs.all(id) }).toEqual(seeded);
+      }
+      expect(rows.every((row) => String(row.fields).startsWith('["'))).toBe(true);
+    } finally {
+      sql.exec("rollback to reingest; release reingest");
+    }
+  });
 });
