@@ -76,11 +76,15 @@ export function summarizeOffThread(
   anchorMs: number,
 ): Promise<Summary> {
   if (worker === undefined) worker = startWorker();
-  return new Promise((resolve, reject) => {
+  const summary = new Promise<Summary>((resolve, reject) => {
     const request: SummaryRequest = { id: ++nextId, filter, anchorMs };
     const waiting: Pending = { request, db, resolve, reject };
     if (!worker) return summarizeHere(waiting);
     pending.set(request.id, waiting);
     worker.postMessage(request);
   });
+  // The parts that await it report a failure; a response cut short before they ran must not
+  // turn it into an unhandled rejection that stops the server.
+  summary.catch(() => {});
+  return summary;
 }
