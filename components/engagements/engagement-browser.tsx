@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import Link from "next/link";
 import { Download, Inbox, SearchX, X } from "lucide-react";
 import type { AppDatabase } from "@/db/client";
@@ -6,8 +7,9 @@ import {
   hasAnyEngagement,
   listEngagements,
   namesFor,
-  summarize,
+  type Facets,
   type FacetValue,
+  type Summary,
 } from "@/db/queries/engagements";
 import type { RecordModel } from "@/db/schema";
 import { InputField, SelectField } from "@/components/ui/field";
@@ -32,7 +34,9 @@ import {
   type RefFilterKey,
 } from "@/lib/filters";
 import { ActivityChart } from "./activity-chart";
+import { summarizeOffThread } from "@/lib/engagements/summary-thread";
 import { EngagementTable } from "./engagement-table";
+import { CountSkeleton, FacetsSkeleton, NoScriptStreaming } from "./list-skeleton";
 import { directionLabel, statusLabel } from "./format";
 import { RecordPicker } from "./record-picker";
 import { typeLabel } from "./type-icon";
@@ -61,9 +65,6 @@ const FACET_LABELS: Record<MultiKey | "owner", string> = {
 const valueLabel = (key: MultiKey, value: string) =>
   key === "type" ? typeLabel(value) : key === "status" ? statusLabel(value) : directionLabel(value);
 
-const focusRing =
-  "focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
-
 type Chip = { key: ChipKey; value?: string; label: string; href: string };
 
 /**
@@ -90,18 +91,11 @@ export function EngagementBrowser({
 }) {
   const href = (f: EngagementFilter) => filterHref(basePath, f, locked);
   const page = listEngagements(db, filter);
-  const anchor = page.data[0] ? Date.parse(page.data[0].startedAt) : now;
-  const {
-    count: { count: total, capped },
-    facets,
-    activity,
-  } = summarize(db, filter, filter.sort === "startedAt" ? anchor : now);
-  const cap = countTuning.cap.toLocaleString("en");
   const active = hasActiveFilters({
     ...filter,
     ...Object.fromEntries(locked.map((k) => [k, null])),
   });
-  const nothingAtAll = total === 0 && !active && !hasAnyEngagement(db);
+  const nothingAtAll = page.data.length === 0 && !active && !hasAnyEngagement(db);
 
   // Names for the chips of chosen records.
   const chipNames = new Map<RefFilterKey, string | null>();
@@ -154,8 +148,6 @@ export function EngagementBrowser({
   }
   const shownChips = chips.filter((c) => !hideChips.includes(c.key));
   const quick = activeQuickRange(filter, now);
-  const csvQuery = toSearchParams({ ...filter, cursor: null });
-  csvQuery.set("format", "csv");
   const hidden = toSearchParams(
     withFilter(filter, { q: null, from: null, to: null, deleted: "hide" }),
     {
@@ -184,8 +176,14 @@ export function EngagementBrowser({
     );
   }
 
+  // The count, facets and chart come after the rows: their reads may walk thousands of matches,
+  // so they stream in behind skeletons while the rows are already on screen.
+  const anchor = page.data[0] ? Date.parse(page.data[0].startedAt) : now;
+  const summary = summarizeOffThread(db, filter, filter.sort === "startedAt" ? anchor : now);
+
   return (
     <div className="flex flex-col gap-4">
+      <NoScriptStreaming />
       <section
         aria-label="Filters"
         className="rounded-lg border border-slate-200 bg-white p-3 sm:p-4"
@@ -234,7 +232,7 @@ export function EngagementBrowser({
           </SelectField>
           <button
             type="submit"
-            className={`self-end rounded-md bg-sky-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-sky-800 ${focusRing}`}
+            className="self-end rounded-md bg-sky-700 px-4 py-1.5 text-sm font-medium text-white hover:bg-sky-800"
           >
             Apply
           </button>
@@ -268,7 +266,7 @@ export function EngagementBrowser({
                     : withFilter(filter, quickRange(range, now, filter.tz)),
                 )}
                 aria-current={selected ? "true" : undefined}
-                className={`rounded-full border px-2.5 py-0.5 ${selected ? "border-sky-700 bg-sky-700 text-white" : "border-slate-300 text-slate-700 hover:bg-slate-100"} ${focusRing}`}
+                className="range-pill"
               >
                 {QUICK_RANGE_LABELS[range]}
               </Link>
@@ -290,16 +288,13 @@ export function EngagementBrowser({
                 <Link
                   href={chip.href}
                   aria-label={`Remove filter ${chip.label}`}
-                  className={`rounded-full p-0.5 hover:bg-sky-200 ${focusRing}`}
+                  className="rounded-full p-0.5 hover:bg-sky-200"
                 >
                   <X aria-hidden size={14} />
                 </Link>
               </span>
             ))}
-            <Link
-              href={href(clearFilters(filter))}
-              className={`text-sm text-slate-600 underline ${focusRing}`}
-            >
+            <Link href={href(clearFilters(filter))} className="text-sm text-slate-600 underline">
               Clear all
             </Link>
           </div>
@@ -307,61 +302,22 @@ export function EngagementBrowser({
       </section>
 
       <div className="grid gap-4 lg:grid-cols-[14rem_1fr]">
-        <aside
-          aria-label="Counts by facet"
-          className="order-last grid grid-cols-2 gap-4 text-sm sm:grid-cols-4 lg:order-first lg:flex lg:flex-col"
-        >
-          {(["type", "status", "direction"] as const).map((key) => (
-            <Facet
-              key={key}
-              title={FACET_LABELS[key]}
-              values={facets[key]}
-              isSelected={(v) => filter[key].includes(v)}
-              label={(v) => valueLabel(key, v)}
-              hrefFor={(v) => href(toggleValue(filter, key, v))}
-            />
-          ))}
-          {!locked.includes("owner") && (
-            <Facet
-              title="Owner"
-              values={facets.owner}
-              isSelected={(v) => filter.owner === v}
-              label={(v) => facets.owner.find((o) => o.value === v)?.name ?? v}
-              hrefFor={(v) => href(withFilter(filter, { owner: filter.owner === v ? null : v }))}
-            />
-          )}
-          {facets.capped && (
-            <p className="text-xs text-slate-500" data-testid="facets-capped">
-              Counted among the newest {cap} matches.
-            </p>
-          )}
-        </aside>
+        <Suspense fallback={<FacetsSkeleton className={FACETS_LAYOUT} />}>
+          <FacetPanel
+            summary={summary}
+            filter={filter}
+            showOwner={!locked.includes("owner")}
+            href={href}
+          />
+        </Suspense>
 
-        <section aria-label="Engagements" className="flex min-w-0 flex-col gap-3">
-          <div className="grid items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-[auto_1fr]">
-            <div>
-              <p className="text-2xl font-semibold tabular-nums" data-testid="total-count">
-                {total.toLocaleString("en")}
-                {capped ? "+" : ""}
-              </p>
-              <p className="text-xs text-slate-500">
-                engagement{total === 1 && !capped ? "" : "s"}
-                {active ? " match" : ""}
-                {" · "}
-                <a
-                  href={`/api/engagements?${csvQuery}`}
-                  className={`inline-flex items-center gap-0.5 underline ${focusRing}`}
-                >
-                  <Download aria-hidden size={12} /> CSV
-                </a>
-              </p>
-            </div>
-            <ActivityChart
-              days={activity.days}
-              tz={filter.tz}
-              partialNote={activity.capped ? `newest ${cap} only` : null}
-            />
-          </div>
+        <section
+          aria-label="Engagements"
+          className="engagement-results flex min-w-0 flex-col gap-3"
+        >
+          <Suspense fallback={<CountSkeleton className={COUNT_LAYOUT} />}>
+            <CountCard summary={summary} filter={filter} active={active} />
+          </Suspense>
 
           {page.data.length > 0 ? (
             <EngagementTable rows={page.data} />
@@ -377,7 +333,7 @@ export function EngagementBrowser({
               <p className="mt-2 text-sm">
                 <Link
                   href={href(filter.cursor ? { ...filter, cursor: null } : clearFilters(filter))}
-                  className={`text-sky-700 underline ${focusRing}`}
+                  className="text-sky-700 underline"
                 >
                   {filter.cursor ? "Back to the first page" : "Clear filters"}
                 </Link>
@@ -389,7 +345,7 @@ export function EngagementBrowser({
             {filter.cursor ? (
               <Link
                 href={href({ ...filter, cursor: null })}
-                className={`rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50 ${focusRing}`}
+                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
               >
                 ← {filter.sort === "startedAt" ? "Newest" : "Oldest"}
               </Link>
@@ -400,7 +356,7 @@ export function EngagementBrowser({
               <Link
                 href={href({ ...filter, cursor: decodeCursor(page.nextCursor) })}
                 rel="next"
-                className={`rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50 ${focusRing}`}
+                className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
               >
                 Next page →
               </Link>
@@ -409,6 +365,111 @@ export function EngagementBrowser({
         </section>
       </div>
     </div>
+  );
+}
+
+const cap = countTuning.cap.toLocaleString("en");
+
+/**
+ * How much of the filter's matches the facets were counted over, when not all of them: the one
+ * place that says so (a future "sampled among the newest N" marker from the reads goes here).
+ */
+function facetsNote(facets: Facets): string | null {
+  return facets.capped ? `Counted among the newest ${cap} matches.` : null;
+}
+
+/** The same for the chart: why its oldest days may be partly counted. */
+function chartNote(activity: Summary["activity"]): string | null {
+  return activity.capped ? `newest ${cap} only` : null;
+}
+
+const COUNT_LAYOUT =
+  "grid items-end gap-3 rounded-lg border border-slate-200 bg-white p-3 sm:grid-cols-[auto_1fr]";
+
+/** The number of matches, the CSV link and the chart per day. */
+async function CountCard({
+  summary,
+  filter,
+  active,
+}: {
+  summary: Promise<Summary>;
+  filter: EngagementFilter;
+  active: boolean;
+}) {
+  const {
+    count: { count: total, capped },
+    activity,
+  } = await summary;
+  const csvQuery = toSearchParams({ ...filter, cursor: null });
+  csvQuery.set("format", "csv");
+  return (
+    <div className={COUNT_LAYOUT}>
+      <div>
+        <p className="text-2xl font-semibold tabular-nums" data-testid="total-count">
+          {total.toLocaleString("en")}
+          {capped ? "+" : ""}
+        </p>
+        <p className="text-xs text-slate-500">
+          engagement{total === 1 && !capped ? "" : "s"}
+          {active ? " match" : ""}
+          {" · "}
+          <a
+            href={`/api/engagements?${csvQuery}`}
+            className="inline-flex items-center gap-0.5 underline"
+          >
+            <Download aria-hidden size={12} /> CSV
+          </a>
+        </p>
+      </div>
+      <ActivityChart days={activity.days} tz={filter.tz} partialNote={chartNote(activity)} />
+    </div>
+  );
+}
+
+const FACETS_LAYOUT =
+  "order-last grid grid-cols-2 gap-4 text-sm sm:grid-cols-4 lg:order-first lg:flex lg:flex-col";
+
+/** Counts per type, status, direction and owner, each value a link that toggles its filter. */
+async function FacetPanel({
+  summary,
+  filter,
+  showOwner,
+  href,
+}: {
+  summary: Promise<Summary>;
+  filter: EngagementFilter;
+  showOwner: boolean;
+  href: (f: EngagementFilter) => string;
+}) {
+  const { facets } = await summary;
+  const note = facetsNote(facets);
+  return (
+    <aside aria-label="Counts by facet" className={FACETS_LAYOUT}>
+      {(["type", "status", "direction"] as const).map((key) => (
+        <Facet
+          key={key}
+          title={FACET_LABELS[key]}
+          values={facets[key]}
+          isSelected={(v) => filter[key].includes(v)}
+          label={(v) => valueLabel(key, v)}
+          hrefFor={(v) => href(toggleValue(filter, key, v))}
+        />
+      ))}
+      {showOwner && (
+        <Facet
+          title="Owner"
+          values={facets.owner}
+          isSelected={(v) => filter.owner === v}
+          label={(v) => facets.owner.find((o) => o.value === v)?.name ?? v}
+          hrefFor={(v) => href(withFilter(filter, { owner: filter.owner === v ? null : v }))}
+        />
+      )}
+      {note && (
+        <p className="text-xs text-slate-500" data-testid="facets-capped">
+          {note}
+        </p>
+      )}
+    </aside>
   );
 }
 
@@ -445,7 +506,7 @@ function Facet({
               <Link
                 href={hrefFor(v.value)}
                 aria-current={selected ? "true" : undefined}
-                className={`flex justify-between gap-2 rounded px-2 py-0.5 ${selected ? "bg-sky-700 text-white" : "text-slate-800 hover:bg-slate-100"} ${focusRing}`}
+                className="facet-link"
               >
                 <span className="truncate">
                   {label(v.value)}

@@ -1,22 +1,26 @@
 import Link from "next/link";
-import { ArrowDownLeft, ArrowUpRight, TriangleAlert } from "lucide-react";
 import type { EngagementView, Ref } from "@/db/queries/engagements";
-import { Badge } from "@/components/ui/badge";
-import { directionLabel, formatDuration, statusLabel } from "./format";
 import { LocalTime } from "@/components/ui/local-time";
-import { TypeIcon } from "./type-icon";
+import { directionLabel, formatDuration, statusLabel } from "./format";
+import { IconSprite, SpriteIcon, type SpriteName } from "./icon-sprite";
+import { TypeMark, typeIconName } from "./type-icon";
+
+// The look of the rows lives in app/globals.css (`.engagement-table`): a page of 50 rows would
+// otherwise repeat the same long class lists 50 times, in the HTML and again in the RSC payload.
 
 function refName(ref: Ref | null | undefined) {
   if (!ref) return null;
   return ref.name ?? ref.id;
 }
 
+const directionIcon = (direction: string): SpriteName =>
+  direction === "inbound" ? "inbound" : "outbound";
+
 function Direction({ direction }: { direction: string | null }) {
   if (!direction) return null;
-  const Icon = direction === "inbound" ? ArrowDownLeft : ArrowUpRight;
   return (
-    <span className="inline-flex items-center gap-1">
-      <Icon aria-hidden size={14} />
+    <span className="direction">
+      <SpriteIcon name={directionIcon(direction)} className="icon-sm" />
       {directionLabel(direction)}
     </span>
   );
@@ -27,7 +31,7 @@ function TypeDetails({ e }: { e: EngagementView }) {
   switch (e.type) {
     case "call":
       return (
-        <span className="flex flex-wrap gap-x-3">
+        <span className="call-details">
           {formatDuration(e.duration) && <span>{formatDuration(e.duration)}</span>}
           <Direction direction={e.direction} />
         </span>
@@ -37,9 +41,9 @@ function TypeDetails({ e }: { e: EngagementView }) {
     case "email":
       return <Direction direction={e.direction} />;
     case "task":
-      return <span>{statusLabel(e.status)}</span>;
+      return statusLabel(e.status);
     default:
-      return e.status ? <span>{statusLabel(e.status)}</span> : null;
+      return e.status ? statusLabel(e.status) : null;
   }
 }
 
@@ -51,102 +55,92 @@ function Unresolved({ item: r }: { item: Ref }) {
   );
 }
 
+const NONE = <span className="text-slate-400">—</span>;
+
 function Who({ refs }: { refs: Ref[] }) {
   const first = refs[0];
-  if (!first) return <span className="text-slate-400">—</span>;
+  if (!first) return NONE;
   return (
-    <span>
+    <>
       {first.resolved ? first.name : <Unresolved item={first} />}
       {refs.length > 1 && <span className="text-slate-500"> +{refs.length - 1}</span>}
-    </span>
+    </>
   );
+}
+
+/** The sprite symbols a page of rows points at. */
+function iconsOf(rows: EngagementView[]): Set<SpriteName> {
+  const names = new Set<SpriteName>();
+  for (const e of rows) {
+    names.add(typeIconName(e.type));
+    if (e.direction && (e.type === "call" || e.type === "email"))
+      names.add(directionIcon(e.direction));
+    if (e.warnings.length > 0) names.add("warning");
+  }
+  return names;
 }
 
 /** The engagement list as a semantic table; narrow screens keep type, title and when. */
 export function EngagementTable({ rows }: { rows: EngagementView[] }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-      <table className="w-full text-left text-sm">
+    <div className="engagement-table">
+      <IconSprite names={iconsOf(rows)} />
+      <table>
         <caption className="sr-only">Engagements, newest first</caption>
-        <thead className="border-b border-slate-200 bg-slate-50 text-xs tracking-wide text-slate-600 uppercase">
+        <thead>
           <tr>
-            <th scope="col" className="w-10 px-3 py-2">
+            <th scope="col">
               <span className="sr-only">Type</span>
             </th>
-            <th scope="col" className="px-3 py-2">
-              Engagement
-            </th>
-            <th scope="col" className="hidden px-3 py-2 md:table-cell">
-              Owner
-            </th>
-            <th scope="col" className="hidden px-3 py-2 lg:table-cell">
-              Contact · Company
-            </th>
-            <th scope="col" className="px-3 py-2 whitespace-nowrap">
-              When
-            </th>
-            <th scope="col" className="hidden px-3 py-2 sm:table-cell">
-              Details
-            </th>
+            <th scope="col">Engagement</th>
+            <th scope="col">Owner</th>
+            <th scope="col">Contact · Company</th>
+            <th scope="col">When</th>
+            <th scope="col">Details</th>
           </tr>
         </thead>
-        <tbody className="divide-y divide-slate-100">
+        <tbody>
           {rows.map((e) => (
             <tr
               key={e.id}
               data-testid="engagement-row"
-              className={e.deletedAt ? "bg-rose-50/60" : "hover:bg-slate-50"}
+              className={e.deletedAt ? "deleted" : undefined}
             >
-              <td className="px-3 py-2 align-top">
-                <TypeIcon type={e.type} />
+              <td>
+                <TypeMark type={e.type} />
               </td>
-              <td className="max-w-md px-3 py-2 align-top">
-                <Link
-                  href={`/engagements/${e.id}`}
-                  className="font-medium text-slate-900 underline-offset-2 hover:underline focus-visible:rounded focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600"
-                >
+              <td>
+                <Link href={`/engagements/${e.id}`}>
                   {e.title || (
                     <span className="text-slate-500 italic">Untitled {e.type ?? ""}</span>
                   )}
                 </Link>
-                <div className="mt-0.5 flex flex-wrap items-center gap-1.5 text-xs">
-                  {e.deletedAt && (
-                    <span className="rounded bg-rose-600 px-1.5 py-0.5 font-semibold text-white">
-                      Deleted
+                <div>
+                  {e.deletedAt && <span className="deleted-tag">Deleted</span>}
+                  {e.warnings.length > 0 && (
+                    <span className="warning-tag" title={e.warnings.join("\n")}>
+                      <SpriteIcon name="warning" className="icon-xs" />
+                      {e.warnings.length} warning{e.warnings.length > 1 ? "s" : ""}
                     </span>
                   )}
-                  {e.warnings.length > 0 && (
-                    <Badge tone="amber" title={e.warnings.join("\n")}>
-                      <TriangleAlert aria-hidden size={12} />
-                      {e.warnings.length} warning{e.warnings.length > 1 ? "s" : ""}
-                    </Badge>
-                  )}
-                  <span className="text-slate-500 md:hidden">{refName(e.owner) ?? "No owner"}</span>
+                  <span>{refName(e.owner) ?? "No owner"}</span>
                 </div>
               </td>
-              <td className="hidden px-3 py-2 align-top md:table-cell">
-                {e.owner ? (
-                  e.owner.resolved ? (
-                    e.owner.name
-                  ) : (
-                    <Unresolved item={e.owner} />
-                  )
-                ) : (
-                  <span className="text-slate-400">—</span>
-                )}
+              <td>
+                {e.owner ? e.owner.resolved ? e.owner.name : <Unresolved item={e.owner} /> : NONE}
               </td>
-              <td className="hidden px-3 py-2 align-top lg:table-cell">
-                <div className="flex flex-col">
+              <td>
+                <span>
                   <Who refs={e.contacts} />
-                  <span className="text-xs text-slate-500">
-                    <Who refs={e.companies} />
-                  </span>
-                </div>
+                </span>
+                <span>
+                  <Who refs={e.companies} />
+                </span>
               </td>
-              <td className="px-3 py-2 align-top whitespace-nowrap">
+              <td>
                 <LocalTime value={e.startedAt} stacked zone={false} />
               </td>
-              <td className="hidden px-3 py-2 align-top text-slate-700 sm:table-cell">
+              <td>
                 <TypeDetails e={e} />
               </td>
             </tr>

@@ -196,8 +196,8 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
 }
 
 /**
- * Record pages stream behind a loading skeleton, and a page that has started streaming can no
- * longer answer 404. The layout runs before that boundary: an id known nowhere is a real 404.
+ * A page that has started streaming can no longer answer 404, and the timeline's counts stream.
+ * The layout runs before anything is sent: an id known nowhere is a real 404.
  */
 export async function RecordLayout({
   model,

@@ -25,9 +25,27 @@ const ABSOLUTE: Intl.DateTimeFormatOptions = {
   ...CLOCK_TIME,
 };
 
+// Building an Intl.DateTimeFormat costs far more than formatting with one, and a list page
+// formats a time or two per row: one formatter per locale and options, kept for the process.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions) {
+  const key = `${locale ?? ""}|${JSON.stringify(options)}`;
+  let cached = formatters.get(key);
+  if (!cached) {
+    cached = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, cached);
+  }
+  return cached;
+}
+const relativeFormatters = new Map<string, Intl.RelativeTimeFormat>();
+
 /** "3 hours ago", "in 2 days", from the closest sensible unit. */
 export function relativeTime(ms: number, now: number, locale?: string): string {
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+  let rtf = relativeFormatters.get(locale ?? "");
+  if (!rtf) {
+    rtf = new Intl.RelativeTimeFormat(locale, { numeric: "auto" });
+    relativeFormatters.set(locale ?? "", rtf);
+  }
   const seconds = Math.round((ms - now) / 1000);
   const units: [Intl.RelativeTimeFormatUnit, number][] = [
     ["year", 31_536_000],
@@ -77,8 +95,8 @@ export function LocalTime({
   const inBrowser = now !== null;
   const format = (options: Intl.DateTimeFormatOptions, at: Date = date) =>
     inBrowser
-      ? new Intl.DateTimeFormat(undefined, options).format(at)
-      : new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }).format(at);
+      ? formatter(undefined, options).format(at)
+      : formatter("en-GB", { ...options, timeZone: "UTC" }).format(at);
   const iso = date.toISOString();
   const title = inBrowser ? format({ ...ABSOLUTE, second: "2-digit", timeZoneName: "short" }) : iso;
 
@@ -100,19 +118,10 @@ export function LocalTime({
 
   if (mode === "both" && stacked) {
     return (
-      <time
-        dateTime={iso}
-        title={title}
-        suppressHydrationWarning
-        className="flex flex-col whitespace-nowrap"
-      >
+      <time dateTime={iso} title={title} suppressHydrationWarning className="time-stacked">
         {/* Holds its line until hydration, so rows do not grow when the text arrives. */}
-        <span suppressHydrationWarning className="text-slate-900">
-          {relative || "\u00a0"}
-        </span>
-        <span suppressHydrationWarning className="text-xs text-slate-500">
-          {absolute}
-        </span>
+        <span suppressHydrationWarning>{relative || "\u00a0"}</span>
+        <span suppressHydrationWarning>{absolute}</span>
       </time>
     );
   }

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { fixture } from "../helpers/morph";
-import { postEvent, signIn } from "./support";
+import { E2E_APP_PASSWORD, postEvent, signIn } from "./support";
 
 /**
  * A sales-ops person browsing engagements. Everything is posted into its own connection so
@@ -255,4 +255,58 @@ test("a record id known nowhere is a real 404", async ({ page }) => {
   await signIn(page);
   const response = await page.goto("/contacts/no-such-contact-anywhere");
   expect(response?.status()).toBe(404);
+});
+
+test("the rows come before the count in the stream, so they never wait for it", async ({
+  request,
+}) => {
+  // The request context keeps the session cookie the sign-in link sets.
+  await request.get(`/api/session?token=${encodeURIComponent(E2E_APP_PASSWORD)}`);
+  const res = await request.get(listUrl());
+  expect(res.status()).toBe(200);
+  const html = await res.text();
+  const firstRow = html.indexOf('data-testid="engagement-row"');
+  const count = html.indexOf('data-testid="total-count"');
+  expect(firstRow).toBeGreaterThan(0);
+  expect(count).toBeGreaterThan(firstRow);
+});
+
+test("row icons are drawn from symbols defined on the page", async ({ page }) => {
+  await signIn(page);
+  await page.goto(listUrl("&deleted=include"));
+  const hrefs = await rows(page)
+    .locator("svg use")
+    .evaluateAll((uses) => uses.map((u) => u.getAttribute("href") ?? ""));
+  expect(hrefs.length).toBeGreaterThanOrEqual(50);
+  const undrawn = await page.evaluate(
+    (ids) => ids.filter((id) => !document.querySelector(`symbol${id} path, symbol${id} rect`)),
+    [...new Set(hrefs)],
+  );
+  expect(undrawn).toEqual([]);
+  const box = await rows(page).first().locator("svg").first().boundingBox();
+  expect(box?.width).toBe(16);
+});
+
+test("the list works without JavaScript: rows, count and facet links", async ({
+  browser,
+  baseURL,
+}) => {
+  const context = await browser.newContext({ javaScriptEnabled: false, baseURL });
+  const page = await context.newPage();
+  await signIn(page);
+  await page.goto(listUrl());
+  await expect(rows(page)).toHaveCount(50);
+  await expect(rows(page).first()).toBeVisible();
+  // The count and facets stream in after the rows; without a script they are shown where they land.
+  await expect(total(page)).toBeVisible();
+  await expect(total(page)).toHaveText(String(GENERATED + 2));
+  await expect(page.locator(".streaming-fallback:visible")).toHaveCount(0);
+  await page
+    .getByRole("complementary", { name: "Counts by facet" })
+    .getByRole("link", { name: /^Call/ })
+    .click();
+  await expect(page).toHaveURL(/type=call/);
+  await expect(total(page)).toHaveText(String(expected((i) => i % 5 === 0)));
+  await expect(rows(page)).toHaveCount(expected((i) => i % 5 === 0));
+  await context.close();
 });
