@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "@/db/client";
 import { loadEngagementFields } from "@/lib/morph/fields";
 import { parseId } from "@/lib/parse-id";
+import { all, get, statement } from "./prepared";
 import type { DeliveryOutcome, RecordModel, RefRole } from "@/db/schema";
 import {
   dateRange,
@@ -200,7 +201,8 @@ type TextMode = { fts: string; frequent: boolean } | null;
 function textMode(db: AppDatabase, filter: EngagementFilter): TextMode {
   const fts = toFtsQuery(filter.q);
   if (!fts) return null;
-  const probe = db.get<{ n: number }>(
+  const probe = get<{ n: number }>(
+    db,
     sql`select count(*) as n from (select rowid from engagements_fts where engagements_fts match ${fts} limit ${searchTuning.frequentTerm + 1})`,
   );
   return { fts, frequent: (probe?.n ?? 0) > searchTuning.frequentTerm };
@@ -337,7 +339,8 @@ function pageRows<T>(
     ? sql`order by ${p.startedAt} desc, ${p.id} desc`
     : sql`order by ${p.startedAt} asc, ${p.id} asc`;
   const cols = columns === "keys" ? sql`${p.id} as id, ${p.startedAt} as started_at` : ROW_COLUMNS;
-  return db.all<T>(
+  return all<T>(
+    db,
     sql`select ${cols} from ${p.from} ${whereClause(where)} ${order} limit ${limit}`,
   );
 }
@@ -357,11 +360,11 @@ function walkMatches(
   want: number,
   range?: PlanOptions["range"],
 ): number[] {
-  const inSpan = db.$client
-    .prepare(
-      "select rowid from engagements_fts where engagements_fts match ? and rowid between ? and ?",
-    )
-    .pluck();
+  const inSpan = statement(
+    db,
+    "select rowid from engagements_fts where engagements_fts match ? and rowid between ? and ?",
+    "pluck",
+  );
   let everyMatch: Set<number> | null = null;
   const picked: number[] = [];
   let cursor = filter.cursor;
@@ -391,10 +394,11 @@ function walkMatches(
         matches = new Set(inSpan.all(fts, min, max) as number[]);
       } else {
         everyMatch = new Set(
-          db.$client
-            .prepare("select rowid from engagements_fts where engagements_fts match ?")
-            .pluck()
-            .all(fts) as number[],
+          statement(
+            db,
+            "select rowid from engagements_fts where engagements_fts match ?",
+            "pluck",
+          ).all(fts) as number[],
         );
         matches = everyMatch;
       }
@@ -409,13 +413,11 @@ function walkMatches(
   return picked;
 }
 
+const ROWS_BY_IDS_SQL = `select ${ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", ")} from engagements e where e.id in (select value from json_each(?))`;
+
 function rowsByIds(db: AppDatabase, picked: number[]): EngagementRow[] {
   if (picked.length === 0) return [];
-  const rows = db.$client
-    .prepare(
-      `select ${ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", ")} from engagements e where e.id in (${picked.map(() => "?").join(", ")})`,
-    )
-    .all(...picked) as EngagementRow[];
+  const rows = statement(db, ROWS_BY_IDS_SQL).all(JSON.stringify(picked)) as EngagementRow[];
   const byId = new Map(rows.map((row) => [row.id, row]));
   return picked.map((id) => byId.get(id)!).filter(Boolean);
 }
@@ -432,7 +434,8 @@ function countUpTo(
   // A bare full-text count needs no row at all: FTS5 walks its own doclist.
   if (text && scope === "any" && isTextOnly(filter) && !range) {
     return (
-      db.get<{ n: number }>(
+      get<{ n: number }>(
+        db,
         sql`select count(*) as n from (select 1 from engagements_fts where engagements_fts match ${text.fts} limit ${limit})`,
       )?.n ?? 0
     );
@@ -441,7 +444,8 @@ function countUpTo(
   // covering index that must be read whole.
   const p = plan(filter, text, { deleted: scope, purpose: "page", range });
   return (
-    db.get<{ n: number }>(
+    get<{ n: number }>(
+      db,
       sql`select count(*) as n from (select 1 from ${p.from} ${whereClause(p.where)} limit ${limit})`,
     )?.n ?? 0
   );
@@ -545,7 +549,8 @@ export function countEngagements(db: AppDatabase, filter: EngagementFilter): Eng
   const text = textMode(db, filter);
   if (countersAnswer(filter, text)) {
     const n =
-      db.get<{ n: number }>(
+      get<{ n: number }>(
+        db,
         sql`select coalesce(sum(c.n), 0) as n from engagement_counts c ${counterWhere(filter, FACET_KEYS)}`,
       )?.n ?? 0;
     return { count: n, capped: false };
@@ -626,7 +631,8 @@ function emptyFacetCounts() {
  */
 function facetCountsFromCounters(db: AppDatabase, filter: EngagementFilter): FacetCounts {
   const counts = emptyFacetCounts();
-  const rows = db.all<Record<FacetKey, string | null> & { n: number }>(
+  const rows = all<Record<FacetKey, string | null> & { n: number }>(
+    db,
     sql`select c.owner_id as owner, c.type, c.status, c.direction, sum(c.n) as n
         from engagement_counts c ${counterWhere(filter, [])}
         group by c.owner_id, c.type, c.status, c.direction`,
@@ -661,7 +667,7 @@ function broadWalk(db: AppDatabase, filter: EngagementFilter, text: TextMode): B
     cursor: null,
   };
   const cap = countTuning.cap;
-  const rows = db.all<WalkRow>(newestMatches(db, broad, text, undefined, cap + 1));
+  const rows = all<WalkRow>(db, newestMatches(db, broad, text, undefined, cap + 1));
   // The frequent-term walk fetches its ids unordered.
   rows.sort((a, b) => b.started_at - a.started_at || b.id - a.id);
   const capped = rows.length > cap;
@@ -693,7 +699,8 @@ function facetsFromOwnWalks(db: AppDatabase, filter: EngagementFilter, text: Tex
   const cap = countTuning.cap;
   let capped = false;
   const walk = (f: EngagementFilter) => {
-    const rows = db.all<WalkRow>(
+    const rows = all<WalkRow>(
+      db,
       newestMatches(db, { ...f, cursor: null }, text, undefined, cap + 1),
     );
     rows.sort((a, b) => b.started_at - a.started_at || b.id - a.id);
@@ -832,7 +839,8 @@ function activityFromCounts(
     sql`cast((${startedAt} + ${chart.offset}) / ${DAY_MS} as integer)`;
   for (const [scope, sign] of countPasses(filter)) {
     const p = plan(filter, text, { deleted: scope, purpose: "count", range: chart.window });
-    const rows = db.all<{ day: number; n: number }>(
+    const rows = all<{ day: number; n: number }>(
+      db,
       sql`select ${dayOfRow(p.startedAt)} as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
     );
     for (const r of rows) byDay.set(Number(r.day), (byDay.get(Number(r.day)) ?? 0) + sign * r.n);
@@ -881,7 +889,7 @@ function activityFromOwnWalk(
   if (!countRows(db, filter, text, chart.window).capped) {
     return activityFromCounts(db, filter, text, chart);
   }
-  const rows = db.all<WalkRow>(newestMatches(db, filter, text, chart.window));
+  const rows = all<WalkRow>(db, newestMatches(db, filter, text, chart.window));
   const byDay = new Map<number, number>();
   for (const r of rows) {
     const day = chart.dayOf(r.started_at);
@@ -921,19 +929,21 @@ export function summarize(db: AppDatabase, filter: EngagementFilter, anchorMs: n
 /** Whether anything at all was ever ingested (the "nothing yet" empty state). */
 export function hasAnyEngagement(db: AppDatabase): boolean {
   return (
-    db.get<{ n: number }>(sql`select count(*) as n from (select 1 from engagements limit 1)`)!.n > 0
+    get<{ n: number }>(db, sql`select count(*) as n from (select 1 from engagements limit 1)`)!.n >
+    0
   );
 }
 
 export function getEngagement(db: AppDatabase, id: number | string): EngagementDetail | null {
   const numeric = typeof id === "number" ? id : parseId(id);
   if (numeric === null || !Number.isSafeInteger(numeric)) return null;
-  const row = db.get<EngagementRow & { fields: string }>(
+  const row = get<EngagementRow & { fields: string }>(
+    db,
     sql`select ${ROW_COLUMNS}, e.fields from engagements e where e.id = ${numeric}`,
   );
   if (!row) return null;
   const [view] = resolveEngagements(db, [row]);
-  const deliveries = db.all<{
+  const deliveries = all<{
     id: number;
     received_at: number;
     event: string | null;
@@ -943,6 +953,7 @@ export function getEngagement(db: AppDatabase, id: number | string): EngagementD
     warnings: string;
     repeat_count: number;
   }>(
+    db,
     sql`select id, received_at, event, outcome, http_status, idempotency_key, warnings, repeat_count
         from deliveries where engagement_id = ${numeric} order by id`,
   );
@@ -984,101 +995,108 @@ function parseJson<T>(text: string | null, fallback: T): T {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-type RecordLookupRow = {
-  connector_id: string;
-  connection_owner_id: string;
-  model: RecordModel;
-  external_id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  fields: string;
-  content_hash: string;
-  deleted_at: number | null;
-};
+/**
+ * One reference (or owner) of a page's engagement with the record it names, if any: the
+ * resolution statement's row, as an array (`raw`), in this column order.
+ */
+type ResolvedRow = [
+  engagementId: number,
+  /** null for the owner. */
+  role: RefRole | null,
+  refId: string,
+  position: number,
+  /** The record's rowid, null when no record of that id exists in the connection. */
+  recordId: number | null,
+  name: string | null,
+  email: string | null,
+  phone: string | null,
+  fields: string | null,
+  contentHash: string | null,
+  deletedAt: number | null,
+];
 
-const recordKey = (connectorId: string, ownerId: string, model: string, externalId: string) =>
-  JSON.stringify([connectorId, ownerId, model, externalId]);
-
-/** Primitive fields of a record (amount, currency, stage…) beside the typed ones. */
-function refFromRecord(model: RecordModel, id: string, record: RecordLookupRow | undefined): Ref {
-  if (!record || record.content_hash === "") {
-    // Unknown, or known only from a delete that arrived before any snapshot.
-    return { model, id, resolved: false, name: null, ...(record ? { deleted: true } : {}) };
-  }
-  const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(
-    parseJson<Record<string, unknown>>(record.fields, {}),
-  )) {
-    if (["string", "number", "boolean"].includes(typeof value)) extra[key] = value;
-  }
-  return {
-    ...extra,
-    ...(record.email !== null ? { email: record.email } : {}),
-    ...(record.phone !== null ? { phone: record.phone } : {}),
-    ...(record.deleted_at !== null ? { deleted: true } : {}),
-    model,
-    id,
-    resolved: true,
-    name: record.name,
-  };
-}
+const ROLE_MODEL_SQL = `case x.role when 'user' then 'genericUser' when 'contact' then 'genericContact' when 'company' then 'genericCompany' else 'crmOpportunity' end`;
 
 /**
- * Engagement rows → the API shape with every reference resolved: one query for the refs of
- * all rows, one for the records they name, each ref resolved within its engagement's own
- * connection (tenants never mix).
+ * Every owner and reference of the engagements whose ids are in the JSON array `?`, each with
+ * the record it names in the engagement's own connection (tenants never mix): one statement of
+ * fixed shape, whatever the page size.
+ */
+const RESOLVE_SQL = `
+select e.id, null, e.owner_id, 0, r.id, r.name, r.email, r.phone, r.fields, r.content_hash, r.deleted_at
+  from json_each(?) j cross join engagements e on e.id = j.value
+  left join records r on r.connector_id = e.connector_id and r.connection_owner_id = e.connection_owner_id
+    and r.model = 'genericUser' and r.external_id = e.owner_id
+  where e.owner_id is not null
+union all
+select x.engagement_id, x.role, x.ref_id, x.position, r.id, r.name, r.email, r.phone, r.fields, r.content_hash, r.deleted_at
+  from json_each(?) j cross join engagements e on e.id = j.value
+  cross join engagement_refs x on x.engagement_id = e.id
+  left join records r on r.connector_id = e.connector_id and r.connection_owner_id = e.connection_owner_id
+    and r.model = ${ROLE_MODEL_SQL} and r.external_id = x.ref_id`;
+
+const PRIMITIVE = new Set(["string", "number", "boolean"]);
+
+/**
+ * A Ref from its resolution row: unknown, or known only from a delete that arrived before any
+ * snapshot (unresolved); else the record's primitive fields (amount, currency, stage…) beside
+ * the typed ones. Same keys in the same order as spreading the parsed fields first.
+ */
+function refFromRow(model: RecordModel, id: string, row: ResolvedRow): Ref {
+  const [, , , , recordId, name, email, phone, fields, contentHash, deletedAt] = row;
+  if (recordId === null || contentHash === "") {
+    return recordId === null
+      ? { model, id, resolved: false, name: null }
+      : { model, id, resolved: false, name: null, deleted: true };
+  }
+  const ref = {} as Ref;
+  if (fields && fields !== "{}") {
+    const parsed = parseJson<Record<string, unknown>>(fields, {});
+    for (const key in parsed) {
+      if (PRIMITIVE.has(typeof parsed[key])) ref[key] = parsed[key];
+    }
+  }
+  if (email !== null) ref.email = email;
+  if (phone !== null) ref.phone = phone;
+  if (deletedAt !== null) ref.deleted = true;
+  ref.model = model;
+  ref.id = id;
+  ref.resolved = true;
+  ref.name = name;
+  return ref;
+}
+
+const EMPTY_WARNINGS = "[]";
+
+/**
+ * Engagement rows → the API shape with every reference resolved: one statement (prepared once
+ * per connection) for the owners, the refs of all rows and the records they name. A record
+ * named by several refs of the page is read from its row once and copied.
  */
 function resolveEngagements(db: AppDatabase, rows: EngagementRow[]): EngagementView[] {
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  // Raw prepared statements: this runs for every page, and building 200 bound parameters
-  // through the query builder costs more than the lookups themselves.
-  const refs = db.$client
-    .prepare(
-      `select engagement_id, role, ref_id, position from engagement_refs
-       where engagement_id in (${ids.map(() => "?").join(", ")}) order by engagement_id, role, position`,
-    )
-    .all(...ids) as { engagement_id: number; role: RefRole; ref_id: string; position: number }[];
-  const wanted = new Map<RecordModel, Set<string>>();
-  const want = (model: RecordModel, id: string) => {
-    const set = wanted.get(model) ?? new Set<string>();
-    set.add(id);
-    wanted.set(model, set);
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  const resolved = statement(db, RESOLVE_SQL, "raw").all(ids, ids) as ResolvedRow[];
+  const byEngagement = new Map<number, ResolvedRow[]>();
+  for (const row of resolved) {
+    const list = byEngagement.get(row[0]);
+    if (list) list.push(row);
+    else byEngagement.set(row[0], [row]);
+  }
+  // One Ref per record (and model, id) of the page; each use gets its own copy.
+  const refs = new Map<string, Ref>();
+  const refOf = (model: RecordModel, row: ResolvedRow): Ref => {
+    if (row[4] === null) return refFromRow(model, row[2], row);
+    const key = `${row[4]}:${model}:${row[2]}`;
+    let ref = refs.get(key);
+    if (!ref) {
+      ref = refFromRow(model, row[2], row);
+      refs.set(key, ref);
+      return ref;
+    }
+    return { ...ref };
   };
-  for (const row of rows) if (row.owner_id !== null) want("genericUser", row.owner_id);
-  for (const ref of refs) want(ROLE_MODEL[ref.role], ref.ref_id);
-  const records = new Map<string, RecordLookupRow>();
-  if (wanted.size > 0) {
-    const clauses: string[] = [];
-    const params: string[] = [];
-    for (const [model, set] of wanted) {
-      clauses.push(`(model = ? and external_id in (${[...set].map(() => "?").join(", ")}))`);
-      params.push(model, ...set);
-    }
-    const found = db.$client
-      .prepare(
-        `select connector_id, connection_owner_id, model, external_id, name, email, phone, fields, content_hash, deleted_at
-         from records where ${clauses.join(" or ")}`,
-      )
-      .all(...params) as RecordLookupRow[];
-    for (const r of found) {
-      records.set(recordKey(r.connector_id, r.connection_owner_id, r.model, r.external_id), r);
-    }
-  }
-  const byEngagement = new Map<number, typeof refs>();
-  for (const ref of refs) {
-    const list = byEngagement.get(ref.engagement_id) ?? [];
-    list.push(ref);
-    byEngagement.set(ref.engagement_id, list);
-  }
   return rows.map((row) => {
-    const lookup = (model: RecordModel, refId: string) =>
-      refFromRecord(
-        model,
-        refId,
-        records.get(recordKey(row.connector_id, row.connection_owner_id, model, refId)),
-      );
     const view: EngagementView = {
       id: String(row.id),
       externalId: row.external_id,
@@ -1095,15 +1113,21 @@ function resolveEngagements(db: AppDatabase, rows: EngagementRow[]): EngagementV
       createdAt: iso(row.created_at),
       updatedAt: iso(row.updated_at)!,
       deletedAt: iso(row.deleted_at),
-      owner: row.owner_id !== null ? lookup("genericUser", row.owner_id) : null,
+      owner: null,
       users: [],
       contacts: [],
       companies: [],
       opportunities: [],
-      warnings: parseJson<string[]>(row.warnings, []),
+      warnings: row.warnings === EMPTY_WARNINGS ? [] : parseJson<string[]>(row.warnings, []),
     };
-    for (const ref of byEngagement.get(row.id) ?? []) {
-      view[ROLE_LIST[ref.role]].push(lookup(ROLE_MODEL[ref.role], ref.ref_id));
+    const mine = byEngagement.get(row.id);
+    if (mine) {
+      // Refs in role order, then position (the refs' stored order).
+      if (mine.length > 1) mine.sort((a, b) => a[3] - b[3]);
+      for (const ref of mine) {
+        if (ref[1] === null) view.owner = refOf("genericUser", ref);
+        else view[ROLE_LIST[ref[1]]].push(refOf(ROLE_MODEL[ref[1]], ref));
+      }
     }
     return view;
   });
@@ -1118,12 +1142,13 @@ export function namesFor(
 ): Map<string, string | null> {
   const out = new Map<string, string | null>();
   if (ids.length === 0) return out;
-  const rows = db.all<{
+  const rows = all<{
     external_id: string;
     name: string | null;
     connector_id: string;
     connection_owner_id: string;
   }>(
+    db,
     sql`select external_id, name, connector_id, connection_owner_id from records
         where model = ${model} and external_id in (${sql.join(
           ids.map((id) => sql`${id}`),

@@ -16,6 +16,7 @@ import {
   toFtsQuery,
   type EngagementView,
 } from "@/db/queries/engagements";
+import { forgetStatements } from "@/db/queries/prepared";
 import { connectionsOf, getRecord, searchRecords } from "@/db/queries/records";
 import { guardCell } from "@/lib/engagements/csv";
 import { dateRange, encodeCursor, parseFilter, type EngagementFilter } from "@/lib/filters";
@@ -622,6 +623,8 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
     const client = db.$client;
     const original = client.prepare.bind(client);
     const seen: string[] = [];
+    // Read statements are prepared once per connection: start from none so each is seen.
+    forgetStatements(db);
     client.prepare = ((source: string) => {
       seen.push(source);
       return original(source);
