@@ -39,6 +39,8 @@ const { values: args } = parseArgs({
     out: { type: "string", default: "docs" },
     keep: { type: "boolean", default: false },
     render: { type: "boolean", default: false },
+    /** Reads against this already-seeded database (a copy: migrations run on it) instead of a bulk load. */
+    db: { type: "string" },
   },
 });
 
@@ -132,7 +134,16 @@ async function startNext(name: string, env: Record<string, string>): Promise<Ser
   const out = fs.openSync(logFile, "w");
   const child = spawn(
     process.execPath,
-    [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    // As `npm start` runs it (scripts/start.mjs): a fixed V8 old-space limit.
+    [
+      "--max-old-space-size=384",
+      nextBin,
+      "start",
+      "--port",
+      String(port),
+      "--hostname",
+      "127.0.0.1",
+    ],
     {
       cwd: root,
       env: { ...process.env, NODE_ENV: "production", ...env, PORT: String(port) },
@@ -858,7 +869,10 @@ async function main() {
 
   let bulk: SeedStats | null = null;
   let reads: Awaited<ReturnType<typeof benchReads>> | null = null;
-  if (!args["skip-reads"]) {
+  if (!args["skip-reads"] && args.db) {
+    log(`reads: the database at ${args.db} (no bulk load)`);
+    reads = await benchReads(path.resolve(args.db));
+  } else if (!args["skip-reads"]) {
     const file = path.join(workDir, "bulk", "app.db");
     log(`bulk load: ${N} engagements`);
     let shown = 0;
