@@ -434,6 +434,29 @@ function walkText(
   want: number,
   range?: PlanOptions["range"],
 ): number[] {
+  if (!walks || filter.cursor || !desc)
+    return walkTextOnce(db, filter, fts, scope, desc, want, range);
+  // Within one `summarize`: the count's walk (to the cap) also answers the sample's.
+  const key = JSON.stringify([{ ...filter, limit: 0, sort: null }, fts, scope, range ?? null]);
+  const known = walks.get(key);
+  if (known && (known.ids.length >= want || known.complete)) return known.ids.slice(0, want);
+  const ids = walkTextOnce(db, filter, fts, scope, desc, want, range);
+  walks.set(key, { ids, complete: ids.length < want });
+  return ids;
+}
+
+/** Frequent-term walks already done in the current `summarize` (newest first, no cursor). */
+let walks: Map<string, { ids: number[]; complete: boolean }> | null = null;
+
+function walkTextOnce(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  fts: string,
+  scope: DeletedScope,
+  desc: boolean,
+  want: number,
+  range?: PlanOptions["range"],
+): number[] {
   const picked: number[] = [];
   const read = new Set<number>();
   let every: Set<number> | null = null;
@@ -444,12 +467,22 @@ function walkText(
   let cursor = filter.cursor;
   let size = searchTuning.walkChunk;
   let batch = searchTuning.walkChunk;
-  const readMatches = (bound: number) => {
+  // Matches per id, from what was read so far: the next batch reads about as many as the
+  // chunk's ids need (doubling while that is unknown), not far past them.
+  let perId = NaN;
+  const readMatches = (bound: number, to: number) => {
+    if (!Number.isNaN(perId)) {
+      const need = Math.ceil(Math.abs(bound - to + (desc ? 1 : -1)) * perId * 1.25) + 64;
+      batch = Math.max(searchTuning.walkChunk, Math.min(need, searchTuning.walkChunk * 32));
+    }
     const ids = statement(db, desc ? FTS_DOWN : FTS_UP, "pluck").all(fts, bound, batch) as number[];
     for (const id of ids) read.add(id);
     if (ids.length < batch) done = true;
-    else edge = ids[ids.length - 1]!;
-    batch = Math.min(batch * 2, searchTuning.walkChunk * 32);
+    else {
+      edge = ids[ids.length - 1]!;
+      perId = ids.length / (Math.abs(bound - edge) + 1);
+    }
+    if (Number.isNaN(perId)) batch = Math.min(batch * 2, searchTuning.walkChunk * 32);
   };
   while (picked.length < want) {
     const ids = pageIds(db, { ...filter, q: null, cursor }, null, scope, desc, size, range);
@@ -462,13 +495,15 @@ function walkText(
     }
     if (!every && Number.isNaN(start)) {
       start = edge = desc ? max : min;
-      readMatches(start);
+      readMatches(start, desc ? min : max);
     }
     if (!every && (desc ? max > start : min < start)) {
       every = new Set(statement(db, FTS_ALL, "pluck").all(fts) as number[]);
     }
     if (!every) {
-      while (!done && (desc ? edge >= min : edge <= max)) readMatches(desc ? edge - 1 : edge + 1);
+      while (!done && (desc ? edge >= min : edge <= max)) {
+        readMatches(desc ? edge - 1 : edge + 1, desc ? min : max);
+      }
     }
     const found = every ?? read;
     for (const id of ids) {
@@ -1031,16 +1066,26 @@ export function summarize(db: AppDatabase, filter: EngagementFilter, anchorMs: n
       activity: activityFromCounts(db, filter, text, chart),
     };
   }
-  const walk = broadWalk(db, filter, text);
-  const matched = walk.capped ? 0 : walk.rows.filter((row) => passesAll(filter, row)).length;
-  const count = walk.capped
-    ? countRows(db, filter, text)
-    : { count: Math.min(matched, countTuning.cap), capped: matched > countTuning.cap };
-  return {
-    count,
-    facets: facetsFromWalk(db, filter, walk, text),
-    activity: activityFromWalk(db, filter, text, chart, walk, () => count),
-  };
+  walks = new Map();
+  try {
+    // A frequent term's count walks first: the facets' sample is its beginning.
+    const counted =
+      text?.frequent && searchTuning.walkFrequentTerms ? countRows(db, filter, text) : null;
+    const walk = broadWalk(db, filter, text);
+    const matched = walk.capped ? 0 : walk.rows.filter((row) => passesAll(filter, row)).length;
+    const count =
+      counted ??
+      (walk.capped
+        ? countRows(db, filter, text)
+        : { count: Math.min(matched, countTuning.cap), capped: matched > countTuning.cap });
+    return {
+      count,
+      facets: facetsFromWalk(db, filter, walk, text),
+      activity: activityFromWalk(db, filter, text, chart, walk, () => count),
+    };
+  } finally {
+    walks = null;
+  }
 }
 
 /** Whether anything at all was ever ingested (the "nothing yet" empty state). */
