@@ -874,13 +874,42 @@ function newestMatches(
 ): WalkRow[] {
   const scope = deletedScope(filter);
   if (text?.frequent && searchTuning.walkFrequentTerms) {
-    return byIds<WalkRow>(
-      db,
-      WALK_ROWS_BY_IDS_SQL,
-      walkText(db, filter, text.fts, scope, true, limit, range),
-    );
+    return walkRows(db, filter, scope, walkText(db, filter, text.fts, scope, true, limit, range));
   }
   return pageRows<WalkRow>(db, filter, text, scope, true, "walk", limit, range);
+}
+
+const WALK_COLUMNS =
+  "e.id as id, e.started_at as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner";
+const WALK_ROWS_IN_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by engagements_started
+  where e.started_at between ? and ? and e.id in (select value from json_each(?))`;
+const WALK_ROWS_IN_OWNER_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by engagements_owner_started
+  where e.owner_id = ? and e.started_at between ? and ? and e.id in (select value from json_each(?))`;
+
+/**
+ * The facet columns of a walk's ids (newest first), in that order. Where the walk ran on the
+ * date or owner index, that index holds them: one scan of the dates the ids span, no row read;
+ * else (a referenced record's or the tombstones' walk) each row is read.
+ */
+function walkRows(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  scope: DeletedScope,
+  ids: number[],
+): WalkRow[] {
+  const onIndex = scope !== "deleted" && REF_DRIVERS.every((role) => filter[role] === null);
+  if (!onIndex || ids.length < 2) return byIds<WalkRow>(db, WALK_ROWS_BY_IDS_SQL, ids);
+  const startedAt = statement(db, STARTED_AT, "pluck");
+  const newest = startedAt.get(ids[0]) as number;
+  const oldest = startedAt.get(ids[ids.length - 1]) as number;
+  const json = JSON.stringify(ids);
+  const rows = (
+    filter.owner !== null
+      ? statement(db, WALK_ROWS_IN_OWNER_RANGE).all(filter.owner, oldest, newest, json)
+      : statement(db, WALK_ROWS_IN_RANGE).all(oldest, newest, json)
+  ) as WalkRow[];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
 }
 
 const DAY_MS = 86_400_000;
@@ -965,16 +994,17 @@ function activityFromCounts(
 ): Activity {
   const byDay = new Map<number, number>();
   if (text?.frequent && searchTuning.walkFrequentTerms) {
+    const scope = deletedScope(filter);
     const ids = walkText(
       db,
       { ...filter, cursor: null },
       text.fts,
-      deletedScope(filter),
+      scope,
       true,
       Infinity,
       chart.window,
     );
-    const rows = byIds<WalkRow>(db, WALK_ROWS_BY_IDS_SQL, ids);
+    const rows = walkRows(db, filter, scope, ids);
     for (const row of rows) {
       const day = chart.dayOf(row.started_at);
       byDay.set(day, (byDay.get(day) ?? 0) + 1);
