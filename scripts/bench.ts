@@ -134,7 +134,16 @@ async function startNext(name: string, env: Record<string, string>): Promise<Ser
   const out = fs.openSync(logFile, "w");
   const child = spawn(
     process.execPath,
-    [nextBin, "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    // As `npm start` runs it (scripts/start.mjs): a fixed V8 old-space limit.
+    [
+      "--max-old-space-size=384",
+      nextBin,
+      "start",
+      "--port",
+      String(port),
+      "--hostname",
+      "127.0.0.1",
+    ],
     {
       cwd: root,
       env: { ...process.env, NODE_ENV: "production", ...env, PORT: String(port) },

@@ -41,9 +41,15 @@ if (!buildIsCurrent()) {
 }
 
 const port = process.env.PORT || "3000";
+// Node sizes V8's heap from the machine's memory (gigabytes here) and then collects lazily:
+// the server's RSS climbed past 500 MB under page traffic with ~40 MB live. A fixed old-space
+// limit keeps it near 220 MB (a 50,000-row CSV export included); NODE_OPTIONS can set another.
+const heap = /max-old-space-size/.test(process.env.NODE_OPTIONS ?? "")
+  ? []
+  : ["--max-old-space-size=384"];
 const server = spawn(
   process.execPath,
-  [nextBin, "start", "--port", port, ...process.argv.slice(2)],
+  [...heap, nextBin, "start", "--port", port, ...process.argv.slice(2)],
   {
     cwd: root,
     stdio: "inherit",

@@ -368,19 +368,16 @@ export function EngagementBrowser({
   );
 }
 
-const cap = countTuning.cap.toLocaleString("en");
-
-/**
- * How much of the filter's matches the facets were counted over, when not all of them: the one
- * place that says so (a future "sampled among the newest N" marker from the reads goes here).
- */
+/** How much of the filter's matches the facets were counted over, when not all of them. */
 function facetsNote(facets: Facets): string | null {
-  return facets.capped ? `Counted among the newest ${cap} matches.` : null;
+  if (!facets.capped) return null;
+  return `Counted among the newest ${(facets.sampled ?? countTuning.cap).toLocaleString("en")} matches.`;
 }
 
 /** The same for the chart: why its oldest days may be partly counted. */
 function chartNote(activity: Summary["activity"]): string | null {
-  return activity.capped ? `newest ${cap} only` : null;
+  if (!activity.capped) return null;
+  return `newest ${(activity.sampled ?? countTuning.cap).toLocaleString("en")} only`;
 }
 
 const COUNT_LAYOUT =

@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { AppDatabase } from "@/db/client";
 import { loadEngagementFields } from "@/lib/morph/fields";
 import { parseId } from "@/lib/parse-id";
+import { all, get, pluck, statement } from "./prepared";
 import type { DeliveryOutcome, RecordModel, RefRole } from "@/db/schema";
 import {
   dateRange,
@@ -83,25 +84,32 @@ const ROLE_LIST: Record<RefRole, "users" | "contacts" | "companies" | "opportuni
 const REF_DRIVERS: RefRole[] = ["opportunity", "contact", "company", "user"];
 
 /**
- * Above `frequentTerm` full-text matches, sorting every match by date stops being cheap and
- * a selective filter (owner, a referenced record) drives the walk instead. Tests lower it to
- * run both strategies against small data.
+ * Above `frequentTerm` full-text matches, sorting every match by date stops being cheap: the
+ * term's matches are read in rowid order beside a walk of the other filters' index in date
+ * order instead (`walkText`), `walkChunk` keys at a time. Tests lower them to run every
+ * strategy against small data.
  */
 export const searchTuning = { frequentTerm: 2000, walkFrequentTerms: true, walkChunk: 1000 };
 
 /**
  * Where the counters cannot answer (a date, text or record filter), counting stops after this
- * many matches, and facets and the chart look at the newest this many only, so a broad search
- * costs what a narrow one does and never holds the (synchronous) event loop for long. The UI
- * says so: "10,000+".
+ * many matches, so a broad search costs what a narrow one does and never holds the
+ * (synchronous) event loop for long. The UI says so: "10,000+".
  */
 export const COUNT_CAP = 10_000;
 
 /**
- * Tests turn the counters off to check them against counting the rows themselves, and lower
- * the cap to check what is shown past it.
+ * Where the counters cannot answer, facets and the chart count the newest this many matches
+ * of what they walk (all of them when there are no more); `Facets.sampled` and
+ * `Activity.sampled` say when they stopped there.
  */
-export const countTuning = { useCounters: true, cap: COUNT_CAP };
+export const FACET_SAMPLE = 2_000;
+
+/**
+ * Tests turn the counters off to check them against counting the rows themselves, and lower
+ * the cap and the sample to check what is shown past them.
+ */
+export const countTuning = { useCounters: true, cap: COUNT_CAP, sample: FACET_SAMPLE };
 
 type EngagementRow = {
   id: number;
@@ -163,7 +171,18 @@ export function toFtsQuery(text: string | null): string | null {
 }
 
 type DeletedScope = "any" | "live" | "deleted";
-type Driver = { kind: "fts" } | { kind: "ref"; role: RefRole } | { kind: "index"; index: string };
+
+/**
+ * The engagements indexes a walk is forced onto. engagements_started and
+ * engagements_owner_started also carry type, status, direction, owner, deleted_at (and the
+ * date index the connection), so a walk tests the filter and reads the facets from the
+ * index alone; only the rows it returns are read from the table. Tombstones (few) have their
+ * own partial index.
+ */
+type EngagementIndex =
+  "engagements_started" | "engagements_owner_started" | "engagements_deleted_started";
+type Driver =
+  { kind: "fts" } | { kind: "ref"; role: RefRole } | { kind: "index"; index: EngagementIndex };
 
 type Plan = {
   from: SQL;
@@ -171,8 +190,6 @@ type Plan = {
   /** Columns the keyset order runs on (the driver's copy, so the index walk is the order). */
   startedAt: SQL;
   id: SQL;
-  /** Whether `e` is joined (a count over engagement_refs alone may skip it). */
-  needsEngagement: boolean;
 };
 
 type PlanOptions = {
@@ -182,9 +199,15 @@ type PlanOptions = {
   range?: { fromMs: number | null; toMs: number | null };
 };
 
-function refExists(role: RefRole, refId: string) {
-  return sql`exists (select 1 from engagement_refs x where x.engagement_id = e.id and x.role = ${role} and x.ref_id = ${refId})`;
+function refExists(id: SQL, role: RefRole, refId: string) {
+  return sql`exists (select 1 from engagement_refs x where x.engagement_id = ${id} and x.role = ${role} and x.ref_id = ${refId})`;
 }
+
+/**
+ * Whether engagement_refs row `r` belongs to a tombstone, from the tombstones' small partial
+ * index (a ref keeps its engagement's started_at), so a count over refs reads no engagement.
+ */
+const REF_IS_DELETED = sql`exists (select 1 from engagements d indexed by engagements_deleted_started where d.deleted_at is not null and d.started_at = r.started_at and d.id = r.engagement_id)`;
 
 function inList(column: SQL, values: string[]) {
   return values.length === 1
@@ -200,7 +223,8 @@ type TextMode = { fts: string; frequent: boolean } | null;
 function textMode(db: AppDatabase, filter: EngagementFilter): TextMode {
   const fts = toFtsQuery(filter.q);
   if (!fts) return null;
-  const probe = db.get<{ n: number }>(
+  const probe = get<{ n: number }>(
+    db,
     sql`select count(*) as n from (select rowid from engagements_fts where engagements_fts match ${fts} limit ${searchTuning.frequentTerm + 1})`,
   );
   return { fts, frequent: (probe?.n ?? 0) > searchTuning.frequentTerm };
@@ -217,7 +241,8 @@ function plan(filter: EngagementFilter, text: TextMode, options: PlanOptions): P
   const toMs = Math.min(range.toMs ?? Infinity, options.range?.toMs ?? Infinity);
 
   // Which access path walks the rows: a rare term from the full-text index; a referenced
-  // record from engagement_refs' lookup index; else the narrowest engagements index.
+  // record from engagement_refs' lookup index; else the tombstones', the owner's or the date
+  // index (the last two hold every filtered column).
   let driver: Driver;
   const selectiveDriver = refFilters.length > 0 || owner !== null;
   if (text && (!text.frequent || !selectiveDriver)) driver = { kind: "fts" };
@@ -225,11 +250,12 @@ function plan(filter: EngagementFilter, text: TextMode, options: PlanOptions): P
   else if (options.deleted === "deleted")
     driver = { kind: "index", index: "engagements_deleted_started" };
   else if (owner !== null) driver = { kind: "index", index: "engagements_owner_started" };
-  else if (types.length === 1) driver = { kind: "index", index: "engagements_type_started" };
-  else if (filter.connection) driver = { kind: "index", index: "engagements_connection_started" };
   else driver = { kind: "index", index: "engagements_started" };
 
+  const engagementId = driver.kind === "ref" ? sql`r.engagement_id` : sql`e.id`;
+  // Conditions on the engagement's own columns, and the others.
   const onE: SQL[] = [];
+  const other: SQL[] = [];
   if (owner !== null) onE.push(sql`e.owner_id = ${owner}`);
   if (types.length) onE.push(inList(sql`e.type`, types));
   if (directions.length) onE.push(inList(sql`e.direction`, directions));
@@ -239,23 +265,31 @@ function plan(filter: EngagementFilter, text: TextMode, options: PlanOptions): P
       sql`e.connector_id = ${filter.connection.connectorId} and e.connection_owner_id = ${filter.connection.connectionOwnerId}`,
     );
   }
-  if (options.deleted === "live") onE.push(sql`e.deleted_at is null`);
-  if (options.deleted === "deleted") onE.push(sql`e.deleted_at is not null`);
   for (const ref of refFilters) {
     if (driver.kind === "ref" && driver.role === ref.role) continue;
-    onE.push(refExists(ref.role, ref.refId));
+    other.push(refExists(engagementId, ref.role, ref.refId));
   }
   if (text && driver.kind !== "fts") {
-    onE.push(
-      sql`e.id in (select rowid from engagements_fts where engagements_fts match ${text.fts})`,
+    other.push(
+      sql`${engagementId} in (select rowid from engagements_fts where engagements_fts match ${text.fts})`,
     );
+  }
+  // A count over refs alone reads no engagement: tombstones come from their own index.
+  const joinsE = driver.kind !== "ref" || options.purpose === "page" || onE.length > 0;
+  if (options.deleted !== "any") {
+    if (joinsE) {
+      onE.push(
+        options.deleted === "live" ? sql`e.deleted_at is null` : sql`e.deleted_at is not null`,
+      );
+    } else {
+      other.push(options.deleted === "live" ? sql`not ${REF_IS_DELETED}` : REF_IS_DELETED);
+    }
   }
 
   const where: SQL[] = [];
   let from: SQL;
   let startedAt: SQL;
   let id: SQL;
-  let needsEngagement = true;
   if (driver.kind === "fts") {
     from = sql`engagements_fts cross join engagements e on e.id = engagements_fts.rowid`;
     where.push(sql`engagements_fts match ${text!.fts}`);
@@ -263,30 +297,22 @@ function plan(filter: EngagementFilter, text: TextMode, options: PlanOptions): P
     id = sql`e.id`;
   } else if (driver.kind === "ref") {
     const ref = refFilters.find((r) => r.role === driver.role)!;
-    needsEngagement = options.purpose === "page" || onE.length > 0;
     // CROSS JOIN keeps engagement_refs as the outer loop: its index is the date order.
-    from = needsEngagement
+    from = joinsE
       ? sql`engagement_refs r indexed by engagement_refs_lookup cross join engagements e on e.id = r.engagement_id`
       : sql`engagement_refs r indexed by engagement_refs_lookup`;
     where.push(sql`r.role = ${ref.role} and r.ref_id = ${ref.refId}`);
     startedAt = sql`r.started_at`;
     id = sql`r.engagement_id`;
   } else {
-    // Counts let the planner pick a covering index (engagements_facets covers the facet
-    // columns), except over tombstones, which only the partial index finds without reading
-    // every row; pages walk the date order.
-    const forced =
-      options.purpose === "page" || driver.index === "engagements_deleted_started"
-        ? driver.index
-        : null;
-    from = forced ? sql`engagements e indexed by ${sql.raw(forced)}` : sql`engagements e`;
+    from = sql`engagements e indexed by ${sql.raw(driver.index)}`;
     startedAt = sql`e.started_at`;
     id = sql`e.id`;
   }
   if (Number.isFinite(fromMs)) where.push(sql`${startedAt} >= ${fromMs}`);
   if (Number.isFinite(toMs)) where.push(sql`${startedAt} <= ${toMs}`);
-  where.push(...onE);
-  return { from, where, startedAt, id, needsEngagement };
+  where.push(...onE, ...other);
+  return { from, where, startedAt, id };
 }
 
 function whereClause(parts: SQL[]) {
@@ -300,10 +326,16 @@ export function listEngagements(db: AppDatabase, filter: EngagementFilter): Enga
   const text = textMode(db, filter);
   const scope = deletedScope(filter);
   const desc = filter.sort === "startedAt";
-  const rows =
-    text?.frequent && searchTuning.walkFrequentTerms
-      ? rowsByIds(db, walkMatches(db, filter, text.fts, scope, desc, filter.limit + 1))
-      : pageRows<EngagementRow>(db, filter, text, scope, desc, "rows", filter.limit + 1);
+  const want = filter.limit + 1;
+  let rows: EngagementRow[];
+  if (text?.frequent && searchTuning.walkFrequentTerms) {
+    rows = rowsByIds(db, walkText(db, filter, text.fts, scope, desc, want));
+  } else if (text) {
+    // The term's matches sorted by their keys alone; only the page's rows are read whole.
+    rows = rowsByIds(db, pageIds(db, filter, text, scope, desc, want));
+  } else {
+    rows = pageRows<EngagementRow>(db, filter, text, scope, desc, "rows", want);
+  }
   const more = rows.length > filter.limit;
   const page = more ? rows.slice(0, filter.limit) : rows;
   const last = page[page.length - 1];
@@ -313,16 +345,27 @@ export function listEngagements(db: AppDatabase, filter: EngagementFilter): Enga
   };
 }
 
-function pageRows<T>(
-  db: AppDatabase,
+type KeyRow = { id: number; started_at: number };
+
+/** What a walk returns per row: the row, or its keys and facet columns. */
+type Columns = "rows" | "walk";
+
+function columnsOf(p: Plan, columns: Columns) {
+  return columns === "rows"
+    ? ROW_COLUMNS
+    : sql`${p.id} as id, ${p.startedAt} as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner`;
+}
+
+/** The page's query (its rows in page order from the cursor on), selecting `columns`. */
+function pageQuery(
   filter: EngagementFilter,
   text: TextMode,
   scope: DeletedScope,
   desc: boolean,
-  columns: "rows" | "keys",
+  columns: Columns | "ids",
   limit: number,
   range?: PlanOptions["range"],
-): T[] {
+): SQL {
   const p = plan(filter, text, { deleted: scope, purpose: "page", range });
   const where = [...p.where];
   if (filter.cursor) {
@@ -336,19 +379,53 @@ function pageRows<T>(
   const order = desc
     ? sql`order by ${p.startedAt} desc, ${p.id} desc`
     : sql`order by ${p.startedAt} asc, ${p.id} asc`;
-  const cols = columns === "keys" ? sql`${p.id} as id, ${p.startedAt} as started_at` : ROW_COLUMNS;
-  return db.all<T>(
-    sql`select ${cols} from ${p.from} ${whereClause(where)} ${order} limit ${limit}`,
-  );
+  const selected = columns === "ids" ? p.id : columnsOf(p, columns);
+  return sql`select ${selected} from ${p.from} ${whereClause(where)} ${order} limit ${limit}`;
 }
 
+function pageRows<T>(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  scope: DeletedScope,
+  desc: boolean,
+  columns: Columns,
+  limit: number,
+  range?: PlanOptions["range"],
+): T[] {
+  return all<T>(db, pageQuery(filter, text, scope, desc, columns, limit, range));
+}
+
+/** The ids of the page's rows, in page order (a plain array: no object per row). */
+function pageIds(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  scope: DeletedScope,
+  desc: boolean,
+  limit: number,
+  range?: PlanOptions["range"],
+): number[] {
+  return pluck<number>(db, pageQuery(filter, text, scope, desc, "ids", limit, range));
+}
+
+const FTS_DOWN =
+  "select rowid from engagements_fts where engagements_fts match ? and rowid <= ? order by rowid desc limit ?";
+const FTS_UP =
+  "select rowid from engagements_fts where engagements_fts match ? and rowid >= ? order by rowid asc limit ?";
+const FTS_ALL = "select rowid from engagements_fts where engagements_fts match ?";
+const STARTED_AT = "select started_at from engagements where id = ?";
+
 /**
- * The first `want` ids matching a frequent term, in page order, without sorting every match:
- * walk the other filters' index in date order, a chunk at a time, keeping ids that match. Per chunk, FTS5 is asked only for
- * the chunk's rowid span (cheap when ids follow time, as they do for live traffic); once a
- * chunk's ids are scattered (a backfill), every match is read once into a set instead.
+ * The ids of the first `want` rows, in page order, of the filter less its text that match
+ * `fts`, without sorting every match: walk the other filters' index in date order (it tests
+ * them itself), a chunk of ids at a time, and read the term's matches beside it in rowid order
+ * (highest first for a newest-first walk), in growing batches, only as far as the chunk's
+ * lowest id. Ids follow time for live traffic, so the two advance together and each match is
+ * read once. A chunk holding an id beyond where the matches were first read from (a backfill)
+ * reads every match once instead.
  */
-function walkMatches(
+function walkText(
   db: AppDatabase,
   filter: EngagementFilter,
   fts: string,
@@ -357,67 +434,104 @@ function walkMatches(
   want: number,
   range?: PlanOptions["range"],
 ): number[] {
-  const inSpan = db.$client
-    .prepare(
-      "select rowid from engagements_fts where engagements_fts match ? and rowid between ? and ?",
-    )
-    .pluck();
-  let everyMatch: Set<number> | null = null;
+  if (!walks || filter.cursor || !desc)
+    return walkTextOnce(db, filter, fts, scope, desc, want, range);
+  // Within one `summarize`: the count's walk (to the cap) also answers the sample's.
+  const key = JSON.stringify([{ ...filter, limit: 0, sort: null }, fts, scope, range ?? null]);
+  const known = walks.get(key);
+  if (known && (known.ids.length >= want || known.complete)) return known.ids.slice(0, want);
+  const ids = walkTextOnce(db, filter, fts, scope, desc, want, range);
+  walks.set(key, { ids, complete: ids.length < want });
+  return ids;
+}
+
+/** Frequent-term walks already done in the current `summarize` (newest first, no cursor). */
+let walks: Map<string, { ids: number[]; complete: boolean }> | null = null;
+
+function walkTextOnce(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  fts: string,
+  scope: DeletedScope,
+  desc: boolean,
+  want: number,
+  range?: PlanOptions["range"],
+): number[] {
   const picked: number[] = [];
+  const read = new Set<number>();
+  let every: Set<number> | null = null;
+  // Every match from `start` (the first chunk's highest id, newest first) to `edge` is read.
+  let start = NaN;
+  let edge = NaN;
+  let done = false;
   let cursor = filter.cursor;
+  let size = searchTuning.walkChunk;
+  let batch = searchTuning.walkChunk;
+  // Matches per id, from what was read so far: the next batch reads about as many as the
+  // chunk's ids need (doubling while that is unknown), not far past them.
+  let perId = NaN;
+  const readMatches = (bound: number, to: number) => {
+    if (!Number.isNaN(perId)) {
+      const need = Math.ceil(Math.abs(bound - to + (desc ? 1 : -1)) * perId * 1.25) + 64;
+      batch = Math.max(searchTuning.walkChunk, Math.min(need, searchTuning.walkChunk * 32));
+    }
+    const ids = statement(db, desc ? FTS_DOWN : FTS_UP, "pluck").all(fts, bound, batch) as number[];
+    for (const id of ids) read.add(id);
+    if (ids.length < batch) done = true;
+    else {
+      edge = ids[ids.length - 1]!;
+      perId = ids.length / (Math.abs(bound - edge) + 1);
+    }
+    if (Number.isNaN(perId)) batch = Math.min(batch * 2, searchTuning.walkChunk * 32);
+  };
   while (picked.length < want) {
-    const chunk = pageRows<{ id: number; started_at: number }>(
-      db,
-      { ...filter, q: null, cursor },
-      null,
-      scope,
-      desc,
-      "keys",
-      searchTuning.walkChunk,
-      range,
-    );
-    if (chunk.length === 0) break;
-    let matches = everyMatch;
-    if (!matches) {
-      let min = Infinity;
-      let max = -Infinity;
-      for (const row of chunk) {
-        min = Math.min(min, row.id);
-        max = Math.max(max, row.id);
-      }
-      // A span query costs about what reading every match does (~20 ms at 1M for a term in
-      // half the rows), so a walk that wants many chunks reads them all once.
-      if (max - min < chunk.length * 16 && want <= searchTuning.walkChunk) {
-        matches = new Set(inSpan.all(fts, min, max) as number[]);
-      } else {
-        everyMatch = new Set(
-          db.$client
-            .prepare("select rowid from engagements_fts where engagements_fts match ?")
-            .pluck()
-            .all(fts) as number[],
-        );
-        matches = everyMatch;
+    const ids = pageIds(db, { ...filter, q: null, cursor }, null, scope, desc, size, range);
+    if (ids.length === 0) break;
+    let min = Infinity;
+    let max = -Infinity;
+    for (const id of ids) {
+      if (id < min) min = id;
+      if (id > max) max = id;
+    }
+    if (!every && Number.isNaN(start)) {
+      start = edge = desc ? max : min;
+      readMatches(start, desc ? min : max);
+    }
+    if (!every && (desc ? max > start : min < start)) {
+      every = new Set(statement(db, FTS_ALL, "pluck").all(fts) as number[]);
+    }
+    if (!every) {
+      while (!done && (desc ? edge >= min : edge <= max)) {
+        readMatches(desc ? edge - 1 : edge + 1, desc ? min : max);
       }
     }
-    for (const row of chunk) {
-      if (matches.has(row.id) && picked.push(row.id) >= want) break;
+    const found = every ?? read;
+    for (const id of ids) {
+      if (found.has(id) && picked.push(id) >= want) break;
     }
-    if (chunk.length < searchTuning.walkChunk) break;
-    const last = chunk[chunk.length - 1];
-    cursor = { startedAt: last.started_at, id: last.id };
+    if (ids.length < size) break;
+    const last = ids[ids.length - 1]!;
+    const startedAt = statement(db, STARTED_AT, "pluck").get(last) as number;
+    cursor = { startedAt, id: last };
+    size = Math.min(size * 2, searchTuning.walkChunk * 8);
   }
   return picked;
 }
 
-function rowsByIds(db: AppDatabase, picked: number[]): EngagementRow[] {
-  if (picked.length === 0) return [];
-  const rows = db.$client
-    .prepare(
-      `select ${ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", ")} from engagements e where e.id in (${picked.map(() => "?").join(", ")})`,
-    )
-    .all(...picked) as EngagementRow[];
+const BY_IDS = "from engagements e where e.id in (select value from json_each(?))";
+const ROWS_BY_IDS_SQL = `select ${ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", ")} ${BY_IDS}`;
+const WALK_ROWS_BY_IDS_SQL = `select e.id as id, e.started_at as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner ${BY_IDS}`;
+
+/** The rows of `ids`, in that order. */
+function byIds<T extends { id: number }>(db: AppDatabase, source: string, ids: number[]): T[] {
+  if (ids.length === 0) return [];
+  const rows = statement(db, source).all(JSON.stringify(ids)) as T[];
   const byId = new Map(rows.map((row) => [row.id, row]));
-  return picked.map((id) => byId.get(id)!).filter(Boolean);
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
+}
+
+function rowsByIds(db: AppDatabase, ids: number[]): EngagementRow[] {
+  return byIds<EngagementRow>(db, ROWS_BY_IDS_SQL, ids);
 }
 
 /** Matching rows in one deleted scope, counted up to `limit` (the walk stops there). */
@@ -432,16 +546,20 @@ function countUpTo(
   // A bare full-text count needs no row at all: FTS5 walks its own doclist.
   if (text && scope === "any" && isTextOnly(filter) && !range) {
     return (
-      db.get<{ n: number }>(
+      get<{ n: number }>(
+        db,
         sql`select count(*) as n from (select 1 from engagements_fts where engagements_fts match ${text.fts} limit ${limit})`,
       )?.n ?? 0
     );
   }
-  // The page's index: it finds the first matches soonest, where the planner may prefer a
-  // covering index that must be read whole.
-  const p = plan(filter, text, { deleted: scope, purpose: "page", range });
+  if (text?.frequent && searchTuning.walkFrequentTerms) {
+    return walkText(db, { ...filter, cursor: null }, text.fts, scope, true, limit, range).length;
+  }
+  // The page's index: it finds the first matches soonest.
+  const p = plan(filter, text, { deleted: scope, purpose: "count", range });
   return (
-    db.get<{ n: number }>(
+    get<{ n: number }>(
+      db,
       sql`select count(*) as n from (select 1 from ${p.from} ${whereClause(p.where)} limit ${limit})`,
     )?.n ?? 0
   );
@@ -545,7 +663,8 @@ export function countEngagements(db: AppDatabase, filter: EngagementFilter): Eng
   const text = textMode(db, filter);
   if (countersAnswer(filter, text)) {
     const n =
-      db.get<{ n: number }>(
+      get<{ n: number }>(
+        db,
         sql`select coalesce(sum(c.n), 0) as n from engagement_counts c ${counterWhere(filter, FACET_KEYS)}`,
       )?.n ?? 0;
     return { count: n, capped: false };
@@ -559,8 +678,10 @@ export type Facets = {
   status: FacetValue[];
   direction: FacetValue[];
   owner: FacetValue[];
-  /** Some facet counts only the newest `countTuning.cap` of its matches. */
+  /** Some facet counts only the newest `sampled` of its matches. */
   capped: boolean;
+  /** How many of the newest matches the facets were counted among when `capped`, else null. */
+  sampled: number | null;
 };
 
 type FacetKey = "type" | "status" | "direction" | "owner";
@@ -586,7 +707,7 @@ function shapeFacets(
   counts: FacetCounts,
   capped: boolean,
 ): Facets {
-  const result = { capped } as Facets;
+  const result = { capped, sampled: capped ? countTuning.sample : null } as Facets;
   for (const key of FACET_KEYS) {
     result[key] = [...counts[key]]
       .filter(([, count]) => count > 0)
@@ -626,7 +747,8 @@ function emptyFacetCounts() {
  */
 function facetCountsFromCounters(db: AppDatabase, filter: EngagementFilter): FacetCounts {
   const counts = emptyFacetCounts();
-  const rows = db.all<Record<FacetKey, string | null> & { n: number }>(
+  const rows = all<Record<FacetKey, string | null> & { n: number }>(
+    db,
     sql`select c.owner_id as owner, c.type, c.status, c.direction, sum(c.n) as n
         from engagement_counts c ${counterWhere(filter, [])}
         group by c.owner_id, c.type, c.status, c.direction`,
@@ -641,31 +763,37 @@ function facetCountsFromCounters(db: AppDatabase, filter: EngagementFilter): Fac
   return counts;
 }
 
-type WalkRow = Record<FacetKey, string | null> & { id: number; started_at: number };
+type WalkRow = Record<FacetKey, string | null> & KeyRow;
 
 /**
- * The newest `countTuning.cap` matches of the filter without its four facet dimensions
- * (type, status, direction, owner), newest first, read once in the list's own order (its
- * index, or its frequent-term walk): every facet and the chart are folded from these rows in
- * JS. `capped`: more matched, so counts past the oldest row read are partial.
+ * The newest `countTuning.sample` matches of a filter, newest first (all of them when there are
+ * no more), read once in the list's own order (its index, or its frequent-term walk); `capped`:
+ * more matched, so counts past the oldest row read are partial.
  */
-type BroadWalk = { rows: WalkRow[]; capped: boolean };
+type Walk = { rows: WalkRow[]; capped: boolean };
 
-function broadWalk(db: AppDatabase, filter: EngagementFilter, text: TextMode): BroadWalk {
-  const broad: EngagementFilter = {
-    ...filter,
-    owner: null,
-    type: [],
-    status: [],
-    direction: [],
-    cursor: null,
-  };
-  const cap = countTuning.cap;
-  const rows = db.all<WalkRow>(newestMatches(db, broad, text, undefined, cap + 1));
-  // The frequent-term walk fetches its ids unordered.
-  rows.sort((a, b) => b.started_at - a.started_at || b.id - a.id);
-  const capped = rows.length > cap;
-  return { rows: capped ? rows.slice(0, cap) : rows, capped };
+function newestWalk(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  range?: PlanOptions["range"],
+): Walk {
+  const sample = countTuning.sample;
+  const rows = newestMatches(db, { ...filter, cursor: null }, text, range, sample + 1);
+  const capped = rows.length > sample;
+  return { rows: capped ? rows.slice(0, sample) : rows, capped };
+}
+
+/**
+ * The filter without its four facet dimensions (type, status, direction, owner), walked once:
+ * every facet and the chart are folded from these rows in JS.
+ */
+function broadWalk(db: AppDatabase, filter: EngagementFilter, text: TextMode): Walk {
+  return newestWalk(db, broadFilter(filter), text);
+}
+
+function broadFilter(filter: EngagementFilter): EngagementFilter {
+  return { ...filter, owner: null, type: [], status: [], direction: [] };
 }
 
 function passesAll(filter: EngagementFilter, row: WalkRow) {
@@ -683,28 +811,31 @@ function hasFacetFilter(filter: EngagementFilter) {
 }
 
 /**
- * Facets when the broad set is past the cap but the filter narrows by facets: a cut of the broad
- * set could hold few of the filter's own matches ("calls 295" beside 3,596 calls). Each facet
- * walks its own filter instead (the filter less that facet), so a filter under the cap gets
- * exact facets and a larger one counts its own newest matches.
+ * Facets when the broad set is past the sample but the filter narrows by facets: a cut of the
+ * broad set could hold few of the filter's own matches ("calls 295" beside 3,596 calls). Each
+ * facet walks its own filter instead (the filter less that facet; the broad walk when that is
+ * all the filter narrows by), so a filter under the sample gets exact facets and a larger one
+ * counts its own newest matches.
  */
-function facetsFromOwnWalks(db: AppDatabase, filter: EngagementFilter, text: TextMode): Facets {
+function facetsFromOwnWalks(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  text: TextMode,
+  broad: Walk,
+): Facets {
   const counts = emptyFacetCounts();
-  const cap = countTuning.cap;
   let capped = false;
-  const walk = (f: EngagementFilter) => {
-    const rows = db.all<WalkRow>(
-      newestMatches(db, { ...f, cursor: null }, text, undefined, cap + 1),
-    );
-    rows.sort((a, b) => b.started_at - a.started_at || b.id - a.id);
-    if (rows.length > cap) capped = true;
-    return rows.slice(0, cap);
-  };
-  let own: WalkRow[] | null = null;
+  let own: Walk | null = null;
   for (const key of FACET_KEYS) {
     const narrowed = key === "owner" ? filter.owner !== null : filter[key].length > 0;
-    const rows = narrowed ? walk(withoutFacet(filter, key)) : (own ??= walk(filter));
-    for (const row of rows) counts[key].set(row[key], (counts[key].get(row[key]) ?? 0) + 1);
+    let walk: Walk;
+    if (!narrowed) walk = own ??= newestWalk(db, filter, text);
+    else {
+      const others = withoutFacet(filter, key);
+      walk = hasFacetFilter(others) ? newestWalk(db, others, text) : broad;
+    }
+    if (walk.capped) capped = true;
+    for (const row of walk.rows) counts[key].set(row[key], (counts[key].get(row[key]) ?? 0) + 1);
   }
   return shapeFacets(db, filter, counts, capped);
 }
@@ -713,10 +844,10 @@ function facetsFromOwnWalks(db: AppDatabase, filter: EngagementFilter, text: Tex
 function facetsFromWalk(
   db: AppDatabase,
   filter: EngagementFilter,
-  walk: BroadWalk,
+  walk: Walk,
   text: TextMode,
 ): Facets {
-  if (walk.capped && hasFacetFilter(filter)) return facetsFromOwnWalks(db, filter, text);
+  if (walk.capped && hasFacetFilter(filter)) return facetsFromOwnWalks(db, filter, text, walk);
   const counts = emptyFacetCounts();
   for (const row of walk.rows) {
     const passing = FACET_KEYS.map((key) => passesFacet(filter, key, row[key]));
@@ -731,36 +862,67 @@ function facetsFromWalk(
 }
 
 /**
- * The newest `countTuning.cap` matches (newest first, as the list shows them) as a subquery
- * of started_at and the facet columns, walking the index the list's page walks.
+ * The newest `limit` matches (newest first, as the list shows them): their keys and facet
+ * columns, walking the index the list's page walks (for a frequent term, its walk).
  */
 function newestMatches(
   db: AppDatabase,
   filter: EngagementFilter,
   text: TextMode,
-  range?: PlanOptions["range"],
-  limit = countTuning.cap,
-): SQL {
+  range: PlanOptions["range"] | undefined,
+  limit: number,
+): WalkRow[] {
   const scope = deletedScope(filter);
-  const columns = (startedAt: SQL) =>
-    sql`e.id as id, ${startedAt} as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner`;
   if (text?.frequent && searchTuning.walkFrequentTerms) {
-    const ids = walkMatches(db, { ...filter, cursor: null }, text.fts, scope, true, limit, range);
-    return sql`select ${columns(sql`e.started_at`)} from engagements e where e.id in (select value from json_each(${JSON.stringify(ids)}))`;
+    return walkRows(db, filter, scope, walkText(db, filter, text.fts, scope, true, limit, range));
   }
-  const p = plan(filter, text, { deleted: scope, purpose: "page", range });
-  return sql`select ${columns(p.startedAt)} from ${p.from} ${whereClause(p.where)} order by ${p.startedAt} desc, ${p.id} desc limit ${limit}`;
+  return pageRows<WalkRow>(db, filter, text, scope, true, "walk", limit, range);
+}
+
+const WALK_COLUMNS =
+  "e.id as id, e.started_at as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner";
+const WALK_ROWS_IN_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by engagements_started
+  where e.started_at between ? and ? and e.id in (select value from json_each(?))`;
+const WALK_ROWS_IN_OWNER_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by engagements_owner_started
+  where e.owner_id = ? and e.started_at between ? and ? and e.id in (select value from json_each(?))`;
+
+/**
+ * The facet columns of a walk's ids (newest first), in that order. Where the walk ran on the
+ * date or owner index, that index holds them: one scan of the dates the ids span, no row read;
+ * else (a referenced record's or the tombstones' walk) each row is read.
+ */
+function walkRows(
+  db: AppDatabase,
+  filter: EngagementFilter,
+  scope: DeletedScope,
+  ids: number[],
+): WalkRow[] {
+  const onIndex = scope !== "deleted" && REF_DRIVERS.every((role) => filter[role] === null);
+  if (!onIndex || ids.length < 2) return byIds<WalkRow>(db, WALK_ROWS_BY_IDS_SQL, ids);
+  const startedAt = statement(db, STARTED_AT, "pluck");
+  const newest = startedAt.get(ids[0]) as number;
+  const oldest = startedAt.get(ids[ids.length - 1]) as number;
+  const json = JSON.stringify(ids);
+  const rows = (
+    filter.owner !== null
+      ? statement(db, WALK_ROWS_IN_OWNER_RANGE).all(filter.owner, oldest, newest, json)
+      : statement(db, WALK_ROWS_IN_RANGE).all(oldest, newest, json)
+  ) as WalkRow[];
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
 }
 
 const DAY_MS = 86_400_000;
 
-/** `partial`: the day is older than the newest `countTuning.cap` matches, or holds the oldest. */
+/** `partial`: the day is older than the newest `sampled` matches, or holds the oldest. */
 export type ActivityDay = { day: string; count: number; partial?: true };
 
 export type Activity = {
   days: ActivityDay[];
-  /** More matches in the window than the cap: the oldest days are `partial`. */
+  /** More matches in the window than were counted: the oldest days are `partial`. */
   capped: boolean;
+  /** How many of the newest matches the days were counted from when `capped`, else null. */
+  sampled: number | null;
 };
 
 type ChartWindow = {
@@ -798,7 +960,7 @@ function chartDays(chart: ChartWindow, byDay: Map<number, number>, partialUpTo: 
  * Engagements per day for the chart: over the filter's own dates when it has both ends (at
  * most 92 days shown), else the 30 days up to `anchorMs` (the newest row on screen). Days are
  * UTC days, or days in `tz` when the filter names one. Where the counters cannot answer, the
- * days come from the facets' walk (`broadWalk`): past its cap, days from the oldest row it
+ * days come from the facets' walk (`broadWalk`): past its sample, days from the oldest row it
  * read back are partial, unless the filter itself has at most `countTuning.cap` matches
  * (then its window is counted exactly).
  */
@@ -820,7 +982,10 @@ export function activityPerDay(
       );
 }
 
-/** Every match in the window counted exactly (the counters' filters: bounded by the days). */
+/**
+ * Every match in the window counted exactly: the counters' filters (bounded by the days), or
+ * a filter known to have at most `countTuning.cap` matches there.
+ */
 function activityFromCounts(
   db: AppDatabase,
   filter: EngagementFilter,
@@ -828,16 +993,35 @@ function activityFromCounts(
   chart: ChartWindow,
 ): Activity {
   const byDay = new Map<number, number>();
+  if (text?.frequent && searchTuning.walkFrequentTerms) {
+    const scope = deletedScope(filter);
+    const ids = walkText(
+      db,
+      { ...filter, cursor: null },
+      text.fts,
+      scope,
+      true,
+      Infinity,
+      chart.window,
+    );
+    const rows = walkRows(db, filter, scope, ids);
+    for (const row of rows) {
+      const day = chart.dayOf(row.started_at);
+      byDay.set(day, (byDay.get(day) ?? 0) + 1);
+    }
+    return { days: chartDays(chart, byDay, -Infinity), capped: false, sampled: null };
+  }
   const dayOfRow = (startedAt: SQL) =>
     sql`cast((${startedAt} + ${chart.offset}) / ${DAY_MS} as integer)`;
   for (const [scope, sign] of countPasses(filter)) {
     const p = plan(filter, text, { deleted: scope, purpose: "count", range: chart.window });
-    const rows = db.all<{ day: number; n: number }>(
+    const rows = all<{ day: number; n: number }>(
+      db,
       sql`select ${dayOfRow(p.startedAt)} as day, count(*) as n from ${p.from} ${whereClause(p.where)} group by day`,
     );
     for (const r of rows) byDay.set(Number(r.day), (byDay.get(Number(r.day)) ?? 0) + sign * r.n);
   }
-  return { days: chartDays(chart, byDay, -Infinity), capped: false };
+  return { days: chartDays(chart, byDay, -Infinity), capped: false, sampled: null };
 }
 
 function activityFromWalk(
@@ -845,14 +1029,13 @@ function activityFromWalk(
   filter: EngagementFilter,
   text: TextMode,
   chart: ChartWindow,
-  walk: BroadWalk,
+  walk: Walk,
   ownCount: () => EngagementCount,
 ): Activity {
   const oldest = walk.rows[walk.rows.length - 1];
   if (walk.capped && oldest && chart.dayOf(oldest.started_at) >= chart.startDay) {
-    // The walk stopped inside the window. A filter narrower than the broad walk with at
-    // most `countTuning.cap` matches of its own (its count walked them already) is cheaper
-    // counted exactly than shown partial.
+    // The walk stopped inside the window. A filter with at most `countTuning.cap` matches of
+    // its own (its count walked them already) is counted exactly rather than shown partial.
     if (!ownCount().capped) return activityFromCounts(db, filter, text, chart);
     // A window wholly older than what the walk read (a deep page's anchor): its own walk.
     if (oldest.started_at > chart.window.toMs) return activityFromOwnWalk(db, filter, text, chart);
@@ -865,13 +1048,15 @@ function activityFromWalk(
     byDay.set(day, (byDay.get(day) ?? 0) + 1);
   }
   const partialUpTo = walk.capped && oldest ? chart.dayOf(oldest.started_at) : -Infinity;
+  const capped = partialUpTo >= chart.startDay;
   return {
     days: chartDays(chart, byDay, partialUpTo),
-    capped: partialUpTo >= chart.startDay,
+    capped,
+    sampled: capped ? countTuning.sample : null,
   };
 }
 
-/** The window's own newest `countTuning.cap` matches, all of them when under the cap. */
+/** The window's own newest `countTuning.sample` matches, or all of them counted exactly. */
 function activityFromOwnWalk(
   db: AppDatabase,
   filter: EngagementFilter,
@@ -881,13 +1066,17 @@ function activityFromOwnWalk(
   if (!countRows(db, filter, text, chart.window).capped) {
     return activityFromCounts(db, filter, text, chart);
   }
-  const rows = db.all<WalkRow>(newestMatches(db, filter, text, chart.window));
+  const { rows } = newestWalk(db, filter, text, chart.window);
   const byDay = new Map<number, number>();
   for (const r of rows) {
     const day = chart.dayOf(r.started_at);
     byDay.set(day, (byDay.get(day) ?? 0) + 1);
   }
-  return { days: chartDays(chart, byDay, Math.min(...byDay.keys())), capped: true };
+  return {
+    days: chartDays(chart, byDay, Math.min(...byDay.keys())),
+    capped: true,
+    sampled: countTuning.sample,
+  };
 }
 
 export type Summary = { count: EngagementCount; facets: Facets; activity: Activity };
@@ -895,7 +1084,7 @@ export type Summary = { count: EngagementCount; facets: Facets; activity: Activi
 /**
  * What the engagements page shows beside its list, from one read of the rows where the
  * counters cannot answer: the facets and the chart fold one `broadWalk`, and the count comes
- * from it too unless the walk was capped (then a capped count of the filter's own).
+ * from it too unless the walk stopped at its sample (then a capped count of the filter's own).
  */
 export function summarize(db: AppDatabase, filter: EngagementFilter, anchorMs: number): Summary {
   const text = textMode(db, filter);
@@ -907,33 +1096,46 @@ export function summarize(db: AppDatabase, filter: EngagementFilter, anchorMs: n
       activity: activityFromCounts(db, filter, text, chart),
     };
   }
-  const walk = broadWalk(db, filter, text);
-  const count = walk.capped
-    ? countRows(db, filter, text)
-    : { count: walk.rows.filter((row) => passesAll(filter, row)).length, capped: false };
-  return {
-    count,
-    facets: facetsFromWalk(db, filter, walk, text),
-    activity: activityFromWalk(db, filter, text, chart, walk, () => count),
-  };
+  walks = new Map();
+  try {
+    // A frequent term's count walks first: the facets' sample is its beginning.
+    const counted =
+      text?.frequent && searchTuning.walkFrequentTerms ? countRows(db, filter, text) : null;
+    const walk = broadWalk(db, filter, text);
+    const matched = walk.capped ? 0 : walk.rows.filter((row) => passesAll(filter, row)).length;
+    const count =
+      counted ??
+      (walk.capped
+        ? countRows(db, filter, text)
+        : { count: Math.min(matched, countTuning.cap), capped: matched > countTuning.cap });
+    return {
+      count,
+      facets: facetsFromWalk(db, filter, walk, text),
+      activity: activityFromWalk(db, filter, text, chart, walk, () => count),
+    };
+  } finally {
+    walks = null;
+  }
 }
 
 /** Whether anything at all was ever ingested (the "nothing yet" empty state). */
 export function hasAnyEngagement(db: AppDatabase): boolean {
   return (
-    db.get<{ n: number }>(sql`select count(*) as n from (select 1 from engagements limit 1)`)!.n > 0
+    get<{ n: number }>(db, sql`select count(*) as n from (select 1 from engagements limit 1)`)!.n >
+    0
   );
 }
 
 export function getEngagement(db: AppDatabase, id: number | string): EngagementDetail | null {
   const numeric = typeof id === "number" ? id : parseId(id);
   if (numeric === null || !Number.isSafeInteger(numeric)) return null;
-  const row = db.get<EngagementRow & { fields: string }>(
+  const row = get<EngagementRow & { fields: string }>(
+    db,
     sql`select ${ROW_COLUMNS}, e.fields from engagements e where e.id = ${numeric}`,
   );
   if (!row) return null;
   const [view] = resolveEngagements(db, [row]);
-  const deliveries = db.all<{
+  const deliveries = all<{
     id: number;
     received_at: number;
     event: string | null;
@@ -943,6 +1145,7 @@ export function getEngagement(db: AppDatabase, id: number | string): EngagementD
     warnings: string;
     repeat_count: number;
   }>(
+    db,
     sql`select id, received_at, event, outcome, http_status, idempotency_key, warnings, repeat_count
         from deliveries where engagement_id = ${numeric} order by id`,
   );
@@ -984,101 +1187,108 @@ function parseJson<T>(text: string | null, fallback: T): T {
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
-type RecordLookupRow = {
-  connector_id: string;
-  connection_owner_id: string;
-  model: RecordModel;
-  external_id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  fields: string;
-  content_hash: string;
-  deleted_at: number | null;
-};
+/**
+ * One reference (or owner) of a page's engagement with the record it names, if any: the
+ * resolution statement's row, as an array (`raw`), in this column order.
+ */
+type ResolvedRow = [
+  engagementId: number,
+  /** null for the owner. */
+  role: RefRole | null,
+  refId: string,
+  position: number,
+  /** The record's rowid, null when no record of that id exists in the connection. */
+  recordId: number | null,
+  name: string | null,
+  email: string | null,
+  phone: string | null,
+  fields: string | null,
+  contentHash: string | null,
+  deletedAt: number | null,
+];
 
-const recordKey = (connectorId: string, ownerId: string, model: string, externalId: string) =>
-  JSON.stringify([connectorId, ownerId, model, externalId]);
-
-/** Primitive fields of a record (amount, currency, stage…) beside the typed ones. */
-function refFromRecord(model: RecordModel, id: string, record: RecordLookupRow | undefined): Ref {
-  if (!record || record.content_hash === "") {
-    // Unknown, or known only from a delete that arrived before any snapshot.
-    return { model, id, resolved: false, name: null, ...(record ? { deleted: true } : {}) };
-  }
-  const extra: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(
-    parseJson<Record<string, unknown>>(record.fields, {}),
-  )) {
-    if (["string", "number", "boolean"].includes(typeof value)) extra[key] = value;
-  }
-  return {
-    ...extra,
-    ...(record.email !== null ? { email: record.email } : {}),
-    ...(record.phone !== null ? { phone: record.phone } : {}),
-    ...(record.deleted_at !== null ? { deleted: true } : {}),
-    model,
-    id,
-    resolved: true,
-    name: record.name,
-  };
-}
+const ROLE_MODEL_SQL = `case x.role when 'user' then 'genericUser' when 'contact' then 'genericContact' when 'company' then 'genericCompany' else 'crmOpportunity' end`;
 
 /**
- * Engagement rows → the API shape with every reference resolved: one query for the refs of
- * all rows, one for the records they name, each ref resolved within its engagement's own
- * connection (tenants never mix).
+ * Every owner and reference of the engagements whose ids are in the JSON array `?`, each with
+ * the record it names in the engagement's own connection (tenants never mix): one statement of
+ * fixed shape, whatever the page size.
+ */
+const RESOLVE_SQL = `
+select e.id, null, e.owner_id, 0, r.id, r.name, r.email, r.phone, r.fields, r.content_hash, r.deleted_at
+  from json_each(?) j cross join engagements e on e.id = j.value
+  left join records r on r.connector_id = e.connector_id and r.connection_owner_id = e.connection_owner_id
+    and r.model = 'genericUser' and r.external_id = e.owner_id
+  where e.owner_id is not null
+union all
+select x.engagement_id, x.role, x.ref_id, x.position, r.id, r.name, r.email, r.phone, r.fields, r.content_hash, r.deleted_at
+  from json_each(?) j cross join engagements e on e.id = j.value
+  cross join engagement_refs x on x.engagement_id = e.id
+  left join records r on r.connector_id = e.connector_id and r.connection_owner_id = e.connection_owner_id
+    and r.model = ${ROLE_MODEL_SQL} and r.external_id = x.ref_id`;
+
+const PRIMITIVE = new Set(["string", "number", "boolean"]);
+
+/**
+ * A Ref from its resolution row: unknown, or known only from a delete that arrived before any
+ * snapshot (unresolved); else the record's primitive fields (amount, currency, stage…) beside
+ * the typed ones. Same keys in the same order as spreading the parsed fields first.
+ */
+function refFromRow(model: RecordModel, id: string, row: ResolvedRow): Ref {
+  const [, , , , recordId, name, email, phone, fields, contentHash, deletedAt] = row;
+  if (recordId === null || contentHash === "") {
+    return recordId === null
+      ? { model, id, resolved: false, name: null }
+      : { model, id, resolved: false, name: null, deleted: true };
+  }
+  const ref = {} as Ref;
+  if (fields && fields !== "{}") {
+    const parsed = parseJson<Record<string, unknown>>(fields, {});
+    for (const key in parsed) {
+      if (PRIMITIVE.has(typeof parsed[key])) ref[key] = parsed[key];
+    }
+  }
+  if (email !== null) ref.email = email;
+  if (phone !== null) ref.phone = phone;
+  if (deletedAt !== null) ref.deleted = true;
+  ref.model = model;
+  ref.id = id;
+  ref.resolved = true;
+  ref.name = name;
+  return ref;
+}
+
+const EMPTY_WARNINGS = "[]";
+
+/**
+ * Engagement rows → the API shape with every reference resolved: one statement (prepared once
+ * per connection) for the owners, the refs of all rows and the records they name. A record
+ * named by several refs of the page is read from its row once and copied.
  */
 function resolveEngagements(db: AppDatabase, rows: EngagementRow[]): EngagementView[] {
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  // Raw prepared statements: this runs for every page, and building 200 bound parameters
-  // through the query builder costs more than the lookups themselves.
-  const refs = db.$client
-    .prepare(
-      `select engagement_id, role, ref_id, position from engagement_refs
-       where engagement_id in (${ids.map(() => "?").join(", ")}) order by engagement_id, role, position`,
-    )
-    .all(...ids) as { engagement_id: number; role: RefRole; ref_id: string; position: number }[];
-  const wanted = new Map<RecordModel, Set<string>>();
-  const want = (model: RecordModel, id: string) => {
-    const set = wanted.get(model) ?? new Set<string>();
-    set.add(id);
-    wanted.set(model, set);
+  const ids = JSON.stringify(rows.map((r) => r.id));
+  const resolved = statement(db, RESOLVE_SQL, "raw").all(ids, ids) as ResolvedRow[];
+  const byEngagement = new Map<number, ResolvedRow[]>();
+  for (const row of resolved) {
+    const list = byEngagement.get(row[0]);
+    if (list) list.push(row);
+    else byEngagement.set(row[0], [row]);
+  }
+  // One Ref per record (and model, id) of the page; each use gets its own copy.
+  const refs = new Map<string, Ref>();
+  const refOf = (model: RecordModel, row: ResolvedRow): Ref => {
+    if (row[4] === null) return refFromRow(model, row[2], row);
+    const key = `${row[4]}:${model}:${row[2]}`;
+    let ref = refs.get(key);
+    if (!ref) {
+      ref = refFromRow(model, row[2], row);
+      refs.set(key, ref);
+      return ref;
+    }
+    return { ...ref };
   };
-  for (const row of rows) if (row.owner_id !== null) want("genericUser", row.owner_id);
-  for (const ref of refs) want(ROLE_MODEL[ref.role], ref.ref_id);
-  const records = new Map<string, RecordLookupRow>();
-  if (wanted.size > 0) {
-    const clauses: string[] = [];
-    const params: string[] = [];
-    for (const [model, set] of wanted) {
-      clauses.push(`(model = ? and external_id in (${[...set].map(() => "?").join(", ")}))`);
-      params.push(model, ...set);
-    }
-    const found = db.$client
-      .prepare(
-        `select connector_id, connection_owner_id, model, external_id, name, email, phone, fields, content_hash, deleted_at
-         from records where ${clauses.join(" or ")}`,
-      )
-      .all(...params) as RecordLookupRow[];
-    for (const r of found) {
-      records.set(recordKey(r.connector_id, r.connection_owner_id, r.model, r.external_id), r);
-    }
-  }
-  const byEngagement = new Map<number, typeof refs>();
-  for (const ref of refs) {
-    const list = byEngagement.get(ref.engagement_id) ?? [];
-    list.push(ref);
-    byEngagement.set(ref.engagement_id, list);
-  }
   return rows.map((row) => {
-    const lookup = (model: RecordModel, refId: string) =>
-      refFromRecord(
-        model,
-        refId,
-        records.get(recordKey(row.connector_id, row.connection_owner_id, model, refId)),
-      );
     const view: EngagementView = {
       id: String(row.id),
       externalId: row.external_id,
@@ -1095,15 +1305,21 @@ function resolveEngagements(db: AppDatabase, rows: EngagementRow[]): EngagementV
       createdAt: iso(row.created_at),
       updatedAt: iso(row.updated_at)!,
       deletedAt: iso(row.deleted_at),
-      owner: row.owner_id !== null ? lookup("genericUser", row.owner_id) : null,
+      owner: null,
       users: [],
       contacts: [],
       companies: [],
       opportunities: [],
-      warnings: parseJson<string[]>(row.warnings, []),
+      warnings: row.warnings === EMPTY_WARNINGS ? [] : parseJson<string[]>(row.warnings, []),
     };
-    for (const ref of byEngagement.get(row.id) ?? []) {
-      view[ROLE_LIST[ref.role]].push(lookup(ROLE_MODEL[ref.role], ref.ref_id));
+    const mine = byEngagement.get(row.id);
+    if (mine) {
+      // Refs in role order, then position (the refs' stored order).
+      if (mine.length > 1) mine.sort((a, b) => a[3] - b[3]);
+      for (const ref of mine) {
+        if (ref[1] === null) view.owner = refOf("genericUser", ref);
+        else view[ROLE_LIST[ref[1]]].push(refOf(ROLE_MODEL[ref[1]], ref));
+      }
     }
     return view;
   });
@@ -1118,12 +1334,13 @@ export function namesFor(
 ): Map<string, string | null> {
   const out = new Map<string, string | null>();
   if (ids.length === 0) return out;
-  const rows = db.all<{
+  const rows = all<{
     external_id: string;
     name: string | null;
     connector_id: string;
     connection_owner_id: string;
   }>(
+    db,
     sql`select external_id, name, connector_id, connection_owner_id from records
         where model = ${model} and external_id in (${sql.join(
           ids.map((id) => sql`${id}`),

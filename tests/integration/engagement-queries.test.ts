@@ -16,6 +16,7 @@ import {
   toFtsQuery,
   type EngagementView,
 } from "@/db/queries/engagements";
+import { forgetStatements } from "@/db/queries/prepared";
 import { connectionsOf, getRecord, searchRecords } from "@/db/queries/records";
 import { guardCell } from "@/lib/engagements/csv";
 import { dateRange, encodeCursor, parseFilter, type EngagementFilter } from "@/lib/filters";
@@ -622,6 +623,8 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
     const client = db.$client;
     const original = client.prepare.bind(client);
     const seen: string[] = [];
+    // Read statements are prepared once per connection: start from none so each is seen.
+    forgetStatements(db);
     client.prepare = ((source: string) => {
       seen.push(source);
       return original(source);
@@ -654,8 +657,8 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
   for (const [query, index] of [
     ["", "engagements_started"],
     ["owner=501", "engagements_owner_started"],
-    ["type=call", "engagements_type_started"],
-    ["connection=hubspot:globex", "engagements_connection_started"],
+    ["type=call", "engagements_started"],
+    ["connection=hubspot:globex", "engagements_started"],
     ["deleted=only", "engagements_deleted_started"],
     ["contact=9001", "engagement_refs_lookup"],
     ["company=7001&type=call&owner=501", "engagement_refs_lookup"],
@@ -685,6 +688,37 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
     const text = plans.map((p) => p.plan.join(" ")).join("\n");
     expect(text).toContain("engagements_owner_started");
     expect(text).not.toMatch(/\bSCAN e\b/);
+  });
+
+  for (const query of [
+    "owner=501&type=call&from=2025-02-05",
+    "from=2025-02-01&to=2025-02-10&status=planned",
+    "connection=hubspot:acme-prod&direction=inbound&to=2025-02-20",
+  ]) {
+    it(`the count and facets of "${query}" read covering indexes only, no row`, () => {
+      const plans = rowPlansOf(() => {
+        const filter = parseFilter(new URLSearchParams(query));
+        countEngagements(db, filter);
+        facetCounts(db, filter);
+      });
+      const walks = plans.filter((p) => /\bengagements e\b/.test(p.source));
+      expect(walks.length).toBeGreaterThanOrEqual(2);
+      for (const p of walks) {
+        const plan = p.plan.join("\n");
+        expect(plan).toMatch(/COVERING INDEX engagements_(owner_)?started/);
+        expect(plan).not.toContain("TEMP B-TREE FOR ORDER BY");
+      }
+    });
+  }
+
+  it("a count over a referenced record reads engagement_refs and the tombstones' index, no row", () => {
+    const plans = rowPlansOf(() =>
+      countEngagements(db, parseFilter(new URLSearchParams("user=501"))),
+    );
+    const text = plans.map((p) => p.plan.join(" ")).join("\n");
+    expect(text).toContain("engagement_refs_lookup");
+    expect(text).toContain("engagements_deleted_started");
+    expect(text).not.toMatch(/INTEGER PRIMARY KEY/);
   });
 
   it("exact-path facets walk the list's own index in date order, not the table", () => {
@@ -723,21 +757,32 @@ describe("activity chart days", () => {
       parseFilter(new URLSearchParams("from=2025-03-01&to=2025-03-01&tz=Asia/Tokyo")),
       Date.parse("2025-03-01T00:00:00Z"),
     );
-    expect(tokyo).toEqual({ days: [{ day: "2025-03-01", count: late }], capped: false });
+    expect(tokyo).toEqual({
+      days: [{ day: "2025-03-01", count: late }],
+      capped: false,
+      sampled: null,
+    });
     expect(late).toBeGreaterThan(0);
   });
 });
 
-describe.each([
+const STRATEGIES = [
   ["rare-term strategy", { frequentTerm: 2000 }],
   ["frequent-term walk", { frequentTerm: 0, walkChunk: 4 }],
   ["frequent-term join", { frequentTerm: 0, walkFrequentTerms: false }],
-])("past the cap (%s)", (_label, tuning) => {
-  const CAP = 7;
+] as const;
+
+/** Counts stop at CAP; facets and the chart count the newest SAMPLE (at most, at least CAP). */
+describe.each(
+  STRATEGIES.flatMap(([label, tuning]) => [
+    [`${label}, cap 7, sample 7`, tuning, 7, 7] as const,
+    [`${label}, cap 9, sample 5`, tuning, 9, 5] as const,
+  ]),
+)("past the cap (%s)", (_label, tuning, CAP, SAMPLE) => {
   const saved = { search: { ...searchTuning }, count: { ...countTuning } };
   beforeAll(() => {
     Object.assign(searchTuning, tuning);
-    Object.assign(countTuning, { cap: CAP, useCounters: false });
+    Object.assign(countTuning, { cap: CAP, sample: SAMPLE, useCounters: false });
   });
   afterAll(() => {
     Object.assign(searchTuning, saved.search);
@@ -769,7 +814,7 @@ describe.each([
       : f[key].length === 0 || f[key].includes(valueOf(e, key)!);
 
   /**
-   * Facets over the newest CAP matches of the broad filter (all of them when under the cap),
+   * Facets over the newest SAMPLE matches of the broad filter (all of them when no more),
    * each counting the rows that pass the other three facets' filters.
    */
   function expectedFacets(f: EngagementFilter) {
@@ -778,8 +823,8 @@ describe.each([
       key === "owner" ? f.owner !== null : f[key].length > 0;
     // Past the cap, a filter that narrows by facets counts each facet over its own filter (the
     // filter less that facet); otherwise over the broad set.
-    const ownWalks = broadRows.length > CAP && KEYS.some(narrowed);
-    let capped = !ownWalks && broadRows.length > CAP;
+    const ownWalks = broadRows.length > SAMPLE && KEYS.some(narrowed);
+    let capped = !ownWalks && broadRows.length > SAMPLE;
     const out: Record<string, { value: string | null; count: number }[]> = {};
     for (const key of KEYS) {
       let rows = broadRows;
@@ -787,9 +832,9 @@ describe.each([
         rows = newest(
           narrowed(key) ? { ...f, ...(key === "owner" ? { owner: null } : { [key]: [] }) } : f,
         );
-        if (rows.length > CAP) capped = true;
+        if (rows.length > SAMPLE) capped = true;
       }
-      rows = rows.slice(0, CAP);
+      rows = rows.slice(0, SAMPLE);
       const tally = new Map<string | null, number>();
       for (const e of rows) {
         if (!KEYS.every((other) => other === key || passes(f, e, other))) continue;
@@ -800,11 +845,11 @@ describe.each([
         .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
     }
     out.owner = out.owner.filter((o) => o.value !== null).slice(0, 10);
-    return { ...out, capped };
+    return { ...out, capped, sampled: capped ? SAMPLE : null };
   }
 
   for (const query of FILTERS) {
-    it(`counts and facets for "${query || "(no filter)"}" cover the newest ${CAP} matches (facets: of the broad filter)`, () => {
+    it(`counts for "${query || "(no filter)"}" stop at ${CAP}, facets cover the newest ${SAMPLE} matches of the broad filter`, () => {
       const filter = parseFilter(new URLSearchParams(query));
       const matches = newest(filter).length;
       expect(countEngagements(db, filter)).toEqual({
@@ -820,6 +865,7 @@ describe.each([
         direction: strip(facets.direction),
         owner: strip(facets.owner),
         capped: facets.capped,
+        sampled: facets.sampled,
       }).toEqual(expectedFacets(filter));
     });
   }
@@ -857,13 +903,13 @@ describe.each([
   });
 
   for (const query of ["", "owner=502", "user=501", "contact=c3", "q=pricing", "deleted=include"]) {
-    it(`the chart for "${query || "(no filter)"}" counts its matches among the newest ${CAP} of the broad filter and marks older days partial`, () => {
+    it(`the chart for "${query || "(no filter)"}" counts its matches among the newest ${SAMPLE} of the broad filter and marks older days partial`, () => {
       const filter = parseFilter(new URLSearchParams(`${query}&from=2025-02-01&to=2025-02-28`));
       // Exact when the filter itself has at most CAP matches, else what the broad walk read.
       const own = newest(filter).length <= CAP;
       const rows = own ? newest(filter) : newest(broad(filter));
-      const capped = rows.length > CAP;
-      const counted = rows.slice(0, CAP);
+      const capped = !own && rows.length > SAMPLE;
+      const counted = own ? rows : rows.slice(0, SAMPLE);
       const tally = new Map<string, number>();
       for (const e of counted) {
         if (!KEYS.every((key) => passes(filter, e, key))) continue;
@@ -873,6 +919,7 @@ describe.each([
       const oldest = capped ? counted[counted.length - 1]!.startedAt.slice(0, 10) : "";
       const activity = activityPerDay(db, filter, Date.parse("2025-02-28T00:00:00Z"));
       expect(activity.capped).toBe(capped);
+      expect(activity.sampled).toBe(capped ? SAMPLE : null);
       expect(activity.days).toEqual(
         Array.from({ length: 28 }, (_, i) => {
           const day = `2025-02-${String(i + 1).padStart(2, "0")}`;
