@@ -2,8 +2,9 @@ import { createHash } from "node:crypto";
 import type { AppDatabase } from "@/db/client";
 import type { DeliveryOutcome } from "@/db/schema";
 import { HttpError } from "@/lib/http-error";
-import { describeIssues, morphEventSchema, type MorphEvent } from "@/lib/morph/schemas";
+import { describeIssues, type MorphEvent } from "@/lib/morph/schemas";
 import { applyEvent } from "./apply";
+import { parseEnvelope } from "./envelope";
 import { statementsFor } from "./statements";
 
 export type DeliveryMeta = {
@@ -35,7 +36,7 @@ export function parseDeliveryBody(rawBody: string): Parsed {
       error: new HttpError(400, "invalid_json", `Body is not valid JSON: ${reason}`),
     };
   }
-  const parsed = morphEventSchema.safeParse(json);
+  const parsed = parseEnvelope(json);
   if (!parsed.success) {
     return {
       ok: false,
@@ -84,7 +85,7 @@ export function ingest(db: AppDatabase, rawBody: string, meta: DeliveryMeta): De
   const bodyHash = hashBody(rawBody);
   const parsed = parseDeliveryBody(rawBody);
   const about = peekEvent(parsed.ok ? parsed.event : undefined, rawBody);
-  const scope = { connectorId: meta.connectorId, connectionOwnerId: meta.connectionOwnerId };
+  const { connectorId, connectionOwnerId, idempotencyKey, receivedAt } = meta;
   const bodyBytes = Buffer.byteLength(rawBody);
 
   const run = db.$client.transaction((): DeliveryResult => {
@@ -97,11 +98,16 @@ export function ingest(db: AppDatabase, rawBody: string, meta: DeliveryMeta): De
       engagementId?: number | null;
       originalDeliveryId?: number | null;
     }) =>
+      // Statement parameters are written out, never spread: an object literal that spreads
+      // another and adds keys costs V8 tens of µs (it builds new hidden classes each time).
       s.insertDelivery.get({
-        receivedAt: meta.receivedAt,
-        ...scope,
-        idempotencyKey: meta.idempotencyKey,
-        ...about,
+        receivedAt,
+        connectorId,
+        connectionOwnerId,
+        idempotencyKey,
+        event: about.event,
+        model: about.model,
+        resourceId: about.resourceId,
         engagementId: row.engagementId ?? null,
         outcome: row.outcome,
         httpStatus: row.status,
@@ -116,9 +122,9 @@ export function ingest(db: AppDatabase, rawBody: string, meta: DeliveryMeta): De
         originalDeliveryId: row.originalDeliveryId ?? null,
       })!.id;
 
-    const bound = s.findKey.get({ ...scope, key: meta.idempotencyKey });
+    const bound = s.findKey.get({ connectorId, connectionOwnerId, key: idempotencyKey });
     if (bound) {
-      s.countRepeat.run({ id: bound.deliveryId, at: meta.receivedAt });
+      s.countRepeat.run({ id: bound.deliveryId, at: receivedAt });
       if (bound.bodyHash === bodyHash) {
         const deliveryId = log({
           outcome: "duplicate",
@@ -136,7 +142,7 @@ export function ingest(db: AppDatabase, rawBody: string, meta: DeliveryMeta): De
       const error = new HttpError(
         409,
         "idempotency_conflict",
-        `Idempotency key "${meta.idempotencyKey}" was already used with a different body.`,
+        `Idempotency key "${idempotencyKey}" was already used with a different body.`,
         { originalDeliveryId: bound.deliveryId },
       );
       const responseBody = JSON.stringify(error.toJSON());
@@ -162,7 +168,7 @@ export function ingest(db: AppDatabase, rawBody: string, meta: DeliveryMeta): De
       return { status: parsed.error.status, body: responseBody, outcome: "rejected", deliveryId };
     }
 
-    const applied = applyEvent(s, parsed.event, { ...scope, receivedAt: meta.receivedAt });
+    const applied = applyEvent(s, parsed.event, { connectorId, connectionOwnerId, receivedAt });
     const responseBody = rawBody;
     const deliveryId = log({
       outcome: applied.outcome,
@@ -173,13 +179,14 @@ export function ingest(db: AppDatabase, rawBody: string, meta: DeliveryMeta): De
       engagementId: applied.engagementId,
     });
     s.bindKey.run({
-      ...scope,
-      key: meta.idempotencyKey,
+      connectorId,
+      connectionOwnerId,
+      key: idempotencyKey,
       bodyHash,
       deliveryId,
       responseStatus: 200,
       responseBody,
-      createdAt: meta.receivedAt,
+      createdAt: receivedAt,
     });
     return { status: 200, body: responseBody, outcome: applied.outcome, deliveryId };
   });

@@ -42,14 +42,13 @@ export function asResourceRef(value: unknown): ResourceRef | null {
   else if (typeof id === "number" && Number.isFinite(id)) refId = String(id);
   else return null;
   if (fields !== undefined && !isPlainObject(fields)) return null;
-  return {
-    ...(object === undefined ? {} : { object }),
-    model,
-    id: refId,
-    ...(fields === undefined ? {} : { fields }),
-    ...("createdAt" in value ? { createdAt: value.createdAt } : {}),
-    ...("updatedAt" in value ? { updatedAt: value.updatedAt } : {}),
-  };
+  // Built up rather than spread together: spreading into a literal is slow in V8 on this path.
+  const ref: ResourceRef =
+    object === undefined ? { model, id: refId } : { object, model, id: refId };
+  if (fields !== undefined) ref.fields = fields;
+  if ("createdAt" in value) ref.createdAt = value.createdAt;
+  if ("updatedAt" in value) ref.updatedAt = value.updatedAt;
+  return ref;
 }
 
 class FieldReader {
