@@ -6,9 +6,10 @@ import {
 } from "@/lib/auth/webhook";
 import { MAX_BODY_BYTES } from "@/lib/config";
 import { errorResponse, HttpError } from "@/lib/http-error";
-import { ingest, logRefusal } from "@/lib/ingest";
+import { logRefusal } from "@/lib/ingest";
 import { readBodyWithLimit } from "@/lib/ingest/read-body";
 import { asStorageError } from "@/lib/ingest/storage-errors";
+import { getIngestWriter } from "@/lib/ingest/writer";
 
 export const dynamic = "force-dynamic";
 
@@ -111,13 +112,24 @@ export async function POST(request: Request): Promise<Response> {
       }
     }
 
-    const result = ingest(getDatabase(), rawBody, {
-      connectorId: connectorId!.trim(),
-      connectionOwnerId: connectionOwnerId!.trim(),
-      idempotencyKey: idempotencyKey!.trim(),
-      headers,
-      receivedAt,
+    // Answered once the delivery's group has committed (see lib/ingest/writer.ts).
+    const answer = await getIngestWriter().submit({
+      rawBody,
+      meta: {
+        connectorId: connectorId!.trim(),
+        connectionOwnerId: connectionOwnerId!.trim(),
+        idempotencyKey: idempotencyKey!.trim(),
+        headers,
+        receivedAt,
+      },
     });
+    if (!answer.ok) {
+      const { status, code, message, details } = answer.error;
+      return new HttpError(status, code, message, details).toResponse(
+        status === 503 ? { "retry-after": "5" } : undefined,
+      );
+    }
+    const { result } = answer;
     return new Response(result.body, {
       status: result.status,
       headers: {

@@ -1,0 +1,40 @@
+/**
+ * The writer thread (see `createWorkerWriter`): owns the app's write connection and applies
+ * whatever has queued up since its last commit as one group, then answers each delivery.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { openDatabase } from "@/db/client";
+import { ingestGroup, MAX_GROUP } from "./group";
+import type { WriterReply, WriterRequest } from "./writer";
+
+const port = parentPort!;
+const db = openDatabase((workerData as { databaseFile: string }).databaseFile);
+
+const queue: WriterRequest = [];
+let scheduled = false;
+
+// Messages that arrived while a group was being written are all delivered before the
+// setImmediate runs, so they form the next group.
+function drain() {
+  scheduled = false;
+  const taken = queue.splice(0, MAX_GROUP);
+  const answers = ingestGroup(
+    db,
+    taken.map((request) => request.delivery),
+  );
+  const reply: WriterReply = taken.map((request, i) => ({ id: request.id, answer: answers[i]! }));
+  port.postMessage(reply);
+  if (queue.length > 0) schedule();
+}
+
+function schedule() {
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(drain);
+  }
+}
+
+port.on("message", (requests: WriterRequest) => {
+  for (const request of requests) queue.push(request);
+  schedule();
+});

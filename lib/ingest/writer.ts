@@ -1,0 +1,178 @@
+import { Worker } from "node:worker_threads";
+import { getDatabase, type AppDatabase } from "@/db/client";
+import type { DeliveryResult } from "./index";
+import {
+  ingestGroup,
+  MAX_GROUP,
+  type Delivery,
+  type DeliveryAnswer,
+  type DeliveryFailure,
+} from "./group";
+
+/**
+ * Where the webhook sends a delivery to be written. The answer comes back only after the
+ * delivery's group has committed, so a 200 built from it is always on disk.
+ */
+export type IngestWriter<R = DeliveryResult> = {
+  submit(delivery: Delivery): Promise<DeliveryAnswer<R>>;
+  close(): Promise<void>;
+};
+
+type Pending<R = DeliveryResult> = {
+  delivery: Delivery;
+  resolve: (answer: DeliveryAnswer<R>) => void;
+};
+
+/**
+ * Collects what arrives within one turn of the event loop and hands it on as one group:
+ * requests that come in together share a transaction.
+ */
+function batcher<R>(flush: (batch: Pending<R>[]) => void) {
+  let queue: Pending<R>[] = [];
+  let scheduled = false;
+  const run = () => {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    flush(batch);
+  };
+  return (pending: Pending<R>) => {
+    queue.push(pending);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(run);
+    }
+  };
+}
+
+/**
+ * A writer that applies each turn's deliveries on the calling thread with `applyGroup`, at most
+ * MAX_GROUP at a time.
+ */
+export function createBatchingWriter<R = DeliveryResult>(
+  applyGroup: (deliveries: Delivery[]) => DeliveryAnswer<R>[],
+): IngestWriter<R> {
+  const enqueue = batcher<R>((batch) => {
+    for (let start = 0; start < batch.length; start += MAX_GROUP) {
+      const group = batch.slice(start, start + MAX_GROUP);
+      const answers = applyGroup(group.map((p) => p.delivery));
+      group.forEach((p, i) => p.resolve(answers[i]!));
+    }
+  });
+  return {
+    submit: (delivery) => new Promise((resolve) => enqueue({ delivery, resolve })),
+    close: async () => {},
+  };
+}
+
+/** Group commit on the calling thread (tests, `next dev`): the same groups, no second thread. */
+export function createInlineWriter(database: () => AppDatabase = getDatabase): IngestWriter {
+  return createBatchingWriter((deliveries) => ingestGroup(database(), deliveries));
+}
+
+/** Messages between the webhook's thread and the writer thread. */
+export type WriterRequest = { id: number; delivery: Delivery }[];
+export type WriterReply = { id: number; answer: DeliveryAnswer }[];
+
+const WRITER_GONE: DeliveryFailure = {
+  status: 503,
+  code: "storage_unavailable",
+  message: "The database writer restarted before confirming this delivery; retry later.",
+};
+
+/** How long a writer that died young keeps the next one from starting. */
+const RESTART_BACKOFF_MS = 1_000;
+
+export type StartWorker = (databaseFile: string) => Worker;
+
+const startBundledWorker: StartWorker = (databaseFile) =>
+  new Worker(new URL("./writer-worker.ts", import.meta.url), { workerData: { databaseFile } });
+
+/**
+ * The single writer: a worker thread owns the write connection and applies each group with
+ * `ingestGroup`, so the transaction's CPU and its fsync wait run beside the server's event
+ * loop instead of inside it. Should the thread die, the deliveries it held answer 503 (the
+ * sender retries; one that did commit is then replayed from its idempotency key), and the
+ * next delivery starts a new one.
+ */
+export function createWorkerWriter(
+  databaseFile: string,
+  {
+    startWorker = startBundledWorker,
+    restartBackoffMs = RESTART_BACKOFF_MS,
+  }: { startWorker?: StartWorker; restartBackoffMs?: number } = {},
+): IngestWriter {
+  let worker: Worker | null = null;
+  let inFlight = new Map<number, Pending>();
+  let nextId = 0;
+  let startedAt = 0;
+  let closed = false;
+
+  const spawn = () => {
+    const thread = startWorker(databaseFile);
+    const mine = new Map<number, Pending>();
+    worker = thread;
+    inFlight = mine;
+    startedAt = Date.now();
+    thread.unref();
+    thread.on("message", (reply: WriterReply) => {
+      for (const { id, answer } of reply) {
+        mine.get(id)?.resolve(answer);
+        mine.delete(id);
+      }
+    });
+    thread.on("error", (error) => console.error("ingest writer thread failed", error));
+    thread.on("exit", (code) => {
+      if (!closed) console.error(`ingest writer thread exited (code ${code})`);
+      if (worker === thread) worker = null;
+      for (const pending of mine.values()) pending.resolve({ ok: false, error: WRITER_GONE });
+      mine.clear();
+    });
+    return thread;
+  };
+
+  const enqueue = batcher<DeliveryResult>((batch) => {
+    if (!worker) {
+      // A writer that died within a second of starting is not restarted on every request.
+      if (closed || Date.now() - startedAt < restartBackoffMs) {
+        for (const p of batch) p.resolve({ ok: false, error: WRITER_GONE });
+        return;
+      }
+      spawn();
+    }
+    const message: WriterRequest = batch.map((pending) => {
+      const id = ++nextId;
+      inFlight.set(id, pending);
+      return { id, delivery: pending.delivery };
+    });
+    worker!.postMessage(message);
+  });
+
+  return {
+    submit: (delivery) => new Promise((resolve) => enqueue({ delivery, resolve })),
+    async close() {
+      closed = true;
+      await worker?.terminate();
+    },
+  };
+}
+
+const globalForWriter = globalThis as unknown as { ingestWriter?: IngestWriter };
+
+/**
+ * The app's writer: a worker thread in production (`next start`), the inline group writer
+ * elsewhere (tests, `next dev`). INGEST_WRITER=worker|inline overrides the choice.
+ */
+export function getIngestWriter(): IngestWriter {
+  if (!globalForWriter.ingestWriter) {
+    const mode =
+      process.env.INGEST_WRITER ?? (process.env.NODE_ENV === "production" ? "worker" : "inline");
+    // The app's own connection opens (and migrates) the file before the writer thread does.
+    const db = getDatabase();
+    globalForWriter.ingestWriter =
+      mode === "worker" && db.$client.name !== ":memory:"
+        ? createWorkerWriter(db.$client.name)
+        : createInlineWriter();
+  }
+  return globalForWriter.ingestWriter;
+}
