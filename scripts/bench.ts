@@ -11,7 +11,8 @@ import { parseArgs } from "node:util";
 import autocannon, { type AutocannonResult } from "autocannon";
 import { openDatabase } from "@/db/client";
 import { ingest as ingestDelivery } from "@/lib/ingest";
-import { createRawIngest } from "./lib/raw-ingest";
+import { ingestGroup, type Delivery } from "@/lib/ingest/group";
+import { createRawGroup, createRawIngest } from "./lib/raw-ingest";
 import { searchTuning } from "@/db/queries/engagements";
 import { appReads } from "./lib/app-reads";
 import { createReader, toSearchParams, type ReadFilter } from "./lib/read-queries";
@@ -159,13 +160,14 @@ async function startNext(name: string, env: Record<string, string>): Promise<Ser
 
 async function startBare(
   mode: "ingest" | "raw",
+  commit: "group" | "each",
   dbFile: string,
   env: Record<string, string> = {},
 ): Promise<Server> {
   const logFile = path.join(workDir, `bare-${path.basename(path.dirname(dbFile))}.log`);
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", path.join(root, "scripts/lib/bench-server.ts"), mode, dbFile],
+    ["--import", "tsx", path.join(root, "scripts/lib/bench-server.ts"), mode, dbFile, commit],
     {
       cwd: root,
       env: { ...process.env, ...env },
@@ -266,8 +268,9 @@ function ensureBuild() {
 }
 
 // ---------------------------------------------------------------- ingest
+type TargetId = "a" | "b" | "c" | "d" | "c1" | "d1" | "e";
 type IngestTarget = {
-  id: "a" | "b" | "c" | "d" | "e";
+  id: TargetId;
   label: string;
   server: Server;
   path: string;
@@ -355,54 +358,71 @@ async function loadOnce(
 
 /**
  * ingest() against the raw statements in this process, no HTTP: where the CPU goes per delivery,
- * with fsync (the app's synchronous=FULL) and without it (synchronous=OFF, the logic alone).
+ * with fsync (the app's synchronous=FULL) and without it (synchronous=OFF, the logic alone), a
+ * transaction per delivery; and with fsync in groups of 10 (the writer's group commit).
  */
 function benchIngestInProcess() {
   const perMode = quick ? 800 : 2000;
-  const out: Record<
-    string,
-    {
-      ingestMs: number;
-      rawMs: number;
-      ratio: number;
-      ingestCpuMs: number;
-      rawCpuMs: number;
-      cpuRatio: number;
-    }
-  > = {};
-  for (const synchronous of ["FULL", "OFF"]) {
+  const GROUP = 10;
+  type Row = {
+    ingestMs: number;
+    rawMs: number;
+    ratio: number;
+    ingestCpuMs: number;
+    rawCpuMs: number;
+    cpuRatio: number;
+  };
+  const configs = [
+    { name: "FULL", synchronous: "FULL", group: 1 },
+    { name: "FULL_GROUP", synchronous: "FULL", group: GROUP },
+    { name: "OFF", synchronous: "OFF", group: 1 },
+  ] as const;
+  const out: Partial<Record<(typeof configs)[number]["name"], Row>> = {};
+  const headers = {
+    "content-type": "application/json",
+    "x-conector-id": "hubspot",
+    "x-owner-id": "acme-prod",
+  };
+  for (const config of configs) {
     const ingestTimes: number[] = [];
     const rawTimes: number[] = [];
     const ingestCpu: number[] = [];
     const rawCpu: number[] = [];
     for (let round = 0; round < 5; round++) {
       for (const which of ["ingest", "raw"] as const) {
-        const file = path.join(workDir, "in-process", `${which}-${synchronous}-${round}.db`);
+        const file = path.join(workDir, "in-process", `${which}-${config.name}-${round}.db`);
         const db = openDatabase(file);
-        db.$client.pragma(`synchronous = ${synchronous}`);
-        const raw = createRawIngest(db.$client);
-        const headers = {
-          "content-type": "application/json",
-          "x-conector-id": "hubspot",
-          "x-owner-id": "acme-prod",
-        };
-        const started = performance.now();
-        const cpuStart = process.cpuUsage();
+        db.$client.pragma(`synchronous = ${config.synchronous}`);
+        const rawOne = createRawIngest(db.$client);
+        const rawGroup = createRawGroup(db.$client);
+        const deliveries: Delivery[] = [];
         for (let i = 0; i < perMode; i++) {
           const n = ++sequence;
           const [before, after] = templates[n % templates.length]!;
-          const body = `${before}"bench-${n}"${after}`;
           const key = `bench-${runId}-${n}`;
-          if (which === "ingest") {
-            ingestDelivery(db, body, {
+          deliveries.push({
+            rawBody: `${before}"bench-${n}"${after}`,
+            meta: {
               connectorId: "hubspot",
               connectionOwnerId: "acme-prod",
               idempotencyKey: key,
-              headers,
+              headers: { ...headers, "x-idempotency-key": key },
               receivedAt: Date.now(),
-            });
-          } else {
-            raw(body, { ...headers, "x-idempotency-key": key }, Date.now());
+            },
+          });
+        }
+        const started = performance.now();
+        const cpuStart = process.cpuUsage();
+        if (config.group === 1) {
+          for (const d of deliveries) {
+            if (which === "ingest") ingestDelivery(db, d.rawBody, d.meta);
+            else rawOne(d);
+          }
+        } else {
+          for (let i = 0; i < deliveries.length; i += config.group) {
+            const group = deliveries.slice(i, i + config.group);
+            if (which === "ingest") ingestGroup(db, group);
+            else rawGroup(group);
           }
         }
         (which === "ingest" ? ingestTimes : rawTimes).push((performance.now() - started) / perMode);
@@ -415,7 +435,7 @@ function benchIngestInProcess() {
     const rawMs = round3(median(rawTimes));
     const ingestCpuMs = round3(median(ingestCpu));
     const rawCpuMs = round3(median(rawCpu));
-    out[synchronous] = {
+    const row = {
       ingestMs,
       rawMs,
       ratio: round2(rawMs / ingestMs),
@@ -423,11 +443,18 @@ function benchIngestInProcess() {
       rawCpuMs,
       cpuRatio: round2(rawCpuMs / ingestCpuMs),
     };
+    out[config.name] = row;
     log(
-      `  in-process, synchronous=${synchronous}: ingest() ${ingestMs} ms/delivery (CPU ${ingestCpuMs}), raw ${rawMs} ms/delivery (CPU ${rawCpuMs}), raw/ingest ${out[synchronous]!.ratio} (CPU ${out[synchronous]!.cpuRatio})`,
+      `  in-process, synchronous=${config.synchronous}${config.group > 1 ? `, groups of ${config.group}` : ""}: ingest() ${ingestMs} ms/delivery (CPU ${ingestCpuMs}), raw ${rawMs} ms/delivery (CPU ${rawCpuMs}), raw/ingest ${row.ratio} (CPU ${row.cpuRatio})`,
     );
   }
-  return { deliveriesPerRun: perMode, FULL: out.FULL!, OFF: out.OFF! };
+  return {
+    deliveriesPerRun: perMode,
+    groupSize: GROUP,
+    FULL: out.FULL!,
+    FULL_GROUP: out.FULL_GROUP!,
+    OFF: out.OFF!,
+  };
 }
 
 async function benchIngest() {
@@ -441,11 +468,15 @@ async function benchIngest() {
     BENCH_NOOP: "1",
     APP_ALLOW_PUBLIC: "1",
   });
-  const bareIngest = await startBare("ingest", path.join(workDir, "ingest-bare", "app.db"));
-  const bareRaw = await startBare("raw", path.join(workDir, "ingest-raw", "app.db"));
-  const bareNormal = await startBare("ingest", path.join(workDir, "ingest-normal", "app.db"), {
+  const bare = (name: string) => path.join(workDir, name, "app.db");
+  const bareIngest = await startBare("ingest", "group", bare("ingest-bare"));
+  const bareRaw = await startBare("raw", "group", bare("ingest-raw"));
+  const bareIngestEach = await startBare("ingest", "each", bare("ingest-bare-each"));
+  const bareRawEach = await startBare("raw", "each", bare("ingest-raw-each"));
+  const bareNormal = await startBare("ingest", "group", bare("ingest-normal"), {
     BENCH_SYNCHRONOUS: "NORMAL",
   });
+  const bareServers = [bareIngest, bareRaw, bareIngestEach, bareRawEach, bareNormal];
   const targets: IngestTarget[] = [
     { id: "a", label: "(a) no-op Next route", server: next, path: "/api/bench/noop" },
     {
@@ -454,8 +485,20 @@ async function benchIngest() {
       server: next,
       path: `/api/webhooks/morph?token=${WEBHOOK_SECRET}`,
     },
-    { id: "c", label: "(c) ingest() on node:http", server: bareIngest, path: "/" },
-    { id: "d", label: "(d) raw better-sqlite3 on node:http", server: bareRaw, path: "/" },
+    { id: "c", label: "(c) ingest() on node:http, group commit", server: bareIngest, path: "/" },
+    { id: "d", label: "(d) raw SQLite on node:http, group commit", server: bareRaw, path: "/" },
+    {
+      id: "c1",
+      label: "(c1) ingest() on node:http, a commit per request",
+      server: bareIngestEach,
+      path: "/",
+    },
+    {
+      id: "d1",
+      label: "(d1) raw SQLite on node:http, a commit per request",
+      server: bareRawEach,
+      path: "/",
+    },
     {
       id: "e",
       label: "(e) = (c) with synchronous=NORMAL",
@@ -506,15 +549,15 @@ async function benchIngest() {
     db.$client.close();
     return row;
   };
+  next.stop();
+  for (const server of bareServers) server.stop();
   const check = {
     b: applied(abDb),
-    c: applied(path.join(workDir, "ingest-bare", "app.db")),
-    d: applied(path.join(workDir, "ingest-raw", "app.db")),
+    c: applied(bare("ingest-bare")),
+    d: applied(bare("ingest-raw")),
+    c1: applied(bare("ingest-bare-each")),
+    d1: applied(bare("ingest-raw-each")),
   };
-  next.stop();
-  bareIngest.stop();
-  bareRaw.stop();
-  bareNormal.stop();
 
   const summary = CONCURRENCY.map((concurrency) => {
     const per = Object.fromEntries(
@@ -537,7 +580,7 @@ async function benchIngest() {
         ];
       }),
     ) as Record<
-      "a" | "b" | "c" | "d" | "e",
+      TargetId,
       {
         label: string;
         rps: number;
@@ -556,9 +599,12 @@ async function benchIngest() {
       targets: per,
       ratioBA: round2(per.b.rps / per.a.rps),
       ratioCD: round2(per.c.rps / per.d.rps),
+      /** c/d with a commit per request on both sides (the strategy before group commit). */
+      ratioCD1: round2(per.c1.rps / per.d1.rps),
       /** The same ratios from server CPU per request: what the throughput ratio would be on idle cores. */
       cpuRatioBA: round2(per.a.cpuPerRequest / per.b.cpuPerRequest),
       cpuRatioCD: round2(per.d.cpuPerRequest / per.c.cpuPerRequest),
+      cpuRatioCD1: round2(per.d1.cpuPerRequest / per.c1.cpuPerRequest),
     };
   });
   return { runs, summary, check, inProcess, seconds: RUN_SECONDS, rounds: ROUNDS };
@@ -1059,7 +1105,7 @@ function targetRows(r: Result): TargetRow[] {
       });
       rows.push({
         target: `ingest c/d ≥ 0.90, c=${s.concurrency}`,
-        measured: `${s.ratioCD} by req/s${by(s.ratioCD, 0.9, true)}; ${s.cpuRatioCD} by server CPU`,
+        measured: `${s.ratioCD} by req/s${by(s.ratioCD, 0.9, true)}; ${s.cpuRatioCD} by server CPU (both with group commit; a commit per request: ${s.ratioCD1} by req/s, ${s.cpuRatioCD1} by CPU)`,
         held: s.ratioCD >= 0.9,
       });
     }
@@ -1201,7 +1247,7 @@ function renderMarkdown(r: Result) {
     lines.push(
       "## Ingest",
       "",
-      `Interleaved a b c d e, ${r.ingest.rounds} rounds of ${r.ingest.seconds} s per target and concurrency (medians shown; every request a new engagement under a new idempotency key, realistic bodies with refs). (a) and (b) are one \`next start\` process; (c), (d), (e) are bare \`node:http\` processes (scripts/lib/bench-server.ts). All use the app's pragmas (WAL, synchronous=FULL) except (e).`,
+      `Interleaved a b c d c1 d1 e, ${r.ingest.rounds} rounds of ${r.ingest.seconds} s per target and concurrency (medians shown; every request a new engagement under a new idempotency key, realistic bodies with refs). (a) and (b) are one \`next start\` process, whose webhook hands each delivery to the writer thread (lib/ingest/writer.ts): what queued up while it wrote is one transaction with a savepoint per delivery, each answered after the one COMMIT. (c), (d), (c1), (d1), (e) are bare \`node:http\` processes (scripts/lib/bench-server.ts): (c) and (d) batch the same way on their one thread, (c1) and (d1) commit each request alone. All use the app's pragmas (WAL, synchronous=FULL) except (e).`,
       "",
       "| concurrency | target | req/s | p50 ms | p99 ms | errors | timeouts | non-2xx | peak RSS MB | server CPU ms/request | req/s per round |",
       "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -1217,12 +1263,12 @@ function renderMarkdown(r: Result) {
       "",
       "Ratios from req/s, and from server CPU per request (what the req/s ratio would be on idle cores with no disk wait):",
       "",
-      "| concurrency | b/a (target ≥ 0.85) | c/d (target ≥ 0.90) | b/a by CPU | c/d by CPU |",
-      "| --- | ---: | ---: | ---: | ---: |",
+      "| concurrency | b/a (target ≥ 0.85) | c/d (target ≥ 0.90) | c1/d1, a commit per request | b/a by CPU | c/d by CPU | c1/d1 by CPU |",
+      "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     );
     for (const s of r.ingest.summary) {
       lines.push(
-        `| ${s.concurrency} | ${s.ratioBA} ${mark(s.ratioBA >= 0.85)} | ${s.ratioCD} ${mark(s.ratioCD >= 0.9)} | ${s.cpuRatioBA} | ${s.cpuRatioCD} |`,
+        `| ${s.concurrency} | ${s.ratioBA} ${mark(s.ratioBA >= 0.85)} | ${s.ratioCD} ${mark(s.ratioCD >= 0.9)} | ${s.ratioCD1} | ${s.cpuRatioBA} | ${s.cpuRatioCD} | ${s.cpuRatioCD1} |`,
       );
     }
     const ip = r.ingest.inProcess;
@@ -1232,10 +1278,13 @@ function renderMarkdown(r: Result) {
       "",
       "| synchronous | ingest() | raw statements | raw/ingest (wall) | raw/ingest (CPU) |",
       "| --- | ---: | ---: | ---: | ---: |",
-      `| FULL (the app's) | ${ip.FULL.ingestMs} / ${ip.FULL.ingestCpuMs} | ${ip.FULL.rawMs} / ${ip.FULL.rawCpuMs} | ${ip.FULL.ratio} | ${ip.FULL.cpuRatio} |`,
+      `| FULL (the app's), a transaction per delivery | ${ip.FULL.ingestMs} / ${ip.FULL.ingestCpuMs} | ${ip.FULL.rawMs} / ${ip.FULL.rawCpuMs} | ${ip.FULL.ratio} | ${ip.FULL.cpuRatio} |`,
+      `| FULL, groups of ${ip.groupSize} (group commit) | ${ip.FULL_GROUP.ingestMs} / ${ip.FULL_GROUP.ingestCpuMs} | ${ip.FULL_GROUP.rawMs} / ${ip.FULL_GROUP.rawCpuMs} | ${ip.FULL_GROUP.ratio} | ${ip.FULL_GROUP.cpuRatio} |`,
       `| OFF (no fsync: the logic alone) | ${ip.OFF.ingestMs} / ${ip.OFF.ingestCpuMs} | ${ip.OFF.rawMs} / ${ip.OFF.rawCpuMs} | ${ip.OFF.ratio} | ${ip.OFF.cpuRatio} |`,
       "",
-      `Stored after the runs: webhook ${JSON.stringify(r.ingest.check.b)}, ingest() ${JSON.stringify(r.ingest.check.c)}, raw ${JSON.stringify(r.ingest.check.d)}.`,
+      `Stored after the runs: ${Object.entries(r.ingest.check)
+        .map(([id, row]) => `(${id}) ${JSON.stringify(row)}`)
+        .join(", ")}.`,
       "",
     );
   }

@@ -3,17 +3,23 @@
  *   ingest — our `ingest()` with nothing of Next around it;
  *   raw    — the same writes with hand-written prepared better-sqlite3 statements and no
  *            validation: the storage floor `ingest()` is compared with.
- * Usage: node --import tsx scripts/lib/bench-server.ts <ingest|raw> <database file>
+ * Both commit the same way, chosen by the third argument:
+ *   group  — what arrives in one turn of the event loop is one transaction with a savepoint per
+ *            delivery (the app's writer, lib/ingest/writer.ts, with the same batching);
+ *   each   — one IMMEDIATE transaction per request.
+ * Usage: node --import tsx scripts/lib/bench-server.ts <ingest|raw> <database file> [group|each]
  * Prints "listening <port>" once ready.
  */
 import http from "node:http";
 import { openDatabase } from "@/db/client";
 import { ingest } from "@/lib/ingest";
-import { createRawIngest } from "./raw-ingest";
+import { ingestGroup, type Delivery, type DeliveryAnswer } from "@/lib/ingest/group";
+import { createBatchingWriter } from "@/lib/ingest/writer";
+import { createRawGroup, createRawIngest, type RawResult } from "./raw-ingest";
 
-const [mode, file] = process.argv.slice(2);
-if ((mode !== "ingest" && mode !== "raw") || !file) {
-  console.error("usage: bench-server.ts <ingest|raw> <database file>");
+const [mode, file, commit = "group"] = process.argv.slice(2);
+if ((mode !== "ingest" && mode !== "raw") || !file || (commit !== "group" && commit !== "each")) {
+  console.error("usage: bench-server.ts <ingest|raw> <database file> [group|each]");
   process.exit(1);
 }
 
@@ -22,63 +28,81 @@ const sqlite = db.$client;
 // The app runs with openDatabase()'s pragmas; BENCH_SYNCHRONOUS lets the bench take fsync out.
 if (process.env.BENCH_SYNCHRONOUS) sqlite.pragma(`synchronous = ${process.env.BENCH_SYNCHRONOUS}`);
 
-type Handler = (
-  body: string,
-  headers: http.IncomingHttpHeaders,
-  receivedAt: number,
-) => {
-  status: number;
-  body: string;
-  outcome: string;
-};
+type Answer = DeliveryAnswer<RawResult>;
+type Apply = (delivery: Delivery) => Answer | Promise<Answer>;
 
+function applyEach(one: (delivery: Delivery) => RawResult): Apply {
+  return (delivery) => {
+    try {
+      return { ok: true, result: one(delivery) };
+    } catch (error) {
+      console.error(error);
+      return { ok: false, error: { status: 500, code: "internal", message: "failed" } };
+    }
+  };
+}
+
+const rawOne = createRawIngest(sqlite);
+const ingestOne = (d: Delivery): RawResult => ingest(db, d.rawBody, d.meta);
+let apply: Apply;
+if (commit === "each") {
+  apply = applyEach(mode === "ingest" ? ingestOne : rawOne);
+} else {
+  const rawGroup = createRawGroup(sqlite);
+  const writer = createBatchingWriter<RawResult>((deliveries) =>
+    mode === "ingest" ? ingestGroup(db, deliveries) : rawGroup(deliveries),
+  );
+  apply = (delivery) => writer.submit(delivery);
+}
+
+const KEPT_HEADERS = [
+  "content-type",
+  "content-length",
+  "x-conector-id",
+  "x-owner-id",
+  "x-idempotency-key",
+];
 const header = (headers: http.IncomingHttpHeaders, name: string) => {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 };
 
-const viaIngest: Handler = (body, headers, receivedAt) => {
+/** What the webhook route hands the writer, read the same way for both modes. */
+function deliveryOf(rawBody: string, headers: http.IncomingHttpHeaders, receivedAt: number) {
   const kept: Record<string, string> = {};
-  for (const name of [
-    "content-type",
-    "content-length",
-    "x-conector-id",
-    "x-owner-id",
-    "x-idempotency-key",
-  ]) {
+  for (const name of KEPT_HEADERS) {
     const value = header(headers, name);
     if (value) kept[name] = value;
   }
-  const result = ingest(db, body, {
-    connectorId: header(headers, "x-conector-id") ?? "",
-    connectionOwnerId: header(headers, "x-owner-id") ?? "",
-    idempotencyKey: header(headers, "x-idempotency-key") ?? "",
-    headers: kept,
-    receivedAt,
-  });
-  return result;
-};
-
-const viaRaw: Handler = createRawIngest(sqlite);
-
-const handle = mode === "ingest" ? viaIngest : viaRaw;
+  return {
+    rawBody,
+    meta: {
+      connectorId: header(headers, "x-conector-id") ?? "",
+      connectionOwnerId: header(headers, "x-owner-id") ?? "",
+      idempotencyKey: header(headers, "x-idempotency-key") ?? "",
+      headers: kept,
+      receivedAt,
+    },
+  };
+}
 
 const server = http.createServer((req, res) => {
   const receivedAt = Date.now();
   const chunks: Buffer[] = [];
   req.on("data", (chunk: Buffer) => chunks.push(chunk));
-  req.on("end", () => {
-    try {
-      const result = handle(Buffer.concat(chunks).toString("utf8"), req.headers, receivedAt);
-      res.writeHead(result.status, {
+  req.on("end", async () => {
+    const answer = await apply(
+      deliveryOf(Buffer.concat(chunks).toString("utf8"), req.headers, receivedAt),
+    );
+    if (answer.ok) {
+      res.writeHead(answer.result.status, {
         "content-type": "application/json",
-        "x-delivery-outcome": result.outcome,
+        "x-delivery-outcome": answer.result.outcome,
       });
-      res.end(result.body);
-    } catch (error) {
-      console.error(error);
-      res.writeHead(500, { "content-type": "application/json" });
-      res.end('{"error":{"code":"internal","message":"failed"}}');
+      res.end(answer.result.body);
+    } else {
+      res.writeHead(answer.error.status, { "content-type": "application/json" });
+      res.end(JSON.stringify({ error: answer.error }));
     }
   });
 });

@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
+import { applyGroup, type Delivery, type DeliveryAnswer } from "@/lib/ingest/group";
 
 /**
  * The storage floor of the ingest benchmark: the same reads and writes as ingest() for an
  * engagement snapshot (key lookup, engagement upsert, ref rows, FTS through the triggers, log
  * row, key binding, one IMMEDIATE transaction), with hand-written prepared statements and no
- * validation, normalisation or Drizzle.
+ * validation or normalisation. It takes the same `Delivery` (body and request metadata) as
+ * ingest(), so the HTTP handler in front of either does the same work.
  */
-export type DeliveryHeaders = Record<string, string | string[] | undefined>;
 export type RawResult = { status: number; body: string; outcome: string };
 
 export function createRawIngest(sqlite: Database.Database) {
@@ -65,20 +66,14 @@ export function createRawIngest(sqlite: Database.Database) {
   };
 
   /** The same reads and writes as ingest() for an engagement snapshot, trusting the payload. */
-  return (body: string, headers: DeliveryHeaders, receivedAt: number): RawResult => {
-    const connector = header(headers, "x-conector-id") ?? "";
-    const owner = header(headers, "x-owner-id") ?? "";
-    const key = header(headers, "x-idempotency-key") ?? "";
+  return ({ rawBody: body, meta }: Delivery): RawResult => {
+    const { connectorId: connector, connectionOwnerId: owner, idempotencyKey: key } = meta;
+    const { receivedAt } = meta;
     const bodyHash = sha(body, "hex");
     const event = JSON.parse(body) as Snapshot;
     const { data } = event;
     const f = data.fields;
-    const kept = JSON.stringify({
-      "content-type": header(headers, "content-type"),
-      "x-conector-id": connector,
-      "x-owner-id": owner,
-      "x-idempotency-key": key,
-    });
+    const kept = JSON.stringify(meta.headers);
     return sqlite
       .transaction(() => {
         const bound = raw.findKey.get(connector, owner, key) as
@@ -161,7 +156,9 @@ export function createRawIngest(sqlite: Database.Database) {
   };
 }
 
-const header = (headers: DeliveryHeaders, name: string) => {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
+/** The raw writes through ingestGroup's commit strategy: one transaction, a savepoint each. */
+export function createRawGroup(sqlite: Database.Database) {
+  const raw = createRawIngest(sqlite);
+  return (deliveries: readonly Delivery[]): DeliveryAnswer<RawResult>[] =>
+    applyGroup(sqlite, deliveries, raw);
+}
