@@ -54,6 +54,28 @@ export function createRawIngest(sqlite: Database.Database) {
     createHash("sha256").update(text).digest(encoding);
   const ms = (value: unknown) => (typeof value === "string" ? Date.parse(value) : null);
 
+  /**
+   * `fields` as ingest() stores it (lib/morph/fields.ts, storeEngagementFields), trusting that
+   * every value the columns hold is exactly what they give back: a letter per such key, and the
+   * other keys' values as received.
+   */
+  const storedFields = (f: Record<string, unknown>) => {
+    let layout = "";
+    let derived = 0;
+    let rest: Record<string, unknown> | null = null;
+    for (const key in f) {
+      const code = DERIVED_CODES[key];
+      if (code !== undefined) {
+        layout += code;
+        derived++;
+      } else {
+        layout += ".";
+        (rest ??= {})[key] = f[key];
+      }
+    }
+    return JSON.stringify(derived === 0 ? f : rest === null ? [layout] : [layout, rest]);
+  };
+
   type Snapshot = {
     event: string;
     data: {
@@ -96,7 +118,7 @@ export function createRawIngest(sqlite: Database.Database) {
           (f.owner as { id?: string } | undefined)?.id ?? null,
           ms(data.createdAt),
           updatedAt,
-          JSON.stringify(f),
+          storedFields(f),
         ];
         let engagementId: number;
         let outcome = "applied";
@@ -155,6 +177,23 @@ export function createRawIngest(sqlite: Database.Database) {
       .immediate();
   };
 }
+
+/** storeEngagementFields' letters for the keys the typed columns and ref rows hold. */
+const DERIVED_CODES: Record<string, string> = {
+  type: "t",
+  direction: "d",
+  status: "s",
+  title: "T",
+  description: "D",
+  startedAt: "a",
+  endedAt: "e",
+  duration: "n",
+  owner: "o",
+  users: "u",
+  contacts: "c",
+  companies: "m",
+  opportunities: "p",
+};
 
 /** The raw writes through ingestGroup's commit strategy: one transaction, a savepoint each. */
 export function createRawGroup(sqlite: Database.Database) {
