@@ -13,6 +13,18 @@ const DATA_KEYS = [
   "warnings",
 ] as const;
 const DATA_KEY_SET = new Set<string>(DATA_KEYS);
+const DATA_KEY_INDEX = new Map<string, number>(DATA_KEYS.map((key, i) => [key, i]));
+
+/** Whether `data` has only declared keys, in the schema's order, none of them undefined. */
+function inSchemaOrder(data: Record<string, unknown>) {
+  let last = -1;
+  for (const key in data) {
+    const index = DATA_KEY_INDEX.get(key);
+    if (index === undefined || index <= last || data[key] === undefined) return false;
+    last = index;
+  }
+  return true;
+}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -59,6 +71,11 @@ function readEnvelope(json: unknown): MorphEvent | null {
     return null;
   }
 
+  // What Morph sends: the schema's keys in its order and a trimmed id, so the schema's copy
+  // would equal `data` itself.
+  if (resourceId === id && inSchemaOrder(data)) {
+    return { event, data: data as MorphEvent["data"], model, action };
+  }
   const out: Record<string, unknown> = {};
   for (const key of DATA_KEYS) {
     if (key === "id") out.id = resourceId;

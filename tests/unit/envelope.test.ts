@@ -36,15 +36,34 @@ const envelopeLike = fc.record(
   { requiredKeys: [] },
 );
 
-/** Mostly valid envelopes, each with one or two odd parts: the fast path's own ground. */
+/** Envelopes Morph could send, keys in the schema's order or shuffled, now and then one odd part. */
 const nearlyValid = fc
-  .tuple(fc.constantFrom(...EVENTS), dataLike, fc.boolean(), fc.boolean())
-  .map(([event, data, keepModel, keepFields]) => {
-    const model = event.split("::")[0];
-    const out: Record<string, unknown> = { ...data };
-    if (keepModel) out.model = model;
-    if (keepFields && (typeof data.fields !== "object" || data.fields === null)) out.fields = {};
-    return { event, data: out };
+  .tuple(
+    fc.constantFrom(...EVENTS),
+    fc.record(
+      {
+        object: fc.constantFrom("resource", "resourceRef"),
+        id: fc.oneof(fc.constantFrom("eng_1", "42", " 7 "), fc.integer()),
+        fields: fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 4 }),
+        createdAt: fc.jsonValue(),
+        updatedAt: fc.constant("2025-03-06T10:00:00Z"),
+        rawResource: fc.constant(null),
+        warnings: fc.constant([]),
+      },
+      { requiredKeys: ["id", "fields"] },
+    ),
+    fc.option(fc.tuple(fc.constantFrom("extra", "2", "object", "id"), fc.jsonValue())),
+    fc.option(fc.array(fc.integer(), { minLength: 12, maxLength: 12 })),
+  )
+  .map(([event, data, odd, weights]) => {
+    const entries: [string, unknown][] = [
+      ...Object.entries(data).slice(0, 1),
+      ["model", event.split("::")[0]],
+      ...Object.entries(data).slice(1),
+    ];
+    if (odd) entries.push(odd);
+    if (weights) entries.sort((a, b) => weights[a[0].length]! - weights[b[0].length]!);
+    return { event, data: Object.fromEntries(entries) };
   });
 
 /** What ingest() parses: a body as JSON.parse gives it (own `__proto__` keys included). */
