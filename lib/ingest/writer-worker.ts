@@ -9,6 +9,8 @@ import type { WriterReply, WriterRequest } from "./writer";
 
 const port = parentPort!;
 const db = openDatabase((workerData as { databaseFile: string }).databaseFile);
+// An empty reply says the thread is up and holds the connection.
+port.postMessage([] satisfies WriterReply);
 
 const queue: WriterRequest = [];
 let scheduled = false;

@@ -93,29 +93,42 @@ const startBundledWorker: StartWorker = (databaseFile) =>
  * `ingestGroup`, so the transaction's CPU and its fsync wait run beside the server's event
  * loop instead of inside it. Should the thread die, the deliveries it held answer 503 (the
  * sender retries; one that did commit is then replayed from its idempotency key), and the
- * next delivery starts a new one.
+ * next delivery starts a new one. A thread that cannot come up at all (it never opened the
+ * database) wrote nothing: what it held, and everything after, goes to `fallback` if given.
  */
 export function createWorkerWriter(
   databaseFile: string,
   {
     startWorker = startBundledWorker,
     restartBackoffMs = RESTART_BACKOFF_MS,
-  }: { startWorker?: StartWorker; restartBackoffMs?: number } = {},
+    fallback,
+  }: { startWorker?: StartWorker; restartBackoffMs?: number; fallback?: IngestWriter } = {},
 ): IngestWriter {
   let worker: Worker | null = null;
   let inFlight = new Map<number, Pending>();
   let nextId = 0;
   let startedAt = 0;
   let closed = false;
+  let useFallback = false;
+
+  const toFallback = (pending: Pending) => fallback!.submit(pending.delivery).then(pending.resolve);
 
   const spawn = () => {
-    const thread = startWorker(databaseFile);
+    let thread: Worker;
+    try {
+      thread = startWorker(databaseFile);
+    } catch (error) {
+      console.error("ingest writer thread could not start", error);
+      return null;
+    }
     const mine = new Map<number, Pending>();
+    let ready = false;
     worker = thread;
     inFlight = mine;
     startedAt = Date.now();
     thread.unref();
     thread.on("message", (reply: WriterReply) => {
+      ready = true;
       for (const { id, answer } of reply) {
         mine.get(id)?.resolve(answer);
         mine.delete(id);
@@ -123,29 +136,34 @@ export function createWorkerWriter(
     });
     thread.on("error", (error) => console.error("ingest writer thread failed", error));
     thread.on("exit", (code) => {
-      if (!closed) console.error(`ingest writer thread exited (code ${code})`);
       if (worker === thread) worker = null;
-      for (const pending of mine.values()) pending.resolve({ ok: false, error: WRITER_GONE });
+      if (!ready && fallback && !closed) {
+        console.error(`ingest writer thread did not start (code ${code}); writing on this thread`);
+        useFallback = true;
+        for (const pending of mine.values()) toFallback(pending);
+      } else {
+        if (!closed) console.error(`ingest writer thread exited (code ${code})`);
+        for (const pending of mine.values()) pending.resolve({ ok: false, error: WRITER_GONE });
+      }
       mine.clear();
     });
     return thread;
   };
 
   const enqueue = batcher<DeliveryResult>((batch) => {
-    if (!worker) {
-      // A writer that died within a second of starting is not restarted on every request.
-      if (closed || Date.now() - startedAt < restartBackoffMs) {
-        for (const p of batch) p.resolve({ ok: false, error: WRITER_GONE });
-        return;
-      }
-      spawn();
+    if (useFallback) return batch.forEach(toFallback);
+    // A writer that died within a second of starting is not restarted on every request.
+    const thread = worker ?? (closed || Date.now() - startedAt < restartBackoffMs ? null : spawn());
+    if (!thread) {
+      for (const p of batch) p.resolve({ ok: false, error: WRITER_GONE });
+      return;
     }
     const message: WriterRequest = batch.map((pending) => {
       const id = ++nextId;
       inFlight.set(id, pending);
       return { id, delivery: pending.delivery };
     });
-    worker!.postMessage(message);
+    thread.postMessage(message);
   });
 
   return {
@@ -171,7 +189,7 @@ export function getIngestWriter(): IngestWriter {
     const db = getDatabase();
     globalForWriter.ingestWriter =
       mode === "worker" && db.$client.name !== ":memory:"
-        ? createWorkerWriter(db.$client.name)
+        ? createWorkerWriter(db.$client.name, { fallback: createInlineWriter() })
         : createInlineWriter();
   }
   return globalForWriter.ingestWriter;

@@ -4,7 +4,7 @@ import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
 import type { DeliveryAnswer } from "@/lib/ingest/group";
-import { createWorkerWriter, type StartWorker } from "@/lib/ingest/writer";
+import { createInlineWriter, createWorkerWriter, type StartWorker } from "@/lib/ingest/writer";
 import { engagementEvent } from "../helpers/morph";
 import { createTempDatabase } from "../helpers/temp-db";
 
@@ -93,6 +93,29 @@ describe("the writer thread", () => {
         )
         .get() as { n: number };
       expect(applied.n).toBe(30);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it("writes on the calling thread when the thread cannot come up, losing nothing", async () => {
+    const broken: StartWorker = () =>
+      new Worker('throw new Error("no writer here")', { eval: true, stderr: true });
+    const writer = createWorkerWriter(temp.file, {
+      startWorker: broken,
+      fallback: createInlineWriter(() => temp.db),
+    });
+    try {
+      const first = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => submitEngagement(writer, `fallback-${i}`)),
+      );
+      const later = await submitEngagement(writer, "fallback-later");
+      for (const answer of [...first, later]) {
+        expect(answer).toMatchObject({ ok: true, result: { status: 200, outcome: "applied" } });
+      }
+      for (const id of ["fallback-0", "fallback-4", "fallback-later"]) {
+        expect(isStored(id)).toBe(true);
+      }
     } finally {
       await writer.close();
     }
