@@ -1077,7 +1077,7 @@ function findings(r: Result) {
     const b = r.bulk;
     const top = [...b.sizeByObject].sort((x, y) => y.bytes - x.bytes).slice(0, 4);
     out.push(
-      `**Bytes per engagement.** ${Math.round(b.bytesPerEngagement)} bytes at ${b.engagements}${b.bytesPerEngagement > 1200 ? ` (target 1,200)` : ""}; the largest objects: ${top.map((o) => `${o.name} ${Math.round(o.bytes / b.engagements)} B`).join(", ")} per engagement. The engagements table is most of it: \`fields\` keeps the snapshot as received (every reference as \`{"object":"resourceRef",…}\`, title and description twice). Storing \`fields\` without the values held in typed columns, or with compact references, is what would close it. The bulk load writes no delivery log; through the webhook each delivery also keeps its raw body.`,
+      `**Bytes per engagement.** ${Math.round(b.bytesPerEngagement)} bytes at ${b.engagements}${b.bytesPerEngagement > 1200 ? ` (target 1,200)` : ""}; the largest objects: ${top.map((o) => `${o.name} ${Math.round(o.bytes / b.engagements)} B`).join(", ")} per engagement. \`fields\` is stored without the values the typed columns and ref rows give back exactly (lib/morph/fields.ts) and read back whole; the delivery log keeps each body as received. The bulk load writes no delivery log; through the webhook each delivery also keeps its raw body.`,
       "",
       `**Bulk load.** ${Math.round(b.rowsPerSecond)} rows/s counts every row written (engagements, ref rows, records), ${Math.round(b.engagementsPerSecond)} engagements/s. Phases (s): ${Object.entries(
         b.phases,
