@@ -256,7 +256,7 @@ export function engagementColumns(
  * with the one-letter code that stands for each in stored `fields`. Migration 0007 uses the
  * same letters.
  */
-const DERIVED_KEYS = {
+export const DERIVED_KEYS = {
   type: "t",
   direction: "d",
   status: "s",
@@ -271,7 +271,7 @@ const DERIVED_KEYS = {
   companies: "m",
   opportunities: "p",
 } as const;
-type DerivedKey = keyof typeof DERIVED_KEYS;
+export type DerivedKey = keyof typeof DERIVED_KEYS;
 const KEY_OF_CODE = new Map(
   Object.entries(DERIVED_KEYS).map(([key, code]) => [code as string, key as DerivedKey]),
 );

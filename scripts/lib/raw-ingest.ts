@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
 import { applyGroup, type Delivery, type DeliveryAnswer } from "@/lib/ingest/group";
+import { DERIVED_KEYS, type DerivedKey } from "@/lib/morph/fields";
 
 /**
  * The storage floor of the ingest benchmark: the same reads and writes as ingest() for an
@@ -64,9 +65,8 @@ export function createRawIngest(sqlite: Database.Database) {
     let derived = 0;
     let rest: Record<string, unknown> | null = null;
     for (const key in f) {
-      const code = DERIVED_CODES[key];
-      if (code !== undefined) {
-        layout += code;
+      if (Object.hasOwn(DERIVED_KEYS, key)) {
+        layout += DERIVED_KEYS[key as DerivedKey];
         derived++;
       } else {
         layout += ".";
@@ -177,23 +177,6 @@ export function createRawIngest(sqlite: Database.Database) {
       .immediate();
   };
 }
-
-/** storeEngagementFields' letters for the keys the typed columns and ref rows hold. */
-const DERIVED_CODES: Record<string, string> = {
-  type: "t",
-  direction: "d",
-  status: "s",
-  title: "T",
-  description: "D",
-  startedAt: "a",
-  endedAt: "e",
-  duration: "n",
-  owner: "o",
-  users: "u",
-  contacts: "c",
-  companies: "m",
-  opportunities: "p",
-};
 
 /** The raw writes through ingestGroup's commit strategy: one transaction, a savepoint each. */
 export function createRawGroup(sqlite: Database.Database) {
