@@ -37,9 +37,8 @@ import { ActivityChart } from "./activity-chart";
 import { summarizeOffThread } from "@/lib/engagements/summary-thread";
 import { EngagementTable } from "./engagement-table";
 import { CountSkeleton, FacetsSkeleton, NoScriptStreaming } from "./list-skeleton";
-import { directionLabel, statusLabel } from "./format";
+import { directionLabel, statusLabel, typeLabel } from "./format";
 import { RecordPicker } from "./record-picker";
-import { typeLabel } from "./type-icon";
 
 const REF_MODELS: Record<RefFilterKey, RecordModel> = {
   owner: "genericUser",

@@ -3,9 +3,9 @@ import { Trash2, TriangleAlert } from "lucide-react";
 import type { EngagementDetail, Ref } from "@/db/queries/engagements";
 import { recordHref } from "@/components/records/record-link";
 import { Badge, OutcomeBadge } from "@/components/ui/badge";
-import { directionLabel, formatAmount, formatDuration, statusLabel } from "./format";
+import { directionLabel, formatAmount, formatDuration, statusLabel, typeLabel } from "./format";
 import { LocalTime } from "@/components/ui/local-time";
-import { TypeIcon, typeLabel } from "./type-icon";
+import { TypeIcon } from "./type-icon";
 
 const link =
   "text-sky-700 underline-offset-2 hover:underline focus-visible:rounded focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";

@@ -1,3 +1,25 @@
+import type { SpriteName } from "./sprite-icon";
+
+const TYPE_LABELS: Record<string, string> = {
+  call: "Call",
+  meeting: "Meeting",
+  email: "Email",
+  task: "Task",
+  note: "Note",
+};
+
+export function typeLabel(type: string | null) {
+  return type ? (TYPE_LABELS[type] ?? type) : "Unknown type";
+}
+
+/** The sprite symbol of a type (unknown types share one). */
+export function typeIconName(type: string | null): SpriteName {
+  return type && Object.hasOwn(TYPE_LABELS, type) ? (type as SpriteName) : "unknown";
+}
+
+/** The type's tile colours (`.type-icon` and `.type-…` in app/globals.css). */
+export const typeToneClass = (type: string | null) => `type-icon type-${typeIconName(type)}`;
+
 /** Seconds as "22 min", "1 h 5 min", "45 s". */
 export function formatDuration(seconds: number | null): string | null {
   if (seconds === null) return null;

@@ -10,6 +10,7 @@ import {
   TriangleAlert,
   type LucideIcon,
 } from "lucide-react";
+import { spriteSymbolId, type SpriteName } from "./sprite-icon";
 
 const SPRITE = {
   call: Phone,
@@ -21,15 +22,11 @@ const SPRITE = {
   inbound: ArrowDownLeft,
   outbound: ArrowUpRight,
   warning: TriangleAlert,
-} satisfies Record<string, LucideIcon>;
-
-export type SpriteName = keyof typeof SPRITE;
-
-const symbolId = (name: SpriteName) => `engagement-icon-${name}`;
+} satisfies Record<SpriteName, LucideIcon>;
 
 /**
  * The icons a list's rows use, each drawn once as a `<symbol>`: a row then costs a `<use>`
- * instead of a whole SVG (and lucide's client component) per icon.
+ * (SpriteIcon, ./sprite-icon.tsx) instead of a whole SVG per icon.
  */
 export function IconSprite({ names }: { names: Iterable<SpriteName> }) {
   return (
@@ -37,20 +34,11 @@ export function IconSprite({ names }: { names: Iterable<SpriteName> }) {
       {[...new Set(names)].map((name) => {
         const Icon = SPRITE[name];
         return (
-          <symbol key={name} id={symbolId(name)} viewBox="0 0 24 24">
+          <symbol key={name} id={spriteSymbolId(name)} viewBox="0 0 24 24">
             <Icon />
           </symbol>
         );
       })}
-    </svg>
-  );
-}
-
-/** One icon from the page's IconSprite; `className` sizes it (`.icon`, `.icon-sm`, `.icon-xs`). */
-export function SpriteIcon({ name, className = "icon" }: { name: SpriteName; className?: string }) {
-  return (
-    <svg aria-hidden className={className}>
-      <use href={`#${symbolId(name)}`} />
     </svg>
   );
 }
