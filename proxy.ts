@@ -72,6 +72,6 @@ export function proxy(request: NextRequest) {
 export const config = {
   matcher: [
     // Health and the webhook (its own auth, the hot path) never pass through here.
-    "/((?!api/health|api/webhooks/|_next/static|_next/image|favicon.ico).*)",
+    "/((?!api/health|api/webhooks/|_next/static|_next/image|favicon.ico|icon.svg).*)",
   ],
 };

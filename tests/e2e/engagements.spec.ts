@@ -310,3 +310,31 @@ test("the list works without JavaScript: rows, count and facet links", async ({
   await expect(rows(page)).toHaveCount(expected((i) => i % 5 === 0));
   await context.close();
 });
+
+test("the list loads with nothing missing, its icon included, and opens a row in place", async ({
+  page,
+  playwright,
+}) => {
+  await signIn(page);
+  const failed: string[] = [];
+  page.on("response", (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+  });
+  await page.goto(listUrl());
+  await expect(rows(page).first()).toBeVisible();
+  const icon = await page.locator('link[rel="icon"]').getAttribute("href");
+  expect(icon).toMatch(/^\/icon\.svg/);
+  // A client-side navigation keeps the document: the marker set on it survives the click.
+  await page.evaluate(() => Object.assign(window, { listDocument: true }));
+  await rows(page).first().getByRole("link").click();
+  await expect(page).toHaveURL(/\/engagements\/\d+$/);
+  await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+  expect(await page.evaluate(() => "listDocument" in window)).toBe(true);
+  expect(failed).toEqual([]);
+  // The sign-in screen shows the icon too: it needs no session.
+  const signedOut = await playwright.request.newContext({ baseURL: page.url() });
+  const res = await signedOut.get(icon!, { maxRedirects: 0 });
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toContain("image/svg+xml");
+  await signedOut.dispose();
+});
