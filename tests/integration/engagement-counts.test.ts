@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/client";
 import { countEngagements, countTuning, facetCounts } from "@/db/queries/engagements";
 import { parseFilter } from "@/lib/filters";
-import { ingest } from "@/lib/ingest";
+import { deliver } from "../helpers/deliver";
 import { createTempDatabase, migrationsBefore } from "../helpers/temp-db";
 
 const temp = createTempDatabase();
@@ -16,14 +15,7 @@ const GLOBEX = { connector: "salesforce", owner: "globex-eu" };
 type Conn = typeof ACME;
 
 function post(target: AppDatabase, body: unknown, connection: Conn) {
-  const result = ingest(target, JSON.stringify(body), {
-    connectorId: connection.connector,
-    connectionOwnerId: connection.owner,
-    idempotencyKey: randomUUID(),
-    headers: {},
-    receivedAt: Date.now(),
-  });
-  expect(result.status).toBe(200);
+  expect(deliver(target, body, connection).status).toBe(200);
 }
 
 const at = (minutes: number) => new Date(Date.UTC(2025, 2, 1) + minutes * 60_000).toISOString();

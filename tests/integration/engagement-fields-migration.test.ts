@@ -1,11 +1,11 @@
-import { randomUUID } from "node:crypto";
 import path from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/client";
 import { getEngagement } from "@/db/queries/engagements";
-import { ingest, parseDeliveryBody } from "@/lib/ingest";
+import { parseDeliveryBody } from "@/lib/ingest";
 import { normalizeEngagementFields, storeEngagementFields } from "@/lib/morph/fields";
+import { deliver } from "../helpers/deliver";
 import { snapshotFields } from "../helpers/engagement-fields";
 import { fixture } from "../helpers/morph";
 import { createTempDatabase, migrationsBefore } from "../helpers/temp-db";
@@ -23,7 +23,7 @@ let databases = 0;
 
 type Stored = { id: number; text: string; parsed: Record<string, unknown> };
 
-function deliver(db: AppDatabase, externalId: string, fields: unknown, action = "created") {
+function deliverSnapshot(db: AppDatabase, externalId: string, fields: unknown, action = "created") {
   const body = JSON.stringify({
     event: `crmEngagement::${action}`,
     data: {
@@ -37,11 +37,8 @@ function deliver(db: AppDatabase, externalId: string, fields: unknown, action = 
       warnings: [],
     },
   });
-  const result = ingest(db, body, {
-    connectorId: "hubspot",
-    connectionOwnerId: "older",
-    idempotencyKey: randomUUID(),
-    headers: {},
+  const result = deliver(db, body, {
+    owner: "older",
     receivedAt: Date.parse("2025-04-01T00:00:00Z"),
   });
   expect(result.outcome).toBe("applied");
@@ -62,8 +59,8 @@ function olderDatabase(snapshots: unknown[], deleted: boolean[]) {
     .pluck();
   snapshots.forEach((snapshot, i) => {
     const externalId = `e${i}`;
-    const fields = deliver(db, externalId, snapshot);
-    if (deleted[i]) deliver(db, externalId, undefined, "deleted");
+    const fields = deliverSnapshot(db, externalId, snapshot);
+    if (deleted[i]) deliverSnapshot(db, externalId, undefined, "deleted");
     const id = idOf.get(externalId) as number;
     const text = JSON.stringify(fields);
     rewrite.run(text, id);

@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { getEngagement } from "@/db/queries/engagements";
-import { ingest, parseDeliveryBody } from "@/lib/ingest";
+import { parseDeliveryBody } from "@/lib/ingest";
+import { deliver } from "../helpers/deliver";
 import { snapshotFields } from "../helpers/engagement-fields";
 import { fixture } from "../helpers/morph";
 import { createTempDatabase } from "../helpers/temp-db";
@@ -18,7 +18,12 @@ afterAll(() => temp.cleanup());
 const sql = temp.db.$client;
 
 let run = 0;
-function deliver(externalId: string, fields: unknown, updatedAt: string, action = "updated") {
+function deliverSnapshot(
+  externalId: string,
+  fields: unknown,
+  updatedAt: string,
+  action = "updated",
+) {
   const body = JSON.stringify({
     event: `crmEngagement::${action}`,
     data: {
@@ -32,11 +37,8 @@ function deliver(externalId: string, fields: unknown, updatedAt: string, action 
       warnings: [],
     },
   });
-  const result = ingest(temp.db, body, {
-    connectorId: "hubspot",
-    connectionOwnerId: "fields",
-    idempotencyKey: randomUUID(),
-    headers: {},
+  const result = deliver(temp.db, body, {
+    owner: "fields",
     receivedAt: Date.parse("2025-04-01T00:00:00Z"),
   });
   expect(result.outcome).toBe("applied");
@@ -67,11 +69,14 @@ describe("stored engagement fields", () => {
     fc.assert(
       fc.property(snapshotFields, snapshotFields, (first, second) => {
         const externalId = `p-${run++}`;
-        expectSameFields(externalId, deliver(externalId, first, "2025-03-02T00:00:00.000Z"));
-        const latest = deliver(externalId, second, "2025-03-03T00:00:00.000Z");
+        expectSameFields(
+          externalId,
+          deliverSnapshot(externalId, first, "2025-03-02T00:00:00.000Z"),
+        );
+        const latest = deliverSnapshot(externalId, second, "2025-03-03T00:00:00.000Z");
         expectSameFields(externalId, latest);
         // A tombstone keeps the last snapshot's fields.
-        deliver(externalId, undefined, "2025-03-04T00:00:00.000Z", "deleted");
+        deliverSnapshot(externalId, undefined, "2025-03-04T00:00:00.000Z", "deleted");
         expectSameFields(externalId, latest);
       }),
       { numRuns: 600 },
@@ -86,7 +91,10 @@ describe("stored engagement fields", () => {
     ]) {
       const event = fixture(name) as { data: { id: string; fields: Record<string, unknown> } };
       const externalId = `fixture-${event.data.id}`;
-      expectSameFields(externalId, deliver(externalId, event.data.fields, "2025-03-09T00:00:00Z"));
+      expectSameFields(
+        externalId,
+        deliverSnapshot(externalId, event.data.fields, "2025-03-09T00:00:00Z"),
+      );
     }
     const stored = (externalId: string) =>
       sql
@@ -106,7 +114,7 @@ describe("stored engagement fields", () => {
 
   it("keeps a snapshot with nothing the columns hold as it was received", () => {
     const fields = { custom: 1, title: 42, owner: { id: "501" } };
-    deliver("plain", fields, "2025-03-09T00:00:00Z");
+    deliverSnapshot("plain", fields, "2025-03-09T00:00:00Z");
     const text = sql
       .prepare(
         "select fields from engagements where connection_owner_id = 'fields' and external_id = 'plain'",

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import Papa from "papaparse";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getEngagementRoute } from "@/app/api/engagements/[id]/route";
@@ -20,7 +19,7 @@ import { forgetStatements } from "@/db/queries/prepared";
 import { connectionsOf, getRecord, searchRecords } from "@/db/queries/records";
 import { guardCell } from "@/lib/engagements/csv";
 import { dateRange, encodeCursor, parseFilter, type EngagementFilter } from "@/lib/filters";
-import { ingest } from "@/lib/ingest";
+import { deliver } from "../helpers/deliver";
 import { fixture } from "../helpers/morph";
 import { setUpAppDatabase } from "../helpers/temp-db";
 
@@ -29,13 +28,7 @@ const db = temp.db;
 afterAll(() => temp.cleanup());
 
 function post(body: unknown, connection = { connector: "hubspot", owner: "acme-prod" }) {
-  const result = ingest(db, JSON.stringify(body), {
-    connectorId: connection.connector,
-    connectionOwnerId: connection.owner,
-    idempotencyKey: randomUUID(),
-    headers: {},
-    receivedAt: Date.now(),
-  });
+  const result = deliver(db, body, connection);
   expect(result.status).toBe(200);
   return result;
 }

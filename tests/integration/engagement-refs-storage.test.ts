@@ -1,10 +1,9 @@
-import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/client";
 import { listEngagements } from "@/db/queries/engagements";
 import { parseFilter } from "@/lib/filters";
-import { ingest } from "@/lib/ingest";
+import { deliver } from "../helpers/deliver";
 import { fixture } from "../helpers/morph";
 import { createTempDatabase, migrationsBefore } from "../helpers/temp-db";
 
@@ -12,14 +11,7 @@ const temp = createTempDatabase();
 afterAll(() => temp.cleanup());
 
 function post(db: AppDatabase, name: string) {
-  const result = ingest(db, JSON.stringify(fixture(name)), {
-    connectorId: "hubspot",
-    connectionOwnerId: "acme-prod",
-    idempotencyKey: randomUUID(),
-    headers: {},
-    receivedAt: Date.now(),
-  });
-  expect(result.status).toBe(200);
+  expect(deliver(db, fixture(name)).status).toBe(200);
 }
 
 const refsOf = (db: AppDatabase) =>

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +5,7 @@ import { EngagementRows } from "@/components/engagements/engagement-rows";
 import { iconsOf, toListRow, type ListRow } from "@/components/engagements/list-row";
 import { listEngagements, type EngagementView } from "@/db/queries/engagements";
 import { parseFilter } from "@/lib/filters";
-import { ingest } from "@/lib/ingest";
+import { deliver } from "../helpers/deliver";
 import { fixture } from "../helpers/morph";
 import { setUpAppDatabase } from "../helpers/temp-db";
 
@@ -17,14 +16,7 @@ const temp = setUpAppDatabase({ APP_ALLOW_PUBLIC: "1" });
 afterAll(() => temp.cleanup());
 
 function post(body: unknown) {
-  const result = ingest(temp.db, JSON.stringify(body), {
-    connectorId: "hubspot",
-    connectionOwnerId: "acme-prod",
-    idempotencyKey: randomUUID(),
-    headers: {},
-    receivedAt: Date.now(),
-  });
-  expect(result.status).toBe(200);
+  expect(deliver(temp.db, body).status).toBe(200);
 }
 
 function engagement(id: string, fields: Record<string, unknown>) {

@@ -1,7 +1,6 @@
-import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { ingest } from "@/lib/ingest";
+import { deliver } from "../helpers/deliver";
 import { engagementEvent } from "../helpers/morph";
 import { createTempDatabase } from "../helpers/temp-db";
 
@@ -46,14 +45,7 @@ describe("ordering property", () => {
             action: step.action,
             fields: { title: `v${step.minute}` },
           });
-          const result = ingest(temp.db, JSON.stringify(body), {
-            connectorId: "hubspot",
-            connectionOwnerId: "prop",
-            idempotencyKey: randomUUID(),
-            headers: {},
-            receivedAt: Date.now(),
-          });
-          expect(result.status).toBe(200);
+          expect(deliver(temp.db, body, { owner: "prop" }).status).toBe(200);
         }
         const newest = steps.reduce((a, b) => (b.minute > a.minute ? b : a));
         const row = temp.db.$client

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/client";
 import { countEngagements, listEngagements } from "@/db/queries/engagements";
 import { parseFilter } from "@/lib/filters";
-import { ingest } from "@/lib/ingest";
+import { deliver } from "../helpers/deliver";
 import { migrationsBefore } from "../helpers/temp-db";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-indexes-"));
@@ -15,33 +14,23 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const TAG = "covering_read_indexes";
 
 function post(db: AppDatabase, i: number) {
-  const result = ingest(
-    db,
-    JSON.stringify({
-      event: "crmEngagement::created",
-      data: {
-        object: "resource",
-        model: "crmEngagement",
-        id: `m${i}`,
-        fields: {
-          type: ["call", "email", "meeting"][i % 3],
-          status: i % 2 ? "completed" : "planned",
-          title: `Pricing ${i}`,
-          startedAt: new Date(Date.UTC(2025, 2, 1) + i * 3_600_000).toISOString(),
-          owner: { object: "resourceRef", model: "genericUser", id: i % 2 ? "u1" : "u2" },
-        },
-        createdAt: "2025-03-01T00:00:00.000Z",
-        updatedAt: "2025-03-01T00:00:00.000Z",
+  const result = deliver(db, {
+    event: "crmEngagement::created",
+    data: {
+      object: "resource",
+      model: "crmEngagement",
+      id: `m${i}`,
+      fields: {
+        type: ["call", "email", "meeting"][i % 3],
+        status: i % 2 ? "completed" : "planned",
+        title: `Pricing ${i}`,
+        startedAt: new Date(Date.UTC(2025, 2, 1) + i * 3_600_000).toISOString(),
+        owner: { object: "resourceRef", model: "genericUser", id: i % 2 ? "u1" : "u2" },
       },
-    }),
-    {
-      connectorId: "hubspot",
-      connectionOwnerId: "acme-prod",
-      idempotencyKey: randomUUID(),
-      headers: {},
-      receivedAt: Date.now(),
+      createdAt: "2025-03-01T00:00:00.000Z",
+      updatedAt: "2025-03-01T00:00:00.000Z",
     },
-  );
+  });
   expect(result.status).toBe(200);
 }
 
