@@ -17,6 +17,7 @@ function subscribe(onTick: () => void) {
 const clientNow = () => (clock ||= Date.now());
 const serverNow = () => null;
 
+// Every format the component uses, as constants: formatters are cached per options object.
 const CLOCK_TIME: Intl.DateTimeFormatOptions = { hour: "2-digit", minute: "2-digit" };
 const ABSOLUTE: Intl.DateTimeFormatOptions = {
   year: "numeric",
@@ -24,18 +25,24 @@ const ABSOLUTE: Intl.DateTimeFormatOptions = {
   day: "numeric",
   ...CLOCK_TIME,
 };
+const ABSOLUTE_ZONED: Intl.DateTimeFormatOptions = { ...ABSOLUTE, timeZoneName: "short" };
+const EXACT: Intl.DateTimeFormatOptions = { ...ABSOLUTE_ZONED, second: "2-digit" };
+const DAY: Intl.DateTimeFormatOptions = { dateStyle: "short" };
 
 // Building an Intl.DateTimeFormat costs far more than formatting with one, and a list page
-// formats a time or two per row: one formatter per locale and options, kept for the process.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(locale: string | undefined, options: Intl.DateTimeFormatOptions) {
-  const key = `${locale ?? ""}|${JSON.stringify(options)}`;
-  let cached = formatters.get(key);
-  if (!cached) {
-    cached = new Intl.DateTimeFormat(locale, options);
-    formatters.set(key, cached);
+// formats a time or two per row: one formatter per options object and side (the viewer's
+// locale and zone in the browser, en-GB in UTC on the server), kept for the process.
+const formatters = new WeakMap<Intl.DateTimeFormatOptions, Intl.DateTimeFormat[]>();
+function formatter(options: Intl.DateTimeFormatOptions, inBrowser: boolean) {
+  let bySide = formatters.get(options);
+  if (!bySide) {
+    bySide = [];
+    formatters.set(options, bySide);
   }
-  return cached;
+  const side = inBrowser ? 0 : 1;
+  return (bySide[side] ??= inBrowser
+    ? new Intl.DateTimeFormat(undefined, options)
+    : new Intl.DateTimeFormat("en-GB", { ...options, timeZone: "UTC" }));
 }
 const relativeFormatters = new Map<string, Intl.RelativeTimeFormat>();
 
@@ -94,17 +101,14 @@ export function LocalTime({
   if (Number.isNaN(date.getTime())) return <span>{String(value)}</span>;
   const inBrowser = now !== null;
   const format = (options: Intl.DateTimeFormatOptions, at: Date = date) =>
-    inBrowser
-      ? formatter(undefined, options).format(at)
-      : formatter("en-GB", { ...options, timeZone: "UTC" }).format(at);
+    formatter(options, inBrowser).format(at);
   const iso = date.toISOString();
-  const title = inBrowser ? format({ ...ABSOLUTE, second: "2-digit", timeZoneName: "short" }) : iso;
+  const title = inBrowser ? format(EXACT) : iso;
 
   if (mode === "range") {
     const endDate = end === null || end === undefined ? null : new Date(end);
     const hasEnd = endDate !== null && !Number.isNaN(endDate.getTime());
-    const sameDay =
-      hasEnd && format({ dateStyle: "short" }) === format({ dateStyle: "short" }, endDate);
+    const sameDay = hasEnd && format(DAY) === format(DAY, endDate);
     return (
       <time dateTime={iso} title={title} suppressHydrationWarning>
         {format(CLOCK_TIME)}
@@ -113,7 +117,7 @@ export function LocalTime({
     );
   }
 
-  const absolute = format(zone || !inBrowser ? { ...ABSOLUTE, timeZoneName: "short" } : ABSOLUTE);
+  const absolute = format(zone || !inBrowser ? ABSOLUTE_ZONED : ABSOLUTE);
   const relative = inBrowser ? relativeTime(date.getTime(), now) : "";
 
   if (mode === "both" && stacked) {

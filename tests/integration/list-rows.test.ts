@@ -108,6 +108,14 @@ describe("a list row", () => {
     expect(markup).toContain("23 min");
     expect(markup).toContain("Outbound");
     expect(markup).toContain("#engagement-icon-outbound");
+    // The server cannot know the viewer's zone: UTC, labelled, until the browser takes over.
+    expect(markup).toContain(`dateTime="${view.startedAt}"`);
+    expect(markup).toContain("6 Mar 2025, 09:05 UTC");
+  });
+
+  it("renders a meeting's time range", () => {
+    const view = views.find((v) => v.type === "meeting")!;
+    expect(html(toListRow(view))).toContain(">14:00–15:00</time>");
   });
 
   it("names records not synced yet by id, and counts the people past the first", () => {
