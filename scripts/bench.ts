@@ -1094,7 +1094,7 @@ function findings(r: Result) {
     const slowFirstByte = http.filter((c) => Math.max(c.api.median, c.page.median) > 25);
     const slowFull = http.filter((c) => c.page.total > 25);
     out.push(
-      `**Page TTFB.** The page sends its rows in the first flush and streams the count, facets and chart in after them (\`summarize\` on a worker thread, lib/engagements/summary-thread.ts), so its first byte waits for the page query and the render of the rows only. ` +
+      `**Page TTFB.** The page sends its rows in the first flush and streams the count, facets and chart in after them (\`summarize\` on a worker thread, lib/engagements/summary-thread.ts), so its first byte waits for the page query and the render of the rows only. The rows cross the RSC payload as data for one client component (a \`ListRow\` each, components/engagements/list-row.ts), not as server element trees: the server renders them once, to HTML, instead of three times (tree, its decoding, HTML). ` +
         (slowFirstByte.length
           ? `First byte over 25 ms: ${slowFirstByte.map((c) => `${c.name} (page ${c.page.median} ms, of which parse and page query ${data(c.name).rows} ms; API ${c.api.median} ms)`).join(", ")}. `
           : `Every first byte is within 25 ms (HTTP floor ${r.reads.http.floor.median} ms). `) +
