@@ -362,6 +362,8 @@ async function loadOnce(
  * with fsync (the app's synchronous=FULL) and without it (synchronous=OFF, the logic alone), a
  * transaction per delivery; and with fsync in groups of 10 (the writer's group commit).
  */
+const IN_PROCESS_ROUNDS = 10;
+
 function benchIngestInProcess() {
   const perMode = quick ? 800 : 2000;
   const GROUP = 10;
@@ -391,7 +393,7 @@ function benchIngestInProcess() {
     const rawTimes: number[] = [];
     const ingestCpu: number[] = [];
     const rawCpu: number[] = [];
-    for (let round = -1; round < 6; round++) {
+    for (let round = -1; round < IN_PROCESS_ROUNDS; round++) {
       // Each goes first every other round: the one after writes while the kernel still flushes
       // the other's pages.
       const order = round % 2 === 0 ? (["ingest", "raw"] as const) : (["raw", "ingest"] as const);
@@ -449,13 +451,17 @@ function benchIngestInProcess() {
     const rawMs = round3(median(rawTimes));
     const ingestCpuMs = round3(median(ingestCpu));
     const rawCpuMs = round3(median(rawCpu));
+    // Each round's two runs share the machine's state of the moment: the ratio is the median of
+    // the rounds' own raw/ingest ratios, not a ratio of medians taken from different rounds.
+    const pairedRatio = (raw: number[], ingest: number[]) =>
+      round2(median(raw.map((r, i) => r / ingest[i]!)));
     const row = {
       ingestMs,
       rawMs,
-      ratio: round2(rawMs / ingestMs),
+      ratio: pairedRatio(rawTimes, ingestTimes),
       ingestCpuMs,
       rawCpuMs,
-      cpuRatio: round2(rawCpuMs / ingestCpuMs),
+      cpuRatio: pairedRatio(rawCpu, ingestCpu),
     };
     out[config.name] = row;
     log(
@@ -1331,7 +1337,7 @@ function renderMarkdown(r: Result) {
     const ip = r.ingest.inProcess;
     lines.push(
       "",
-      `In process, no HTTP (${ip.deliveriesPerRun} deliveries per run, ${ip.offDeliveriesPerRun ?? ip.deliveriesPerRun} without fsync; one unmeasured run of each side, then 6 interleaved rounds, each first in every other; median ms per delivery, wall / CPU):`,
+      `In process, no HTTP (${ip.deliveriesPerRun} deliveries per run, ${ip.offDeliveriesPerRun ?? ip.deliveriesPerRun} without fsync; one unmeasured run of each side, then ${IN_PROCESS_ROUNDS} interleaved rounds, each first in every other; median ms per delivery, wall / CPU; raw/ingest is the median of the rounds' own ratios):`,
       "",
       "| synchronous | ingest() | raw statements | raw/ingest (wall) | raw/ingest (CPU) |",
       "| --- | ---: | ---: | ---: | ---: |",
