@@ -47,8 +47,8 @@ const { values: args } = parseArgs({
 
 const quick = args.quick;
 const N = Number((args.n ?? (quick ? "100000" : "1000000")).replace(/_/g, ""));
-const RUN_SECONDS = Number(args.duration ?? (quick ? 2 : 8));
-const ROUNDS = Number(args.rounds ?? (quick ? 2 : 3));
+const RUN_SECONDS = Number(args.duration ?? (quick ? 2 : 6));
+const ROUNDS = Number(args.rounds ?? (quick ? 2 : 5));
 const CONCURRENCY = [10, 50];
 const READ_SAMPLES = 20;
 const HTTP_SAMPLES = quick ? 10 : 20;
@@ -597,6 +597,7 @@ async function benchIngest() {
             rssMb: Math.max(...mine.map((r) => r.rssMb)),
             cpuPerRequest: round3(median(mine.map((r) => r.cpuPerRequest))),
             rounds: mine.map((r) => r.rps),
+            cpuRounds: mine.map((r) => r.cpuPerRequest),
           },
         ];
       }),
@@ -613,19 +614,24 @@ async function benchIngest() {
         rssMb: number;
         cpuPerRequest: number;
         rounds: number[];
+        cpuRounds: number[];
       }
     >;
+    // Each round runs every target back to back, so its two sides share the machine's state of
+    // the moment: a ratio is the median of the rounds' own ratios.
+    const paired = (top: number[], bottom: number[]) =>
+      round2(median(top.map((x, i) => x / bottom[i]!)));
     return {
       concurrency,
       targets: per,
-      ratioBA: round2(per.b.rps / per.a.rps),
-      ratioCD: round2(per.c.rps / per.d.rps),
+      ratioBA: paired(per.b.rounds, per.a.rounds),
+      ratioCD: paired(per.c.rounds, per.d.rounds),
       /** c/d with a commit per request on both sides (the strategy before group commit). */
-      ratioCD1: round2(per.c1.rps / per.d1.rps),
+      ratioCD1: paired(per.c1.rounds, per.d1.rounds),
       /** The same ratios from server CPU per request: what the throughput ratio would be on idle cores. */
-      cpuRatioBA: round2(per.a.cpuPerRequest / per.b.cpuPerRequest),
-      cpuRatioCD: round2(per.d.cpuPerRequest / per.c.cpuPerRequest),
-      cpuRatioCD1: round2(per.d1.cpuPerRequest / per.c1.cpuPerRequest),
+      cpuRatioBA: paired(per.a.cpuRounds, per.b.cpuRounds),
+      cpuRatioCD: paired(per.d.cpuRounds, per.c.cpuRounds),
+      cpuRatioCD1: paired(per.d1.cpuRounds, per.c1.cpuRounds),
     };
   });
   return { runs, summary, check, inProcess, seconds: RUN_SECONDS, rounds: ROUNDS };
@@ -1310,7 +1316,7 @@ function renderMarkdown(r: Result) {
     lines.push(
       "## Ingest",
       "",
-      `Interleaved a b c d c1 d1 e, ${r.ingest.rounds} rounds of ${r.ingest.seconds} s per target and concurrency (medians shown; every request a new engagement under a new idempotency key, realistic bodies with refs). (a) and (b) are one \`next start\` process, whose webhook hands each delivery to the writer thread (lib/ingest/writer.ts): what queued up while it wrote is one transaction with a savepoint per delivery, each answered after the one COMMIT. (c), (d), (c1), (d1), (e) are bare \`node:http\` processes (scripts/lib/bench-server.ts): (c) and (d) batch the same way on their one thread, (c1) and (d1) commit each request alone. All use the app's pragmas (WAL, synchronous=FULL) except (e).`,
+      `Interleaved a b c d c1 d1 e, ${r.ingest.rounds} rounds of ${r.ingest.seconds} s per target and concurrency (medians shown, and ratios as the median of each round's own ratio; every request a new engagement under a new idempotency key, realistic bodies with refs). (a) and (b) are one \`next start\` process, whose webhook hands each delivery to the writer thread (lib/ingest/writer.ts): what queued up while it wrote is one transaction with a savepoint per delivery, each answered after the one COMMIT. (c), (d), (c1), (d1), (e) are bare \`node:http\` processes (scripts/lib/bench-server.ts): (c) and (d) batch the same way on their one thread, (c1) and (d1) commit each request alone. All use the app's pragmas (WAL, synchronous=FULL) except (e).`,
       "",
       "| concurrency | target | req/s | p50 ms | p99 ms | errors | timeouts | non-2xx | peak RSS MB | server CPU ms/request | req/s per round |",
       "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
