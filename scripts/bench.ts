@@ -15,16 +15,14 @@ import { ingestGroup, type Delivery } from "@/lib/ingest/group";
 import { createRawGroup, createRawIngest } from "./lib/raw-ingest";
 import { searchTuning } from "@/db/queries/engagements";
 import { appReads } from "./lib/app-reads";
-import { createReader, toSearchParams, type ReadFilter } from "./lib/read-queries";
+import { createReader, readCases, toSearchParams } from "./lib/read-queries";
 import { seedBulk, type SeedStats } from "./lib/seed";
 import {
   createRng,
   createWorld,
   engagementSnapshot,
-  FREQUENT_TERM,
   morphEnvelope,
   pickType,
-  RARE_TERM,
   workdayTime,
 } from "./lib/world";
 
@@ -451,10 +449,6 @@ function benchIngestInProcess() {
     const rawMs = round3(median(rawTimes));
     const ingestCpuMs = round3(median(ingestCpu));
     const rawCpuMs = round3(median(rawCpu));
-    // Each round's two runs share the machine's state of the moment: the ratio is the median of
-    // the rounds' own raw/ingest ratios, not a ratio of medians taken from different rounds.
-    const pairedRatio = (raw: number[], ingest: number[]) =>
-      round2(median(raw.map((r, i) => r / ingest[i]!)));
     const row = {
       ingestMs,
       rawMs,
@@ -470,7 +464,7 @@ function benchIngestInProcess() {
   }
   return {
     deliveriesPerRun: perMode,
-    offDeliveriesPerRun: configs[2].deliveries,
+    offDeliveriesPerRun: configs.find((c) => c.name === "OFF")!.deliveries,
     groupSize: GROUP,
     FULL: out.FULL!,
     FULL_GROUP: out.FULL_GROUP!,
@@ -617,21 +611,17 @@ async function benchIngest() {
         cpuRounds: number[];
       }
     >;
-    // Each round runs every target back to back, so its two sides share the machine's state of
-    // the moment: a ratio is the median of the rounds' own ratios.
-    const paired = (top: number[], bottom: number[]) =>
-      round2(median(top.map((x, i) => x / bottom[i]!)));
     return {
       concurrency,
       targets: per,
-      ratioBA: paired(per.b.rounds, per.a.rounds),
-      ratioCD: paired(per.c.rounds, per.d.rounds),
+      ratioBA: pairedRatio(per.b.rounds, per.a.rounds),
+      ratioCD: pairedRatio(per.c.rounds, per.d.rounds),
       /** c/d with a commit per request on both sides (the strategy before group commit). */
-      ratioCD1: paired(per.c1.rounds, per.d1.rounds),
+      ratioCD1: pairedRatio(per.c1.rounds, per.d1.rounds),
       /** The same ratios from server CPU per request: what the throughput ratio would be on idle cores. */
-      cpuRatioBA: paired(per.a.cpuRounds, per.b.cpuRounds),
-      cpuRatioCD: paired(per.d.cpuRounds, per.c.cpuRounds),
-      cpuRatioCD1: paired(per.d1.cpuRounds, per.c1.cpuRounds),
+      cpuRatioBA: pairedRatio(per.a.cpuRounds, per.b.cpuRounds),
+      cpuRatioCD: pairedRatio(per.d.cpuRounds, per.c.cpuRounds),
+      cpuRatioCD1: pairedRatio(per.d1.cpuRounds, per.c1.cpuRounds),
     };
   });
   return { runs, summary, check, inProcess, seconds: RUN_SECONDS, rounds: ROUNDS };
@@ -658,7 +648,7 @@ function time(fn: () => unknown, samples = READ_SAMPLES): Timing {
   };
 }
 
-/** What marks a list row in the page's HTML (components/engagements/engagement-table.tsx). */
+/** What marks a list row in the page's HTML (components/engagements/engagement-rows.tsx). */
 const ROW_MARKER = 'data-testid="engagement-row"';
 
 /**
@@ -728,7 +718,6 @@ async function timeHttpInterleaved(
   });
 }
 
-type ReadCase = { name: string; filter: ReadFilter; combo?: boolean };
 type AppTiming = {
   parse: Timing;
   page: Timing;
@@ -776,54 +765,6 @@ function captureStatements(sqlite: ReturnType<typeof openDatabase>["$client"]) {
       return { sql: seen.map((s) => s.sql), plans: [...plans] };
     },
   };
-}
-
-function readCases(sqlite: ReturnType<typeof openDatabase>["$client"], now: number): ReadCase[] {
-  const top = (sql: string) => (sqlite.prepare(sql).get() as { v: string }).v;
-  // The busiest rep, contact, company, deal: the worst case for a count.
-  const owner = top(
-    "SELECT owner_id AS v FROM engagements GROUP BY owner_id ORDER BY count(*) DESC LIMIT 1",
-  );
-  const topRef = (role: string) =>
-    top(
-      `SELECT ref_id AS v FROM engagement_refs WHERE role = '${role}' GROUP BY ref_id ORDER BY count(*) DESC LIMIT 1`,
-    );
-  const contact = topRef("contact");
-  const company = topRef("company");
-  const opportunity = topRef("opportunity");
-  const user = topRef("user");
-  const day = (offset: number) => new Date(now - offset * 86_400_000).toISOString().slice(0, 10);
-  return [
-    { name: "no filter", filter: {} },
-    { name: "owner", filter: { owner } },
-    { name: "contact", filter: { contact } },
-    { name: "company", filter: { company } },
-    { name: "opportunity", filter: { opportunity } },
-    { name: "user", filter: { user } },
-    { name: "type=meeting", filter: { type: ["meeting"] } },
-    { name: "direction=inbound", filter: { direction: ["inbound"] } },
-    { name: "status=planned", filter: { status: ["planned"] } },
-    { name: "date range (2 weeks, a year ago)", filter: { from: day(380), to: day(366) } },
-    { name: `text, rare ("${RARE_TERM}")`, filter: { q: RARE_TERM } },
-    { name: `text, frequent ("${FREQUENT_TERM}")`, filter: { q: FREQUENT_TERM } },
-    { name: "connection (the smaller one)", filter: { connection: "salesforce:globex-eu" } },
-    { name: "deleted=only", filter: { deleted: "only" } },
-    {
-      name: "owner + calls + last quarter",
-      filter: { owner, type: ["call"], from: day(90) },
-      combo: true,
-    },
-    {
-      name: "company + meetings + completed, deleted included",
-      filter: { company, type: ["meeting"], status: ["completed"], deleted: "include" },
-      combo: true,
-    },
-    {
-      name: `text "pricing" + emails + one connection`,
-      filter: { q: "pricing", type: ["email"], connection: "hubspot:acme-prod" },
-      combo: true,
-    },
-  ];
 }
 
 async function benchReads(file: string) {
@@ -961,6 +902,13 @@ const median = (xs: number[]) => {
 };
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const round2 = (x: number) => Math.round(x * 100) / 100;
+/**
+ * top/bottom for runs taken in rounds, each round running both sides back to back: the median
+ * of the rounds' own ratios. The two sides of a round share the machine's state of the moment;
+ * medians taken from different rounds would not.
+ */
+const pairedRatio = (top: number[], bottom: number[]) =>
+  round2(median(top.map((x, i) => x / bottom[i]!)));
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
 
 function machine() {
@@ -1004,9 +952,14 @@ async function main() {
 
   let bulk: SeedStats | null = null;
   let reads: Awaited<ReturnType<typeof benchReads>> | null = null;
+  // The engagements the reads ran against: the bulk load's N, or what the given database holds.
+  let n = N;
   if (!args["skip-reads"] && args.db) {
     const file = path.resolve(args.db);
-    log(`reads against ${file}, no bulk load`);
+    const db = openDatabase(file);
+    n = db.$client.prepare("SELECT count(*) FROM engagements").pluck().get() as number;
+    db.$client.close();
+    log(`reads against ${file} (${n} engagements), no bulk load`);
     reads = await benchReads(file);
   } else if (!args["skip-reads"]) {
     const file = path.join(workDir, "bulk", "app.db");
@@ -1031,7 +984,7 @@ async function main() {
   const result = {
     command,
     machine: env,
-    n: N,
+    n,
     builtFirst: built,
     totalSeconds: Math.round((Date.now() - benchStarted) / 1000),
     ingest,

@@ -3,7 +3,6 @@ import Link from "next/link";
 import { Download, Inbox, SearchX, X } from "lucide-react";
 import type { AppDatabase } from "@/db/client";
 import {
-  countTuning,
   hasAnyEngagement,
   listEngagements,
   namesFor,
@@ -369,14 +368,14 @@ export function EngagementBrowser({
 
 /** How much of the filter's matches the facets were counted over, when not all of them. */
 function facetsNote(facets: Facets): string | null {
-  if (!facets.capped) return null;
-  return `Counted among the newest ${(facets.sampled ?? countTuning.cap).toLocaleString("en")} matches.`;
+  if (facets.sampled === null) return null;
+  return `Counted among the newest ${facets.sampled.toLocaleString("en")} matches.`;
 }
 
 /** The same for the chart: why its oldest days may be partly counted. */
 function chartNote(activity: Summary["activity"]): string | null {
-  if (!activity.capped) return null;
-  return `newest ${(activity.sampled ?? countTuning.cap).toLocaleString("en")} only`;
+  if (activity.sampled === null) return null;
+  return `newest ${activity.sampled.toLocaleString("en")} only`;
 }
 
 const COUNT_LAYOUT =

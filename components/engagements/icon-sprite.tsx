@@ -12,7 +12,8 @@ import {
 } from "lucide-react";
 import { spriteSymbolId, type SpriteName } from "./sprite-icon";
 
-const SPRITE = {
+/** Each sprite symbol's icon; TypeIcon draws the same ones whole. */
+export const SPRITE_ICONS = {
   call: Phone,
   meeting: CalendarDays,
   email: Mail,
@@ -32,7 +33,7 @@ export function IconSprite({ names }: { names: Iterable<SpriteName> }) {
   return (
     <svg aria-hidden width="0" height="0" className="absolute">
       {[...new Set(names)].map((name) => {
-        const Icon = SPRITE[name];
+        const Icon = SPRITE_ICONS[name];
         return (
           <symbol key={name} id={spriteSymbolId(name)} viewBox="0 0 24 24">
             <Icon />

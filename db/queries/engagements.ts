@@ -220,6 +220,11 @@ function inList(column: SQL, values: string[]) {
 
 type TextMode = { fts: string; frequent: boolean } | null;
 
+/** Whether a text filter is answered by walking the date index (a frequent term). */
+function walksTerm(text: TextMode): text is NonNullable<TextMode> {
+  return text !== null && text.frequent && searchTuning.walkFrequentTerms;
+}
+
 function textMode(db: AppDatabase, filter: EngagementFilter): TextMode {
   const fts = toFtsQuery(filter.q);
   if (!fts) return null;
@@ -328,7 +333,7 @@ export function listEngagements(db: AppDatabase, filter: EngagementFilter): Enga
   const desc = filter.sort === "startedAt";
   const want = filter.limit + 1;
   let rows: EngagementRow[];
-  if (text?.frequent && searchTuning.walkFrequentTerms) {
+  if (walksTerm(text)) {
     rows = rowsByIds(db, walkText(db, filter, text.fts, scope, desc, want));
   } else if (text) {
     // The term's matches sorted by their keys alone; only the page's rows are read whole.
@@ -520,14 +525,20 @@ function walkTextOnce(
 
 const BY_IDS = "from engagements e where e.id in (select value from json_each(?))";
 const ROWS_BY_IDS_SQL = `select ${ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", ")} ${BY_IDS}`;
-const WALK_ROWS_BY_IDS_SQL = `select e.id as id, e.started_at as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner ${BY_IDS}`;
+const WALK_COLUMNS =
+  "e.id as id, e.started_at as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner";
+const WALK_ROWS_BY_IDS_SQL = `select ${WALK_COLUMNS} ${BY_IDS}`;
+
+/** `rows` in the order of `ids` (an id with no row is left out). */
+function inOrderOf<T extends { id: number }>(ids: number[], rows: T[]): T[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => byId.get(id)!).filter(Boolean);
+}
 
 /** The rows of `ids`, in that order. */
 function byIds<T extends { id: number }>(db: AppDatabase, source: string, ids: number[]): T[] {
   if (ids.length === 0) return [];
-  const rows = statement(db, source).all(JSON.stringify(ids)) as T[];
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id)!).filter(Boolean);
+  return inOrderOf(ids, statement(db, source).all(JSON.stringify(ids)) as T[]);
 }
 
 function rowsByIds(db: AppDatabase, ids: number[]): EngagementRow[] {
@@ -552,7 +563,7 @@ function countUpTo(
       )?.n ?? 0
     );
   }
-  if (text?.frequent && searchTuning.walkFrequentTerms) {
+  if (walksTerm(text)) {
     return walkText(db, { ...filter, cursor: null }, text.fts, scope, true, limit, range).length;
   }
   // The page's index: it finds the first matches soonest.
@@ -873,14 +884,12 @@ function newestMatches(
   limit: number,
 ): WalkRow[] {
   const scope = deletedScope(filter);
-  if (text?.frequent && searchTuning.walkFrequentTerms) {
+  if (walksTerm(text)) {
     return walkRows(db, filter, scope, walkText(db, filter, text.fts, scope, true, limit, range));
   }
   return pageRows<WalkRow>(db, filter, text, scope, true, "walk", limit, range);
 }
 
-const WALK_COLUMNS =
-  "e.id as id, e.started_at as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner";
 const WALK_ROWS_IN_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by engagements_started
   where e.started_at between ? and ? and e.id in (select value from json_each(?))`;
 const WALK_ROWS_IN_OWNER_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by engagements_owner_started
@@ -908,8 +917,7 @@ function walkRows(
       ? statement(db, WALK_ROWS_IN_OWNER_RANGE).all(filter.owner, oldest, newest, json)
       : statement(db, WALK_ROWS_IN_RANGE).all(oldest, newest, json)
   ) as WalkRow[];
-  const byId = new Map(rows.map((row) => [row.id, row]));
-  return ids.map((id) => byId.get(id)!).filter(Boolean);
+  return inOrderOf(ids, rows);
 }
 
 const DAY_MS = 86_400_000;
@@ -992,8 +1000,7 @@ function activityFromCounts(
   text: TextMode,
   chart: ChartWindow,
 ): Activity {
-  const byDay = new Map<number, number>();
-  if (text?.frequent && searchTuning.walkFrequentTerms) {
+  if (walksTerm(text)) {
     const scope = deletedScope(filter);
     const ids = walkText(
       db,
@@ -1004,13 +1011,10 @@ function activityFromCounts(
       Infinity,
       chart.window,
     );
-    const rows = walkRows(db, filter, scope, ids);
-    for (const row of rows) {
-      const day = chart.dayOf(row.started_at);
-      byDay.set(day, (byDay.get(day) ?? 0) + 1);
-    }
+    const byDay = countByDay(chart, walkRows(db, filter, scope, ids));
     return { days: chartDays(chart, byDay, -Infinity), capped: false, sampled: null };
   }
+  const byDay = new Map<number, number>();
   const dayOfRow = (startedAt: SQL) =>
     sql`cast((${startedAt} + ${chart.offset}) / ${DAY_MS} as integer)`;
   for (const [scope, sign] of countPasses(filter)) {
@@ -1022,6 +1026,21 @@ function activityFromCounts(
     for (const r of rows) byDay.set(Number(r.day), (byDay.get(Number(r.day)) ?? 0) + sign * r.n);
   }
   return { days: chartDays(chart, byDay, -Infinity), capped: false, sampled: null };
+}
+
+/** Rows per chart day, of those `keep` accepts. */
+function countByDay<T extends { started_at: number }>(
+  chart: ChartWindow,
+  rows: T[],
+  keep: (row: T) => boolean = () => true,
+): Map<number, number> {
+  const byDay = new Map<number, number>();
+  for (const row of rows) {
+    if (!keep(row)) continue;
+    const day = chart.dayOf(row.started_at);
+    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+  }
+  return byDay;
 }
 
 function activityFromWalk(
@@ -1040,13 +1059,14 @@ function activityFromWalk(
     // A window wholly older than what the walk read (a deep page's anchor): its own walk.
     if (oldest.started_at > chart.window.toMs) return activityFromOwnWalk(db, filter, text, chart);
   }
-  const byDay = new Map<number, number>();
-  for (const row of walk.rows) {
-    if (row.started_at < chart.window.fromMs || row.started_at > chart.window.toMs) continue;
-    if (!passesAll(filter, row)) continue;
-    const day = chart.dayOf(row.started_at);
-    byDay.set(day, (byDay.get(day) ?? 0) + 1);
-  }
+  const byDay = countByDay(
+    chart,
+    walk.rows,
+    (row) =>
+      row.started_at >= chart.window.fromMs &&
+      row.started_at <= chart.window.toMs &&
+      passesAll(filter, row),
+  );
   const partialUpTo = walk.capped && oldest ? chart.dayOf(oldest.started_at) : -Infinity;
   const capped = partialUpTo >= chart.startDay;
   return {
@@ -1066,12 +1086,7 @@ function activityFromOwnWalk(
   if (!countRows(db, filter, text, chart.window).capped) {
     return activityFromCounts(db, filter, text, chart);
   }
-  const { rows } = newestWalk(db, filter, text, chart.window);
-  const byDay = new Map<number, number>();
-  for (const r of rows) {
-    const day = chart.dayOf(r.started_at);
-    byDay.set(day, (byDay.get(day) ?? 0) + 1);
-  }
+  const byDay = countByDay(chart, newestWalk(db, filter, text, chart.window).rows);
   return {
     days: chartDays(chart, byDay, Math.min(...byDay.keys())),
     capped: true,
@@ -1099,8 +1114,7 @@ export function summarize(db: AppDatabase, filter: EngagementFilter, anchorMs: n
   walks = new Map();
   try {
     // A frequent term's count walks first: the facets' sample is its beginning.
-    const counted =
-      text?.frequent && searchTuning.walkFrequentTerms ? countRows(db, filter, text) : null;
+    const counted = walksTerm(text) ? countRows(db, filter, text) : null;
     const walk = broadWalk(db, filter, text);
     const matched = walk.capped ? 0 : walk.rows.filter((row) => passesAll(filter, row)).length;
     const count =
@@ -1207,7 +1221,9 @@ type ResolvedRow = [
   deletedAt: number | null,
 ];
 
-const ROLE_MODEL_SQL = `case x.role when 'user' then 'genericUser' when 'contact' then 'genericContact' when 'company' then 'genericCompany' else 'crmOpportunity' end`;
+const ROLE_MODEL_SQL = `case x.role ${Object.entries(ROLE_MODEL)
+  .map(([role, model]) => `when '${role}' then '${model}'`)
+  .join(" ")} end`;
 
 /**
  * Every owner and reference of the engagements whose ids are in the JSON array `?`, each with

@@ -13,7 +13,7 @@
 import http from "node:http";
 import { openDatabase } from "@/db/client";
 import { ingest } from "@/lib/ingest";
-import { ingestGroup, type Delivery, type DeliveryAnswer } from "@/lib/ingest/group";
+import { failureOf, ingestGroup, type Delivery, type DeliveryAnswer } from "@/lib/ingest/group";
 import { createBatchingWriter } from "@/lib/ingest/writer";
 import { createRawGroup, createRawIngest, type RawResult } from "./raw-ingest";
 
@@ -36,8 +36,7 @@ function applyEach(one: (delivery: Delivery) => RawResult): Apply {
     try {
       return { ok: true, result: one(delivery) };
     } catch (error) {
-      console.error(error);
-      return { ok: false, error: { status: 500, code: "internal", message: "failed" } };
+      return { ok: false, error: failureOf(error) };
     }
   };
 }

@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { FREQUENT_TERM, RARE_TERM } from "./world";
 
 /**
  * The list page's query as raw SQL paged by OFFSET: the baseline the benchmark sets beside the
@@ -156,4 +157,59 @@ export function createReader(sqlite: Database.Database) {
       return { rows, refs, owners };
     },
   };
+}
+
+export type ReadCase = { name: string; filter: ReadFilter; combo?: boolean };
+
+/**
+ * The benchmark's read cases (scripts/bench.ts, scripts/bench-counts.ts): each filter alone and
+ * three realistic combinations, with the busiest owner, contact, company, deal and user of the
+ * database in `sqlite`, dates counted back from `now`.
+ */
+export function readCases(sqlite: Database.Database, now: number): ReadCase[] {
+  const top = (sql: string) => (sqlite.prepare(sql).get() as { v: string }).v;
+  // The busiest ones: the worst case for a count.
+  const owner = top(
+    "SELECT owner_id AS v FROM engagements GROUP BY owner_id ORDER BY count(*) DESC LIMIT 1",
+  );
+  const topRef = (role: string) =>
+    top(
+      `SELECT ref_id AS v FROM engagement_refs WHERE role = '${role}' GROUP BY ref_id ORDER BY count(*) DESC LIMIT 1`,
+    );
+  const contact = topRef("contact");
+  const company = topRef("company");
+  const opportunity = topRef("opportunity");
+  const user = topRef("user");
+  const day = (offset: number) => new Date(now - offset * 86_400_000).toISOString().slice(0, 10);
+  return [
+    { name: "no filter", filter: {} },
+    { name: "owner", filter: { owner } },
+    { name: "contact", filter: { contact } },
+    { name: "company", filter: { company } },
+    { name: "opportunity", filter: { opportunity } },
+    { name: "user", filter: { user } },
+    { name: "type=meeting", filter: { type: ["meeting"] } },
+    { name: "direction=inbound", filter: { direction: ["inbound"] } },
+    { name: "status=planned", filter: { status: ["planned"] } },
+    { name: "date range (2 weeks, a year ago)", filter: { from: day(380), to: day(366) } },
+    { name: `text, rare ("${RARE_TERM}")`, filter: { q: RARE_TERM } },
+    { name: `text, frequent ("${FREQUENT_TERM}")`, filter: { q: FREQUENT_TERM } },
+    { name: "connection (the smaller one)", filter: { connection: "salesforce:globex-eu" } },
+    { name: "deleted=only", filter: { deleted: "only" } },
+    {
+      name: "owner + calls + last quarter",
+      filter: { owner, type: ["call"], from: day(90) },
+      combo: true,
+    },
+    {
+      name: "company + meetings + completed, deleted included",
+      filter: { company, type: ["meeting"], status: ["completed"], deleted: "include" },
+      combo: true,
+    },
+    {
+      name: `text "pricing" + emails + one connection`,
+      filter: { q: "pricing", type: ["email"], connection: "hubspot:acme-prod" },
+      combo: true,
+    },
+  ];
 }
