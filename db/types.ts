@@ -1,0 +1,210 @@
+import type { DeliveryOutcome, RecordModel } from "./schema";
+
+/** What the app asks of storage, and what it gets back: plain data, the same on every engine. */
+
+export type Connection = { connectorId: string; connectionOwnerId: string };
+
+/** A position in the engagement list's order (started_at, then id). */
+export type EngagementCursor = { startedAt: number; id: number };
+
+export type DeletedMode = "hide" | "include" | "only";
+
+/** An engagement filter, parsed: ids, instants and a decoded cursor (lib/filters builds it). */
+export type EngagementQuery = {
+  owner: string | null;
+  contact: string | null;
+  company: string | null;
+  opportunity: string | null;
+  user: string | null;
+  type: string[];
+  direction: string[];
+  status: string[];
+  /** Inclusive bounds on startedAt, epoch ms. */
+  fromMs: number | null;
+  toMs: number | null;
+  /** Full-text search as the user typed it. */
+  text: string | null;
+  connection: Connection | null;
+  deleted: DeletedMode;
+  newestFirst: boolean;
+  limit: number;
+  /** Rows strictly after this position in the list's order. */
+  after: EngagementCursor | null;
+};
+
+/**
+ * The chart's days: day numbers since the epoch in the viewer's zone (`offsetMs` from UTC),
+ * and the instants they span.
+ */
+export type ActivityWindow = {
+  offsetMs: number;
+  startDay: number;
+  endDay: number;
+  fromMs: number;
+  toMs: number;
+};
+
+export type Ref = {
+  model: RecordModel;
+  id: string;
+  resolved: boolean;
+  name: string | null;
+  [field: string]: unknown;
+};
+
+export type EngagementView = {
+  id: string;
+  externalId: string;
+  connectorId: string;
+  connectionOwnerId: string;
+  type: string | null;
+  direction: string | null;
+  status: string | null;
+  title: string | null;
+  description: string | null;
+  startedAt: string;
+  endedAt: string | null;
+  duration: number | null;
+  createdAt: string | null;
+  updatedAt: string;
+  deletedAt: string | null;
+  owner: Ref | null;
+  users: Ref[];
+  contacts: Ref[];
+  companies: Ref[];
+  opportunities: Ref[];
+  warnings: string[];
+};
+
+export type EngagementPage = { data: EngagementView[]; next: EngagementCursor | null };
+
+export type DeliveryTouch = {
+  id: number;
+  receivedAt: string;
+  event: string | null;
+  outcome: DeliveryOutcome;
+  httpStatus: number;
+  idempotencyKey: string | null;
+  warnings: string[];
+  repeatCount: number;
+};
+
+export type EngagementDetail = EngagementView & {
+  fields: Record<string, unknown>;
+  deliveries: DeliveryTouch[];
+};
+
+export type EngagementCount = {
+  count: number;
+  /** More than `count` match: counting stopped at the cap. */
+  capped: boolean;
+};
+
+export type FacetValue = { value: string | null; count: number; name?: string | null };
+export type Facets = {
+  type: FacetValue[];
+  status: FacetValue[];
+  direction: FacetValue[];
+  owner: FacetValue[];
+  /** Some facet counts only the newest `sampled` of its matches. */
+  capped: boolean;
+  /** How many of the newest matches the facets were counted among when `capped`, else null. */
+  sampled: number | null;
+};
+
+/** `partial`: the day is older than the newest `sampled` matches, or holds the oldest. */
+export type ActivityDay = { day: string; count: number; partial?: true };
+
+export type Activity = {
+  days: ActivityDay[];
+  /** More matches in the window than were counted: the oldest days are `partial`. */
+  capped: boolean;
+  /** How many of the newest matches the days were counted from when `capped`, else null. */
+  sampled: number | null;
+};
+
+export type Summary = { count: EngagementCount; facets: Facets; activity: Activity };
+
+export type RecordView = {
+  model: RecordModel;
+  id: string;
+  connectorId: string;
+  connectionOwnerId: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  fields: Record<string, unknown>;
+  warnings: string[];
+  updatedAt: string;
+  deletedAt: string | null;
+  /** False for a record known only from a delete that came before any snapshot. */
+  synced: boolean;
+};
+
+export type RecordSuggestion = {
+  model: RecordModel;
+  id: string;
+  name: string | null;
+  email: string | null;
+  connection: Connection;
+};
+
+/** A delivery log filter, parsed. */
+export type DeliveryQuery = {
+  outcome: DeliveryOutcome[];
+  event: string | null;
+  connection: Connection | null;
+  key: string | null;
+  resource: string | null;
+  /** Inclusive bounds on receivedAt, epoch ms. */
+  fromMs: number | null;
+  toMs: number | null;
+  limit: number;
+  /** Deliveries with a lower id than this. */
+  before: number | null;
+};
+
+/** One log row as the list shows it (and as GET /api/deliveries returns it): no body. */
+export type DeliverySummary = {
+  id: number;
+  receivedAt: string;
+  connectorId: string | null;
+  connectionOwnerId: string | null;
+  idempotencyKey: string | null;
+  event: string | null;
+  model: string | null;
+  resourceId: string | null;
+  engagementId: number | null;
+  outcome: DeliveryOutcome;
+  httpStatus: number;
+  error: DeliveryError | null;
+  warnings: string[];
+  durationMs: number;
+  bodyBytes: number | null;
+  repeatCount: number;
+  lastRepeatAt: string | null;
+  originalDeliveryId: number | null;
+};
+
+export type DeliveryPage = { data: DeliverySummary[]; next: number | null };
+
+export type DeliveryDetail = DeliverySummary & {
+  headers: Record<string, string>;
+  body: string | null;
+  /** What the sender got back (an accepted event's response is its own body). */
+  response: string | null;
+  /** For a duplicate or conflict: the delivery that first bound the key. */
+  original: DeliverySummary | null;
+  /** For a delivery that bound a key: the later deliveries that came back with it. */
+  repeats: DeliverySummary[];
+  engagement: {
+    id: number;
+    externalId: string;
+    title: string | null;
+    type: string | null;
+    deletedAt: string | null;
+  } | null;
+};
+
+/** An error as a delivery's answer and log row carry it. */
+export type DeliveryError = { code: string; message: string; details?: unknown };
