@@ -4,6 +4,6 @@ import { resolveDatabasePath } from "./lib/config";
 export default defineConfig({
   dialect: "sqlite",
   schema: "./db/schema.ts",
-  out: "./db/migrations",
+  out: "./db/sqlite/migrations",
   dbCredentials: { url: resolveDatabasePath() },
 });

@@ -13,6 +13,6 @@ export default defineConfig([
     "data/**",
     "test-results/**",
     "playwright-report/**",
-    "db/migrations/**",
+    "db/sqlite/migrations/**",
   ]),
 ]);

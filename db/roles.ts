@@ -1,4 +1,4 @@
-import type { RecordModel, RefRole } from "./schema";
+import { RECORD_MODELS, type RecordModel, type RefRole } from "./schema";
 
 /**
  * How an engagement references records: the role a reference plays, the list of `fields`
@@ -44,3 +44,7 @@ export const ROLE: { [R in RefRole]: Extract<ReferenceRole, { role: R }> } = Obj
 
 /** The owner is a user named by `fields.owner`, filtered by `owner`. */
 export const OWNER_MODEL = "genericUser" satisfies RecordModel;
+
+export function isRecordModel(value: unknown): value is RecordModel {
+  return typeof value === "string" && (RECORD_MODELS as readonly string[]).includes(value);
+}

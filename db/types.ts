@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, RecordModel } from "./schema";
+import type { DeliveryOutcome, RecordModel, RefRole } from "./schema";
 
 /** What the app asks of storage, and what it gets back: plain data, the same on every engine. */
 
@@ -208,3 +208,116 @@ export type DeliveryDetail = DeliverySummary & {
 
 /** An error as a delivery's answer and log row carry it. */
 export type DeliveryError = { code: string; message: string; details?: unknown };
+
+/** The headers and identity a delivery arrived with. */
+export type DeliveryMeta = {
+  connectorId: string;
+  connectionOwnerId: string;
+  idempotencyKey: string;
+  /** The headers worth keeping in the log (credentials never among them). */
+  headers: Record<string, string>;
+  receivedAt: number;
+};
+
+/** What a delivery says it is about, for the log's filters (even when it is refused). */
+export type DeliveryAbout = {
+  event: string | null;
+  model: string | null;
+  resourceId: string | null;
+};
+
+/** A refusal: the status and error a delivery answers with. */
+export type DeliveryFailure = DeliveryError & { status: number };
+
+/** A reference of an engagement as engagement_refs keeps it. */
+export type EngagementRefRow = { role: RefRole; refId: string; position: number };
+
+/** An engagement snapshot's `fields` read leniently (lib/morph/fields.ts). */
+export type NormalizedEngagement = {
+  type: string | null;
+  direction: string | null;
+  status: string | null;
+  title: string | null;
+  description: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
+  duration: number | null;
+  ownerId: string | null;
+  refs: EngagementRefRow[];
+  warnings: string[];
+};
+
+/** A user, contact, company or opportunity snapshot (or delete), with what it embeds. */
+export type RecordChange = {
+  model: RecordModel;
+  externalId: string;
+  /** Morph's `data.updatedAt` (else the receipt time): newest wins. */
+  version: number;
+  createdAt: number | null;
+  /** Null for a delete. */
+  snapshot: {
+    name: string | null;
+    email: string | null;
+    phone: string | null;
+    fields: Record<string, unknown>;
+    contentHash: string;
+  } | null;
+  /** Records carried inside this one (expanded references), stored whatever happens to it. */
+  expanded: RecordChange[];
+  warnings: string[];
+};
+
+export type EngagementChange = {
+  model: "crmEngagement";
+  externalId: string;
+  version: number;
+  createdAt: number | null;
+  /** Null for a delete. */
+  snapshot: {
+    normalized: NormalizedEngagement;
+    /** `fields` as received. */
+    fields: Record<string, unknown>;
+    contentHash: string;
+  } | null;
+  expanded: RecordChange[];
+  warnings: string[];
+};
+
+/**
+ * A delivery as lib/ingest read it, ready to store: its body and identity, and either the
+ * change it asks for or why it is refused. Plain data, so it can cross to a writer thread.
+ */
+export type IncomingDelivery = {
+  meta: DeliveryMeta;
+  rawBody: string;
+  bodyHash: string;
+  about: DeliveryAbout;
+  /** Milliseconds spent reading it before storage; the log's processing time includes them. */
+  readMs: number;
+  change: EngagementChange | RecordChange | { refused: DeliveryFailure };
+};
+
+/** What a stored delivery answers. */
+export type DeliveryResult = {
+  status: number;
+  body: string;
+  outcome: DeliveryOutcome;
+  deliveryId: number;
+};
+
+/** A delivery's answer: its result once committed, or why it was not. */
+export type DeliveryAnswer =
+  { ok: true; result: DeliveryResult } | { ok: false; error: DeliveryFailure };
+
+/** A request refused before it could be read as a delivery (headers, size, content type). */
+export type Refusal = {
+  connectorId: string | null;
+  connectionOwnerId: string | null;
+  idempotencyKey: string | null;
+  headers: Record<string, string>;
+  receivedAt: number;
+  rawBody: string | null;
+  bodyHash: string | null;
+  about: DeliveryAbout;
+  error: DeliveryFailure;
+};

@@ -18,3 +18,18 @@ export function isEnabled(value: string | undefined): boolean {
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Who writes deliveries: a thread of their own in production (`next start`), the request's
+ * thread elsewhere (tests, `next dev`). INGEST_WRITER=worker|inline overrides the choice.
+ */
+export function writerMode(env: NodeJS.ProcessEnv = process.env): "thread" | "inline" {
+  const mode = env.INGEST_WRITER ?? (env.NODE_ENV === "production" ? "worker" : "inline");
+  return mode === "worker" ? "thread" : "inline";
+}
+
+/** How long the delivery log keeps raw bodies (`LOG_RETENTION_DAYS`, default 90). */
+export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {
+  const days = Number(env.LOG_RETENTION_DAYS);
+  return Number.isFinite(days) && days > 0 ? days : 90;
+}

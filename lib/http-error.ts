@@ -1,3 +1,9 @@
+import { StorageUnavailableError } from "@/db/errors";
+import type { DeliveryFailure } from "@/db/types";
+
+/** Seconds a client is asked to wait before retrying a 503. */
+const RETRY_AFTER_SECONDS = "5";
+
 /** The API's one error shape: `{"error":{"code","message","details?"}}` with a stable code. */
 export class HttpError extends Error {
   constructor(
@@ -10,6 +16,15 @@ export class HttpError extends Error {
     this.name = "HttpError";
   }
 
+  static from({ status, code, message, details }: DeliveryFailure) {
+    return new HttpError(status, code, message, details);
+  }
+
+  get failure(): DeliveryFailure {
+    const { status, code, message, details } = this;
+    return details === undefined ? { status, code, message } : { status, code, message, details };
+  }
+
   toJSON() {
     return {
       error: {
@@ -20,14 +35,21 @@ export class HttpError extends Error {
     };
   }
 
+  /** A 503 always says when to come back. */
   toResponse(headers?: HeadersInit) {
-    return Response.json(this.toJSON(), { status: this.status, headers });
+    const all = new Headers(headers);
+    if (this.status === 503) all.set("retry-after", RETRY_AFTER_SECONDS);
+    return Response.json(this.toJSON(), { status: this.status, headers: all });
   }
 }
 
-/** Any thrown value as a response: HttpErrors as themselves, anything else as a logged 500. */
+/** Any thrown value as a response: HttpErrors as themselves, storage faults as 503, else a logged 500. */
 export function errorResponse(error: unknown): Response {
   if (error instanceof HttpError) return error.toResponse();
+  if (error instanceof StorageUnavailableError) {
+    console.error("storage unavailable", error.cause ?? error);
+    return HttpError.from(error.failure).toResponse();
+  }
   console.error(error);
   return new HttpError(500, "internal_error", "Something went wrong on our side.").toResponse();
 }

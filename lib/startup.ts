@@ -1,14 +1,14 @@
-import { getDatabase } from "@/db/client";
+import { getStore } from "@/db/store";
 import { appSecretSource } from "@/lib/auth/secrets";
-import { isEnabled, resolveDatabasePath } from "@/lib/config";
+import { isEnabled } from "@/lib/config";
 import { schedulePruning } from "@/lib/maintenance";
 
 /** Opens and migrates the database and prints where to point Morph and how to sign in. */
 export function announceStartup() {
-  const databasePath = resolveDatabasePath();
-  schedulePruning(getDatabase());
+  const store = getStore();
+  schedulePruning(store);
   const base = `http://localhost:${process.env.PORT || 3000}`;
-  const lines = [`Database: ${databasePath} (migrated)`];
+  const lines = [`Database: ${store.describe()}`];
 
   const webhook = appSecretSource("webhook-secret");
   lines.push(

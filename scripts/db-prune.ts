@@ -1,11 +1,11 @@
 // `npm run db:prune`: drop raw bodies older than LOG_RETENTION_DAYS (default 90) from the delivery log.
-import { openDatabase } from "@/db/client";
-import { resolveDatabasePath } from "@/lib/config";
-import { pruneDeliveryBodies, retentionDays } from "@/lib/maintenance";
+import { getStore } from "@/db/store";
+import { retentionDays } from "@/lib/config";
+import { pruneDeliveryBodies } from "@/lib/maintenance";
 
-const db = openDatabase(resolveDatabasePath());
-const { pruned, olderThan } = pruneDeliveryBodies(db);
-db.$client.close();
+const store = getStore();
+const { pruned, olderThan } = await pruneDeliveryBodies(store);
+await store.close();
 console.log(
   `Pruned raw bodies of ${pruned} deliveries received before ${olderThan} (${retentionDays()} days)`,
 );

@@ -1,6 +1,5 @@
-import { openDatabase } from "@/db/client";
-import { resolveDatabasePath } from "@/lib/config";
+import { getStore } from "@/db/store";
 
-const file = resolveDatabasePath();
-openDatabase(file).$client.close();
-console.log(`Migrated ${file}`);
+const store = getStore();
+console.log(`Migrated ${store.describe()}`);
+await store.close();

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { EngagementBrowser } from "@/components/engagements/engagement-browser";
 import { PageHeader } from "@/components/ui/page-header";
-import { getDatabase } from "@/db/client";
+import { loadEngagementList } from "@/lib/engagements/load-engagement-list";
 import { parseFilter } from "@/lib/filters";
 import { requestOrigin, requestTime } from "@/lib/request-origin";
 
@@ -11,15 +11,16 @@ export default async function EngagementsPage(props: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const filter = parseFilter(await props.searchParams);
+  const now = requestTime();
   return (
     <>
       <PageHeader title="Engagements" />
       <EngagementBrowser
-        db={getDatabase()}
+        data={await loadEngagementList(filter, { now })}
         filter={filter}
         basePath="/engagements"
         origin={await requestOrigin()}
-        now={requestTime()}
+        now={now}
       />
     </>
   );

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { TriangleAlert } from "lucide-react";
-import type { DeliverySummary } from "@/db/queries/deliveries";
+import type { DeliverySummary } from "@/db/types";
 import { Badge, OutcomeBadge, StatusCode } from "@/components/ui/badge";
 import { LocalTime } from "@/components/ui/local-time";
 

@@ -1,4 +1,4 @@
-import type { ActivityDay } from "@/db/queries/engagements";
+import type { ActivityDay } from "@/db/types";
 
 /**
  * Engagements per day as bars (inline SVG, no script); each bar names its day and count.

@@ -1,24 +1,15 @@
 import { Suspense } from "react";
 import Link from "next/link";
 import { Download, Inbox, SearchX, X } from "lucide-react";
-import type { AppDatabase } from "@/db/client";
-import {
-  hasAnyEngagement,
-  listEngagements,
-  namesFor,
-  type Facets,
-  type FacetValue,
-  type Summary,
-} from "@/db/queries/engagements";
+import type { Facets, FacetValue, Summary } from "@/db/types";
+import type { EngagementListData } from "@/lib/engagements/load-engagement-list";
 import type { RecordModel } from "@/db/schema";
 import { InputField, SelectField } from "@/components/ui/field";
 import {
   activeQuickRange,
   clearFilters,
-  decodeCursor,
   filterHref,
   formatConnection,
-  hasActiveFilters,
   MULTI_KEYS,
   QUICK_RANGE_LABELS,
   QUICK_RANGES,
@@ -33,7 +24,6 @@ import {
   type RefFilterKey,
 } from "@/lib/filters";
 import { ActivityChart } from "./activity-chart";
-import { summarizeOffThread } from "@/lib/engagements/summary-thread";
 import { EngagementTable } from "./engagement-table";
 import { CountSkeleton, FacetsSkeleton, NoScriptStreaming } from "./list-skeleton";
 import { directionLabel, statusLabel, typeLabel } from "./format";
@@ -70,7 +60,7 @@ type Chip = { key: ChipKey; value?: string; label: string; href: string };
  * timeline of every record page (`locked` names the filter the page itself fixes).
  */
 export function EngagementBrowser({
-  db,
+  data,
   filter,
   basePath,
   locked = [],
@@ -78,7 +68,7 @@ export function EngagementBrowser({
   origin,
   now,
 }: {
-  db: AppDatabase;
+  data: EngagementListData;
   filter: EngagementFilter;
   basePath: string;
   locked?: RefFilterKey[];
@@ -88,22 +78,9 @@ export function EngagementBrowser({
   now: number;
 }) {
   const href = (f: EngagementFilter) => filterHref(basePath, f, locked);
-  const page = listEngagements(db, filter);
-  const active = hasActiveFilters({
-    ...filter,
-    ...Object.fromEntries(locked.map((k) => [k, null])),
-  });
-  const nothingAtAll = page.data.length === 0 && !active && !hasAnyEngagement(db);
-
-  // Names for the chips of chosen records.
-  const chipNames = new Map<RefFilterKey, string | null>();
-  for (const key of Object.keys(REF_MODELS) as RefFilterKey[]) {
-    const id = filter[key];
-    if (id === null || locked.includes(key)) continue;
-    chipNames.set(key, namesFor(db, REF_MODELS[key], [id], filter.connection).get(id) ?? null);
-  }
+  const { rows, next, active, nothingAtAll, chipNames, summary } = data;
   const chips: Chip[] = [];
-  for (const [key, name] of chipNames) {
+  for (const [key, name] of Object.entries(chipNames) as [RefFilterKey, string | null][]) {
     chips.push({
       key,
       label: `${REF_LABELS[key]}: ${name ?? filter[key]}`,
@@ -174,10 +151,7 @@ export function EngagementBrowser({
     );
   }
 
-  // The count, facets and chart come after the rows: their reads may walk thousands of matches,
-  // so they stream in behind skeletons while the rows are already on screen.
-  const anchor = page.data[0] ? Date.parse(page.data[0].startedAt) : now;
-  const summary = summarizeOffThread(db, filter, filter.sort === "startedAt" ? anchor : now);
+  // The count, facets and chart stream in behind skeletons while the rows are on screen.
 
   return (
     <div className="flex flex-col gap-4">
@@ -317,8 +291,8 @@ export function EngagementBrowser({
             <CountCard summary={summary} filter={filter} active={active} />
           </Suspense>
 
-          {page.data.length > 0 ? (
-            <EngagementTable rows={page.data} />
+          {rows.length > 0 ? (
+            <EngagementTable rows={rows} />
           ) : (
             <div
               className="rounded-lg border border-dashed border-slate-300 bg-white p-8 text-center"
@@ -350,9 +324,9 @@ export function EngagementBrowser({
             ) : (
               <span />
             )}
-            {page.nextCursor && (
+            {next && (
               <Link
-                href={href({ ...filter, cursor: decodeCursor(page.nextCursor) })}
+                href={href({ ...filter, cursor: next })}
                 rel="next"
                 className="rounded-md border border-slate-300 bg-white px-3 py-1.5 hover:bg-slate-50"
               >

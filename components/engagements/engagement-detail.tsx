@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Trash2, TriangleAlert } from "lucide-react";
-import type { EngagementDetail, Ref } from "@/db/queries/engagements";
+import type { EngagementDetail, Ref } from "@/db/types";
 import { recordHref } from "@/components/records/record-link";
 import { Badge, OutcomeBadge } from "@/components/ui/badge";
 import { directionLabel, formatAmount, formatDuration, statusLabel, typeLabel } from "./format";

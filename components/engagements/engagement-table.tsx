@@ -1,4 +1,4 @@
-import type { EngagementView } from "@/db/queries/engagements";
+import type { EngagementView } from "@/db/types";
 import { EngagementRows } from "./engagement-rows";
 import { IconSprite } from "./icon-sprite";
 import { iconsOf, toListRow } from "./list-row";

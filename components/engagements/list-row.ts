@@ -1,4 +1,4 @@
-import type { EngagementView, Ref } from "@/db/queries/engagements";
+import type { EngagementView, Ref } from "@/db/types";
 import { typeIconName } from "./format";
 import type { SpriteName } from "./sprite-icon";
 

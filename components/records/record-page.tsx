@@ -5,10 +5,9 @@ import { EngagementBrowser } from "@/components/engagements/engagement-browser";
 import { formatAmount } from "@/components/engagements/format";
 import { BackLink } from "@/components/ui/back-link";
 import { Badge } from "@/components/ui/badge";
-import { getDatabase } from "@/db/client";
-import { connectionsOf, getRecord } from "@/db/queries/records";
 import type { RecordModel } from "@/db/schema";
-import { formatConnection, parseFilter, type RefFilterKey } from "@/lib/filters";
+import { formatConnection, parseFilter } from "@/lib/filters";
+import { isKnownRecord, loadRecordPage, recordRole } from "@/lib/records/load-record-page";
 import { requestOrigin, requestTime } from "@/lib/request-origin";
 import { RECORD_PATHS, recordHref } from "./record-link";
 
@@ -16,37 +15,27 @@ const MODEL_INFO: Record<
   RecordModel,
   {
     label: string;
-    role: "user" | "contact" | "company" | "opportunity";
-    filterKey: RefFilterKey;
     icon: typeof User;
     timeline: string;
   }
 > = {
   genericUser: {
     label: "User",
-    role: "user",
-    filterKey: "owner",
     icon: UserRound,
     timeline: "Engagements they own",
   },
   genericContact: {
     label: "Contact",
-    role: "contact",
-    filterKey: "contact",
     icon: User,
     timeline: "Engagements with this contact",
   },
   genericCompany: {
     label: "Company",
-    role: "company",
-    filterKey: "company",
     icon: Building2,
     timeline: "Engagements with this company",
   },
   crmOpportunity: {
     label: "Opportunity",
-    role: "opportunity",
-    filterKey: "opportunity",
     icon: Briefcase,
     timeline: "Engagements on this opportunity",
   },
@@ -76,38 +65,31 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
   const info = MODEL_INFO[model];
   const id = (await props.params).id;
   const filter = parseFilter(await props.searchParams);
-  const db = getDatabase();
-  let connection = filter.connection;
-  if (!connection) {
-    const known = connectionsOf(db, model, info.role, id);
-    if (known.length === 0) notFound();
-    if (known.length > 1) {
-      return (
-        <div className="mx-auto w-full max-w-3xl">
-          <h1 className="text-xl font-semibold">
-            {info.label} {id} exists in {known.length} connections
-          </h1>
-          <p className="mt-2 text-slate-600">
-            Ids are only unique within one CRM connection. Which one do you mean?
-          </p>
-          <ul className="mt-4 flex flex-col gap-2">
-            {known.map((c) => {
-              const name = getRecord(db, model, c, id)?.name;
-              return (
-                <li key={formatConnection(c)}>
-                  <Link href={recordHref(model, id, c)} className="text-sky-700 underline">
-                    {name ?? `${info.label} ${id}`} in {formatConnection(c)}
-                  </Link>
-                </li>
-              );
-            })}
-          </ul>
-        </div>
-      );
-    }
-    connection = known[0];
+  const now = requestTime();
+  const data = await loadRecordPage(model, id, filter, now);
+  if (data.kind === "unknown") notFound();
+  if (data.kind === "choose") {
+    return (
+      <div className="mx-auto w-full max-w-3xl">
+        <h1 className="text-xl font-semibold">
+          {info.label} {id} exists in {data.known.length} connections
+        </h1>
+        <p className="mt-2 text-slate-600">
+          Ids are only unique within one CRM connection. Which one do you mean?
+        </p>
+        <ul className="mt-4 flex flex-col gap-2">
+          {data.known.map(({ connection: c, name }) => (
+            <li key={formatConnection(c)}>
+              <Link href={recordHref(model, id, c)} className="text-sky-700 underline">
+                {name ?? `${info.label} ${id}`} in {formatConnection(c)}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
   }
-  const record = getRecord(db, model, connection, id);
+  const { record, connection, timelineFilter, timeline } = data;
   const synced = record?.synced ?? false;
   const Icon = info.icon;
   const amount = record ? formatAmount(record.fields.amount, record.fields.currency) : null;
@@ -117,7 +99,6 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
           !SHOWN_ELSEWHERE.has(key) && ["string", "number", "boolean"].includes(typeof value),
       )
     : [];
-  const timelineFilter = { ...filter, connection, [info.filterKey]: id };
 
   return (
     <>
@@ -183,13 +164,13 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
       </header>
       <h2 className="mb-3 text-lg font-semibold">{info.timeline}</h2>
       <EngagementBrowser
-        db={db}
+        data={timeline}
         filter={timelineFilter}
         basePath={`${RECORD_PATHS[model]}/${encodeURIComponent(id)}`}
-        locked={[info.filterKey]}
+        locked={[recordRole(model).filterKey]}
         hideChips={["connection"]}
         origin={await requestOrigin()}
-        now={requestTime()}
+        now={now}
       />
     </>
   );
@@ -209,6 +190,6 @@ export async function RecordLayout({
   children: React.ReactNode;
 }) {
   const id = (await params).id;
-  if (connectionsOf(getDatabase(), model, MODEL_INFO[model].role, id).length === 0) notFound();
+  if (!(await isKnownRecord(model, id))) notFound();
   return children;
 }

@@ -1,5 +1,5 @@
 import Papa from "papaparse";
-import type { EngagementView, Ref } from "@/db/queries/engagements";
+import type { EngagementView, Ref } from "@/db/types";
 
 /**
  * A spreadsheet opening the file must not run it: a cell starting with = + - @ (or a tab /

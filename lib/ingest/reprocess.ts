@@ -1,8 +1,7 @@
-import { eq } from "drizzle-orm";
-import type { AppDatabase } from "@/db/client";
-import { deliveries } from "@/db/schema";
+import type { Store } from "@/db/store";
+import type { DeliveryResult } from "@/db/types";
 import { HttpError } from "@/lib/http-error";
-import { ingest, type DeliveryResult } from "./index";
+import { ingest } from "./ingest";
 
 const REPROCESSABLE = new Set(["rejected", "conflict"]);
 
@@ -11,12 +10,12 @@ const REPROCESSABLE = new Set(["rejected", "conflict"]);
  * (validation, ordering, tombstones) and with a log row of its own. Its key is derived from the
  * original delivery, so reprocessing the same row twice applies it once.
  */
-export function reprocessDelivery(
-  db: AppDatabase,
+export async function reprocessDelivery(
+  store: Store,
   deliveryId: number,
   now = Date.now(),
-): DeliveryResult {
-  const original = db.select().from(deliveries).where(eq(deliveries.id, deliveryId)).get();
+): Promise<DeliveryResult> {
+  const original = await store.getDelivery(deliveryId);
   if (!original) throw new HttpError(404, "not_found", `No delivery ${deliveryId}.`);
   if (!REPROCESSABLE.has(original.outcome)) {
     throw new HttpError(
@@ -39,7 +38,7 @@ export function reprocessDelivery(
       "This delivery did not say which connection it came from.",
     );
   }
-  return ingest(db, original.body, {
+  return ingest(store, original.body, {
     connectorId: original.connectorId,
     connectionOwnerId: original.connectionOwnerId,
     idempotencyKey: `reprocess:${original.id}`,

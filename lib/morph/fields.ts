@@ -1,5 +1,6 @@
-import type { RecordModel, RefRole, StoredEngagementFields } from "@/db/schema";
-import { RECORD_MODELS } from "@/db/schema";
+import { REFERENCE_ROLES } from "@/db/roles";
+import { RECORD_MODELS, type RecordModel } from "@/db/schema";
+import type { EngagementRefRow, NormalizedEngagement } from "@/db/types";
 import {
   ENGAGEMENT_DIRECTIONS,
   ENGAGEMENT_STATUSES,
@@ -136,8 +137,6 @@ class FieldReader {
   }
 }
 
-export type EngagementRefRow = { role: RefRole; refId: string; position: number };
-
 export type ExpandedRecord = {
   model: RecordModel;
   id: string;
@@ -146,27 +145,8 @@ export type ExpandedRecord = {
   updatedAt: unknown;
 };
 
-export type NormalizedEngagement = {
-  type: string | null;
-  direction: string | null;
-  status: string | null;
-  title: string | null;
-  description: string | null;
-  startedAt: number | null;
-  endedAt: number | null;
-  duration: number | null;
-  ownerId: string | null;
-  refs: EngagementRefRow[];
-  expanded: ExpandedRecord[];
-  warnings: string[];
-};
-
-const REF_FIELDS: { key: string; role: RefRole; model: RecordModel }[] = [
-  { key: "users", role: "user", model: "genericUser" },
-  { key: "contacts", role: "contact", model: "genericContact" },
-  { key: "companies", role: "company", model: "genericCompany" },
-  { key: "opportunities", role: "opportunity", model: "crmOpportunity" },
-];
+/** A snapshot's fields as the store takes them, with the records they embed. */
+export type NormalizedEngagementFields = NormalizedEngagement & { expanded: ExpandedRecord[] };
 
 function collectExpanded(ref: ResourceRef, expanded: ExpandedRecord[]) {
   if (ref.object !== "resource" || !ref.fields) return;
@@ -180,7 +160,9 @@ function collectExpanded(ref: ResourceRef, expanded: ExpandedRecord[]) {
   });
 }
 
-export function normalizeEngagementFields(fields: Record<string, unknown>): NormalizedEngagement {
+export function normalizeEngagementFields(
+  fields: Record<string, unknown>,
+): NormalizedEngagementFields {
   const read = new FieldReader(fields);
   read.required("type");
   read.required("startedAt");
@@ -197,7 +179,7 @@ export function normalizeEngagementFields(fields: Record<string, unknown>): Norm
     collectExpanded(owner, expanded);
   }
 
-  for (const { key, role, model } of REF_FIELDS) {
+  for (const { list: key, role, model } of REFERENCE_ROLES) {
     const seen = new Set<string>();
     read.refs(key).forEach((ref, position) => {
       if (ref.model !== model) {
@@ -212,7 +194,7 @@ export function normalizeEngagementFields(fields: Record<string, unknown>): Norm
     });
   }
 
-  const normalized: NormalizedEngagement = {
+  const normalized: NormalizedEngagementFields = {
     type: read.choice("type", ENGAGEMENT_TYPES),
     direction: read.choice("direction", ENGAGEMENT_DIRECTIONS),
     status: read.choice("status", ENGAGEMENT_STATUSES),
@@ -227,218 +209,6 @@ export function normalizeEngagementFields(fields: Record<string, unknown>): Norm
     warnings: read.warnings,
   };
   return normalized;
-}
-
-/**
- * The engagement columns a normalized snapshot fills (ingest and the bulk loader alike): the
- * typed ones, and `fields` as stored (see `storeEngagementFields`).
- */
-export function engagementColumns(
-  normalized: NormalizedEngagement,
-  fields: Record<string, unknown>,
-) {
-  const { type, direction, status, title, description, endedAt, duration, ownerId } = normalized;
-  return {
-    type,
-    direction,
-    status,
-    title,
-    description,
-    endedAt,
-    duration,
-    ownerId,
-    fields: storeEngagementFields(fields, normalized),
-  };
-}
-
-/**
- * Keys of a snapshot's `fields` whose value the typed columns or engagement_refs hold exactly,
- * with the one-letter code that stands for each in stored `fields`. Migration 0007 uses the
- * same letters.
- */
-export const DERIVED_KEYS = {
-  type: "t",
-  direction: "d",
-  status: "s",
-  title: "T",
-  description: "D",
-  startedAt: "a",
-  endedAt: "e",
-  duration: "n",
-  owner: "o",
-  users: "u",
-  contacts: "c",
-  companies: "m",
-  opportunities: "p",
-} as const;
-export type DerivedKey = keyof typeof DERIVED_KEYS;
-const KEY_OF_CODE = new Map(
-  Object.entries(DERIVED_KEYS).map(([key, code]) => [code as string, key as DerivedKey]),
-);
-/** Stands, in the layout, for the next key of the stored rest. */
-const REST = ".";
-
-const REF_LISTS = {
-  users: { role: "user", model: "genericUser" },
-  contacts: { role: "contact", model: "genericContact" },
-  companies: { role: "company", model: "genericCompany" },
-  opportunities: { role: "opportunity", model: "crmOpportunity" },
-} as const satisfies Record<string, { role: RefRole; model: RecordModel }>;
-type RefList = keyof typeof REF_LISTS;
-
-/** A string SQLite keeps as is: a lone surrogate would come back as U+FFFD. */
-const storable = (value: unknown): value is string =>
-  typeof value === "string" && value.isWellFormed();
-
-const isoOf = (ms: number) => new Date(ms).toISOString();
-
-/** `{"object":"resourceRef","model":…,"id":…}` exactly, those keys in that order. */
-function isBareRef(value: unknown, model: string, id: string) {
-  if (!isPlainObject(value)) return false;
-  let n = 0;
-  for (const key in value) {
-    if (key !== BARE_REF_KEYS[n++]) return false;
-  }
-  return n === 3 && value.object === "resourceRef" && value.model === model && value.id === id;
-}
-const BARE_REF_KEYS = ["object", "model", "id"];
-const bareRef = (model: string, id: string) => ({ object: "resourceRef", model, id });
-
-/** Whether `value`, the snapshot's value for `key`, is exactly what the columns give back. */
-function derivable(key: DerivedKey, value: unknown, normalized: NormalizedEngagement): boolean {
-  switch (key) {
-    case "type":
-    case "direction":
-    case "status":
-    case "title":
-    case "description":
-      return storable(value) && normalized[key] === value;
-    case "startedAt":
-    case "endedAt": {
-      // Years 0000–9999 only (24 characters), as migration 0007 does.
-      const ms = normalized[key];
-      return typeof value === "string" && value.length === 24 && ms !== null && isoOf(ms) === value;
-    }
-    case "duration":
-      return Number.isSafeInteger(value) && normalized.duration === value;
-    case "owner":
-      return storable(normalized.ownerId) && isBareRef(value, "genericUser", normalized.ownerId);
-    default: {
-      if (!Array.isArray(value)) return false;
-      const { role, model } = REF_LISTS[key];
-      let position = 0;
-      for (const ref of normalized.refs) {
-        if (ref.role !== role) continue;
-        if (ref.position !== position || !storable(ref.refId)) return false;
-        if (!isBareRef(value[position], model, ref.refId)) return false;
-        position++;
-      }
-      return position === value.length;
-    }
-  }
-}
-
-/**
- * `fields` as stored: the snapshot as received, less the values the typed columns and
- * engagement_refs already hold, which `loadEngagementFields` puts back. Stored as
- * `[layout]` or `[layout, rest]`: `layout` has one letter per key in the snapshot's order (a
- * `DERIVED_KEYS` code, or `.` for the next key of `rest`), `rest` holds every other value as
- * received. A snapshot with nothing to leave out is stored whole, as it always was.
- */
-export function storeEngagementFields(
-  fields: Record<string, unknown>,
-  normalized: NormalizedEngagement,
-): StoredEngagementFields {
-  let layout = "";
-  let rest: Record<string, unknown> | null = null;
-  let derived = 0;
-  for (const key of Object.keys(fields)) {
-    const value = fields[key];
-    const code = Object.hasOwn(DERIVED_KEYS, key) ? DERIVED_KEYS[key as DerivedKey] : null;
-    if (code !== null && derivable(key as DerivedKey, value, normalized)) {
-      layout += code;
-      derived++;
-    } else {
-      layout += REST;
-      rest ??= {};
-      defineValue(rest, key, value);
-    }
-  }
-  if (derived === 0) return fields;
-  return rest === null ? [layout] : [layout, rest];
-}
-
-/** What the columns of a stored engagement hold, for `loadEngagementFields`. */
-export type EngagementColumnValues = {
-  type: string | null;
-  direction: string | null;
-  status: string | null;
-  title: string | null;
-  description: string | null;
-  /** Epoch ms, as stored. */
-  startedAt: number;
-  endedAt: number | null;
-  duration: number | null;
-  ownerId: string | null;
-  /** Referenced ids per list, in position order (engagement_refs). */
-  refs: Record<RefList, readonly string[]>;
-};
-
-function derivedValue(key: DerivedKey, columns: EngagementColumnValues): unknown {
-  switch (key) {
-    case "type":
-    case "direction":
-    case "status":
-    case "title":
-    case "description":
-    case "duration":
-      return columns[key];
-    case "startedAt":
-      return isoOf(columns.startedAt);
-    case "endedAt":
-      return columns.endedAt === null ? null : isoOf(columns.endedAt);
-    case "owner":
-      return bareRef("genericUser", columns.ownerId ?? "");
-    default:
-      return columns.refs[key].map((id) => bareRef(REF_LISTS[key].model, id));
-  }
-}
-
-/** The snapshot's `fields` as received, from stored `fields` and the row's columns. */
-export function loadEngagementFields(
-  stored: unknown,
-  columns: EngagementColumnValues,
-): Record<string, unknown> {
-  if (!Array.isArray(stored)) return isPlainObject(stored) ? stored : {};
-  const [layout, rest = {}] = stored as [unknown, Record<string, unknown> | undefined];
-  if (typeof layout !== "string") return {};
-  const restKeys = Object.keys(rest);
-  let next = 0;
-  const fields: Record<string, unknown> = {};
-  for (const code of layout) {
-    if (code === REST) {
-      const key = restKeys[next++];
-      if (key !== undefined) defineValue(fields, key, rest[key]);
-      continue;
-    }
-    const key = KEY_OF_CODE.get(code);
-    if (key !== undefined) fields[key] = derivedValue(key, columns);
-  }
-  return fields;
-}
-
-/** `target[key] = value`, as JSON.parse would set it: `__proto__` is an own key, not the prototype. */
-function defineValue(target: Record<string, unknown>, key: string, value: unknown) {
-  if (key === "__proto__") {
-    Object.defineProperty(target, key, {
-      value,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  } else {
-    target[key] = value;
-  }
 }
 
 export type NormalizedRecord = {

@@ -2,13 +2,10 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { getTableColumns } from "drizzle-orm";
 import type Database from "better-sqlite3";
-import { openDatabase } from "@/db/client";
+import { engagementColumns } from "@/db/rules";
+import { openDatabase } from "@/db/sqlite/client";
 import { engagementRefs, engagements, records } from "@/db/schema";
-import {
-  engagementColumns,
-  normalizeEngagementFields,
-  normalizeRecordFields,
-} from "@/lib/morph/fields";
+import { normalizeEngagementFields, normalizeRecordFields } from "@/lib/morph/fields";
 import {
   companyFields,
   contactFields,
@@ -268,7 +265,15 @@ export function seedBulk(options: SeedOptions): SeedStats {
         const tombstone = rng.chance(0.02);
         if (tombstone) deleted++;
         const deletedAt = tombstone ? Math.min(now, snapshot.updatedAt + 3 * DAY) : null;
-        const columns = engagementColumns(normalized, snapshot.fields);
+        const columns = engagementColumns({
+          model: "crmEngagement",
+          externalId,
+          version: snapshot.updatedAt,
+          createdAt: snapshot.createdAt,
+          snapshot: { normalized, fields: snapshot.fields, contentHash: hashOf(data) },
+          expanded: [],
+          warnings: normalized.warnings,
+        });
         const row: Record<string, unknown> = {
           id,
           connectorId,

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
-import type { AppDatabase } from "@/db/client";
-import { ingest, type DeliveryResult } from "@/lib/ingest";
+import type { Store } from "@/db/store";
+import type { DeliveryResult } from "@/db/types";
+import { ingest } from "@/lib/ingest/ingest";
 
 export type DeliverOptions = { connector?: string; owner?: string; receivedAt?: number };
 
@@ -9,11 +10,11 @@ export type DeliverOptions = { connector?: string; owner?: string; receivedAt?: 
  * never taken for a redelivery of an earlier one.
  */
 export function deliver(
-  db: AppDatabase,
+  store: Store,
   body: unknown,
   options: DeliverOptions = {},
-): DeliveryResult {
-  return ingest(db, typeof body === "string" ? body : JSON.stringify(body), {
+): Promise<DeliveryResult> {
+  return ingest(store, typeof body === "string" ? body : JSON.stringify(body), {
     connectorId: options.connector ?? "hubspot",
     connectionOwnerId: options.owner ?? "acme-prod",
     idempotencyKey: randomUUID(),

@@ -1,37 +1,48 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openDatabase, type AppDatabase } from "@/db/client";
+import type { Store } from "@/db/store";
+import { openDatabase, type AppDatabase } from "@/db/sqlite/client";
+import { createSqliteStore, type SqliteStoreOptions } from "@/db/sqlite/store";
 
-/** A fresh, migrated SQLite file in a temporary folder; removed by `cleanup()`. */
-export function createTempDatabase(): {
+export type TempDatabase = {
+  /** The store the app would use, writing and summarizing on this thread. */
+  store: Store;
+  /** Its connection, for checks in SQL. */
   db: AppDatabase;
   file: string;
   dir: string;
-  cleanup(): void;
-} {
+  cleanup(): Promise<void>;
+};
+
+/** A fresh, migrated SQLite file in a temporary folder, with a store on it; removed by `cleanup()`. */
+export function createTempDatabase(
+  options: Omit<SqliteStoreOptions, "file" | "db"> = {},
+): TempDatabase {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engagements-test-"));
   const file = path.join(dir, "app.db");
   const db = openDatabase(file);
+  const store = createSqliteStore({ db, writer: "inline", summaries: "inline", ...options });
   return {
+    store,
     db,
     file,
     dir,
-    cleanup() {
-      db.$client.close();
+    async cleanup() {
+      await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
 /**
- * Points the app's own connection (`getDatabase()`, used by route handlers) at a fresh
- * temporary file, so a test drives the real handler against real SQLite.
+ * Points the app's own store (`getStore()`, used by route handlers) at a fresh temporary file,
+ * so a test drives the real handler against real SQLite.
  */
 export function setUpAppDatabase(env: Record<string, string | undefined> = {}) {
   const temp = createTempDatabase();
-  const g = globalThis as unknown as { appDatabase?: AppDatabase; appSecrets?: unknown };
-  g.appDatabase = temp.db;
+  const g = globalThis as unknown as { appStore?: Store; appSecrets?: unknown };
+  g.appStore = temp.store;
   g.appSecrets = undefined;
   process.env.DATABASE_URL = temp.file;
   for (const [key, value] of Object.entries(env)) {
@@ -47,7 +58,7 @@ export function setUpAppDatabase(env: Record<string, string | undefined> = {}) {
  */
 export function migrationsBefore(dir: string, tag: string) {
   const folder = path.join(dir, `migrations-before${tag}`);
-  fs.cpSync(path.join(process.cwd(), "db", "migrations"), folder, { recursive: true });
+  fs.cpSync(path.join(process.cwd(), "db", "sqlite", "migrations"), folder, { recursive: true });
   const journalFile = path.join(folder, "meta", "_journal.json");
   const journal = JSON.parse(fs.readFileSync(journalFile, "utf8")) as {
     entries: { tag: string }[];

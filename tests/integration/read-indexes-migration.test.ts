@@ -95,7 +95,7 @@ describe.each([
         .prepare("select count(*) as n from __drizzle_migrations")
         .get() as { n: number };
       const journal = JSON.parse(
-        fs.readFileSync(path.join(process.cwd(), "db/migrations/meta/_journal.json"), "utf8"),
+        fs.readFileSync(path.join(process.cwd(), "db/sqlite/migrations/meta/_journal.json"), "utf8"),
       ) as { entries: unknown[] };
       expect(applied.n).toBe(journal.entries.length);
       expect(listEngagements(after, filter)).toEqual(page);

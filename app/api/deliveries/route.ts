@@ -1,15 +1,14 @@
-import { getDatabase } from "@/db/client";
-import { listDeliveries } from "@/db/queries/deliveries";
 import { parseDeliveryFilter } from "@/lib/delivery-filters";
+import { listDeliveriesPage } from "@/lib/deliveries/load-deliveries";
 import { errorResponse } from "@/lib/http-error";
 
 export const dynamic = "force-dynamic";
 
-/** The idempotency log, newest first: `{data, nextCursor}` (CONTRACT.md). */
-export function GET(request: Request): Response {
+/** The idempotency log, newest first: `{data, nextCursor}`. */
+export async function GET(request: Request): Promise<Response> {
   try {
     const filter = parseDeliveryFilter(new URL(request.url).searchParams);
-    return Response.json(listDeliveries(getDatabase(), filter));
+    return Response.json(await listDeliveriesPage(filter));
   } catch (error) {
     return errorResponse(error);
   }

@@ -1,10 +1,10 @@
-import { getDatabase } from "@/db/client";
+import { getStore } from "@/db/store";
 
 export const dynamic = "force-dynamic";
 
-export function GET() {
+export async function GET() {
   try {
-    getDatabase().$client.prepare("select 1").get();
+    await getStore().checkHealth();
     return Response.json({ ok: true });
   } catch (error) {
     console.error("health check failed", error);

@@ -1,29 +1,14 @@
-import { getDatabase } from "@/db/client";
-import { isRecordModel, searchRecords } from "@/db/queries/records";
-import { parseConnection } from "@/lib/filters";
-import { errorResponse, HttpError } from "@/lib/http-error";
+import { errorResponse } from "@/lib/http-error";
+import { searchRecordSuggestions } from "@/lib/records/search-records";
 
 export const dynamic = "force-dynamic";
 
 /** Picker suggestions: `?model=genericUser&q=da` → `{data:[{model,id,name,email,connection}]}`. */
 export async function GET(request: Request): Promise<Response> {
   try {
-    const params = new URL(request.url).searchParams;
-    const model = params.get("model");
-    if (!isRecordModel(model)) {
-      throw new HttpError(
-        400,
-        "invalid_model",
-        "model must be one of genericUser, genericContact, genericCompany, crmOpportunity.",
-      );
-    }
-    const data = searchRecords(
-      getDatabase(),
-      model,
-      params.get("q") ?? "",
-      parseConnection(params.get("connection")),
-    );
-    return Response.json({ data });
+    return Response.json({
+      data: await searchRecordSuggestions(new URL(request.url).searchParams),
+    });
   } catch (error) {
     return errorResponse(error);
   }

@@ -1,18 +1,13 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SearchX } from "lucide-react";
-import { getDatabase } from "@/db/client";
-import {
-  countDeliveriesByOutcome,
-  deliveryFilterChoices,
-  listDeliveries,
-} from "@/db/queries/deliveries";
 import { DELIVERY_OUTCOMES } from "@/db/schema";
 import { DeliveryFilterForm } from "@/components/deliveries/delivery-filter-form";
 import { DeliveryTable } from "@/components/deliveries/delivery-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
+import { loadDeliveryLog } from "@/lib/deliveries/load-deliveries";
 import { deliveriesHref, hasDeliveryFilter, parseDeliveryFilter } from "@/lib/delivery-filters";
 
 export const metadata: Metadata = { title: "Delivery log" };
@@ -23,10 +18,7 @@ export default async function DeliveriesPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const filter = parseDeliveryFilter(await searchParams);
-  const db = getDatabase();
-  const page = listDeliveries(db, filter);
-  const counts = countDeliveriesByOutcome(db, filter);
-  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const { page, counts, total, choices } = await loadDeliveryLog(filter);
   const filtered = hasDeliveryFilter(filter);
 
   return (
@@ -35,7 +27,7 @@ export default async function DeliveriesPage({
         title="Delivery log"
         description="Every authenticated webhook request, newest first: what arrived and what was done with it."
       />
-      <DeliveryFilterForm filter={filter} choices={deliveryFilterChoices(db)} />
+      <DeliveryFilterForm filter={filter} choices={choices} />
 
       <nav aria-label="Outcome counts" className="mt-4 flex flex-wrap gap-2">
         <OutcomeChip

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Repeat, TriangleAlert } from "lucide-react";
-import { getDatabase } from "@/db/client";
-import { getDelivery, type DeliveryDetail } from "@/db/queries/deliveries";
+import type { DeliveryDetail } from "@/db/types";
+import { loadDelivery } from "@/lib/deliveries/load-deliveries";
 import { BackLink } from "@/components/ui/back-link";
 import { Badge, OutcomeBadge, StatusCode } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
@@ -12,7 +12,6 @@ import { JsonBlock } from "@/components/ui/json-block";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
 import { deliveriesHref } from "@/lib/delivery-filters";
-import { parseId } from "@/lib/parse-id";
 
 type Props = {
   params: Promise<{ id: string }>;
@@ -26,9 +25,8 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 const link = "text-sky-700 hover:underline";
 
 export default async function DeliveryPage({ params, searchParams }: Props) {
-  const id = parseId((await params).id);
   const reprocessError = (await searchParams).reprocess;
-  const delivery = id === null ? null : getDelivery(getDatabase(), id);
+  const delivery = await loadDelivery((await params).id);
   if (!delivery) notFound();
 
   return (

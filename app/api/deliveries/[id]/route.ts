@@ -1,7 +1,5 @@
-import { getDatabase } from "@/db/client";
-import { getDelivery } from "@/db/queries/deliveries";
+import { loadDelivery } from "@/lib/deliveries/load-deliveries";
 import { errorResponse, HttpError } from "@/lib/http-error";
-import { parseId } from "@/lib/parse-id";
 
 export const dynamic = "force-dynamic";
 
@@ -11,8 +9,7 @@ export async function GET(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   try {
-    const id = parseId((await params).id);
-    const delivery = id === null ? null : getDelivery(getDatabase(), id);
+    const delivery = await loadDelivery((await params).id);
     if (!delivery) throw new HttpError(404, "not_found", "No delivery with this id.");
     return Response.json(delivery);
   } catch (error) {

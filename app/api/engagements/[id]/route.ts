@@ -1,5 +1,4 @@
-import { getDatabase } from "@/db/client";
-import { getEngagement } from "@/db/queries/engagements";
+import { loadEngagement } from "@/lib/engagements/load-engagement";
 import { errorResponse, HttpError } from "@/lib/http-error";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +9,7 @@ export async function GET(
 ): Promise<Response> {
   try {
     const { id } = await context.params;
-    const engagement = getEngagement(getDatabase(), id);
+    const engagement = await loadEngagement(id);
     if (!engagement) throw new HttpError(404, "not_found", `No engagement with id "${id}".`);
     return Response.json(engagement);
   } catch (error) {

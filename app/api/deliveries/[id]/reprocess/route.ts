@@ -1,7 +1,6 @@
-import { getDatabase } from "@/db/client";
+import { getStore } from "@/db/store";
 import { errorResponse, HttpError } from "@/lib/http-error";
 import { reprocessDelivery } from "@/lib/ingest/reprocess";
-import { asStorageError } from "@/lib/ingest/storage-errors";
 import { parseId } from "@/lib/parse-id";
 
 export const dynamic = "force-dynamic";
@@ -15,29 +14,26 @@ export async function POST(
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
   const fromForm = (request.headers.get("content-type") ?? "").includes("form");
+  const idParam = (await params).id;
   try {
-    const id = parseId((await params).id);
+    const id = parseId(idParam);
     if (id === null) throw new HttpError(404, "not_found", "No delivery with this id.");
-    const result = reprocessDelivery(getDatabase(), id);
+    const result = await reprocessDelivery(getStore(), id);
     if (fromForm) {
       return new Response(null, {
         status: 303,
         headers: { location: `/deliveries/${result.deliveryId}` },
       });
     }
-    return Response.json(
-      { deliveryId: result.deliveryId, outcome: result.outcome, status: result.status },
-      { status: 200 },
-    );
+    return Response.json({
+      deliveryId: result.deliveryId,
+      outcome: result.outcome,
+      status: result.status,
+    });
   } catch (error) {
-    const storage = asStorageError(error);
-    if (storage) return storage.toResponse({ "retry-after": "5" });
-    if (fromForm && error instanceof HttpError) {
-      const id = encodeURIComponent((await params).id);
-      return new Response(null, {
-        status: 303,
-        headers: { location: `/deliveries/${id}?reprocess=${encodeURIComponent(error.code)}` },
-      });
+    if (fromForm && error instanceof HttpError && error.status !== 503) {
+      const location = `/deliveries/${encodeURIComponent(idParam)}?reprocess=${encodeURIComponent(error.code)}`;
+      return new Response(null, { status: 303, headers: { location } });
     }
     return errorResponse(error);
   }

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 import type { SQL } from "drizzle-orm";
 import { SQLiteSyncDialect } from "drizzle-orm/sqlite-core";
-import type { AppDatabase } from "@/db/client";
+import type { AppDatabase } from "./client";
 
 /**
  * Read statements prepared once per connection. Drizzle's `db.all(sql)` prepares its SQL on

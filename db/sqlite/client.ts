@@ -3,14 +3,13 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { resolveDatabasePath } from "@/lib/config";
-import * as schema from "./schema";
+import * as schema from "../schema";
 
 export type AppDatabase = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
-const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "sqlite", "migrations");
 
-/** Opens (creating if needed) and migrates a database file. Tests call this with a temporary path. */
+/** Opens (creating if needed) and migrates a database file. */
 export function openDatabase(filePath: string, options: { migrationsFolder?: string } = {}) {
   if (filePath !== ":memory:") fs.mkdirSync(path.dirname(filePath), { recursive: true });
   const sqlite = new Database(filePath);
@@ -22,12 +21,4 @@ export function openDatabase(filePath: string, options: { migrationsFolder?: str
   const db = drizzle(sqlite, { schema }) as AppDatabase;
   migrate(db, { migrationsFolder: options.migrationsFolder ?? MIGRATIONS_FOLDER });
   return db;
-}
-
-const globalForDb = globalThis as unknown as { appDatabase?: AppDatabase };
-
-/** The app's one connection, cached on globalThis so hot reload does not open another. */
-export function getDatabase(): AppDatabase {
-  globalForDb.appDatabase ??= openDatabase(resolveDatabasePath());
-  return globalForDb.appDatabase;
 }

@@ -1,10 +1,10 @@
 /**
- * The writer thread (see `createWorkerWriter`): owns the app's write connection and applies
- * whatever has queued up since its last commit as one group, then answers each delivery.
+ * The writer thread (see `createThreadWriter`): owns the write connection and applies whatever
+ * has queued up since its last commit as one group, then answers each delivery.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { openDatabase } from "@/db/client";
-import { ingestGroup, MAX_GROUP } from "./group";
+import { openDatabase } from "../client";
+import { MAX_GROUP, writeGroup } from "./group";
 import type { WriterReply, WriterRequest } from "./writer";
 
 const port = parentPort!;
@@ -20,7 +20,7 @@ let scheduled = false;
 function drain() {
   scheduled = false;
   const taken = queue.splice(0, MAX_GROUP);
-  const answers = ingestGroup(
+  const answers = writeGroup(
     db,
     taken.map((request) => request.delivery),
   );

@@ -1,34 +1,22 @@
 import { Worker } from "node:worker_threads";
-import { getDatabase, type AppDatabase } from "@/db/client";
-import type { DeliveryResult } from "./index";
-import {
-  ingestGroup,
-  MAX_GROUP,
-  type Delivery,
-  type DeliveryAnswer,
-  type DeliveryFailure,
-} from "./group";
+import type { DeliveryAnswer, DeliveryFailure, IncomingDelivery } from "@/db/types";
+import type { AppDatabase } from "../client";
+import { MAX_GROUP, writeGroup } from "./group";
 
 /**
- * Where the webhook sends a delivery to be written. The answer comes back only after the
- * delivery's group has committed, so a 200 built from it is always on disk.
+ * Where deliveries go to be written. An answer comes back only after the delivery's group has
+ * committed, so a 200 built from it is always on disk.
  */
-export type IngestWriter<R = DeliveryResult> = {
-  submit(delivery: Delivery): Promise<DeliveryAnswer<R>>;
+export type DeliveryWriter = {
+  submit(delivery: IncomingDelivery): Promise<DeliveryAnswer>;
   close(): Promise<void>;
 };
 
-type Pending<R = DeliveryResult> = {
-  delivery: Delivery;
-  resolve: (answer: DeliveryAnswer<R>) => void;
-};
+type Pending = { delivery: IncomingDelivery; resolve: (answer: DeliveryAnswer) => void };
 
-/**
- * Collects what arrives within one turn of the event loop and hands it on as one group:
- * requests that come in together share a transaction.
- */
-function batcher<R>(flush: (batch: Pending<R>[]) => void) {
-  let queue: Pending<R>[] = [];
+/** Collects what arrives within one turn of the event loop: requests that come in together share a transaction. */
+function batcher(flush: (batch: Pending[]) => void) {
+  let queue: Pending[] = [];
   let scheduled = false;
   const run = () => {
     scheduled = false;
@@ -36,7 +24,7 @@ function batcher<R>(flush: (batch: Pending<R>[]) => void) {
     queue = [];
     flush(batch);
   };
-  return (pending: Pending<R>) => {
+  return (pending: Pending) => {
     queue.push(pending);
     if (!scheduled) {
       scheduled = true;
@@ -45,17 +33,15 @@ function batcher<R>(flush: (batch: Pending<R>[]) => void) {
   };
 }
 
-/**
- * A writer that applies each turn's deliveries on the calling thread with `applyGroup`, at most
- * MAX_GROUP at a time.
- */
-export function createBatchingWriter<R = DeliveryResult>(
-  applyGroup: (deliveries: Delivery[]) => DeliveryAnswer<R>[],
-): IngestWriter<R> {
-  const enqueue = batcher<R>((batch) => {
+/** Group commit on the calling thread (tests, `next dev`, a thread that cannot start). */
+export function createInlineWriter(db: AppDatabase): DeliveryWriter {
+  const enqueue = batcher((batch) => {
     for (let start = 0; start < batch.length; start += MAX_GROUP) {
       const group = batch.slice(start, start + MAX_GROUP);
-      const answers = applyGroup(group.map((p) => p.delivery));
+      const answers = writeGroup(
+        db,
+        group.map((p) => p.delivery),
+      );
       group.forEach((p, i) => p.resolve(answers[i]!));
     }
   });
@@ -65,13 +51,8 @@ export function createBatchingWriter<R = DeliveryResult>(
   };
 }
 
-/** Group commit on the calling thread (tests, `next dev`): the same groups, no second thread. */
-export function createInlineWriter(database: () => AppDatabase = getDatabase): IngestWriter {
-  return createBatchingWriter((deliveries) => ingestGroup(database(), deliveries));
-}
-
-/** Messages between the webhook's thread and the writer thread. */
-export type WriterRequest = { id: number; delivery: Delivery }[];
+/** Messages between the app's thread and the writer thread. */
+export type WriterRequest = { id: number; delivery: IncomingDelivery }[];
 export type WriterReply = { id: number; answer: DeliveryAnswer }[];
 
 const WRITER_GONE: DeliveryFailure = {
@@ -90,20 +71,20 @@ const startBundledWorker: StartWorker = (databaseFile) =>
 
 /**
  * The single writer: a worker thread owns the write connection and applies each group with
- * `ingestGroup`, so the transaction's CPU and its fsync wait run beside the server's event
+ * `writeGroup`, so the transaction's CPU and its fsync wait run beside the server's event
  * loop instead of inside it. Should the thread die, the deliveries it held answer 503 (the
  * sender retries; one that did commit is then replayed from its idempotency key), and the
  * next delivery starts a new one. A thread that cannot come up at all (it never opened the
  * database) wrote nothing: what it held, and everything after, goes to `fallback` if given.
  */
-export function createWorkerWriter(
+export function createThreadWriter(
   databaseFile: string,
   {
     startWorker = startBundledWorker,
     restartBackoffMs = RESTART_BACKOFF_MS,
     fallback,
-  }: { startWorker?: StartWorker; restartBackoffMs?: number; fallback?: IngestWriter } = {},
-): IngestWriter {
+  }: { startWorker?: StartWorker; restartBackoffMs?: number; fallback?: DeliveryWriter } = {},
+): DeliveryWriter {
   let worker: Worker | null = null;
   let inFlight = new Map<number, Pending>();
   let nextId = 0;
@@ -150,7 +131,7 @@ export function createWorkerWriter(
     return thread;
   };
 
-  const enqueue = batcher<DeliveryResult>((batch) => {
+  const enqueue = batcher((batch) => {
     if (useFallback) return batch.forEach(toFallback);
     // A writer that died within a second of starting is not restarted on every request.
     const thread = worker ?? (closed || Date.now() - startedAt < restartBackoffMs ? null : spawn());
@@ -173,24 +154,4 @@ export function createWorkerWriter(
       await worker?.terminate();
     },
   };
-}
-
-const globalForWriter = globalThis as unknown as { ingestWriter?: IngestWriter };
-
-/**
- * The app's writer: a worker thread in production (`next start`), the inline group writer
- * elsewhere (tests, `next dev`). INGEST_WRITER=worker|inline overrides the choice.
- */
-export function getIngestWriter(): IngestWriter {
-  if (!globalForWriter.ingestWriter) {
-    const mode =
-      process.env.INGEST_WRITER ?? (process.env.NODE_ENV === "production" ? "worker" : "inline");
-    // The app's own connection opens (and migrates) the file before the writer thread does.
-    const db = getDatabase();
-    globalForWriter.ingestWriter =
-      mode === "worker" && db.$client.name !== ":memory:"
-        ? createWorkerWriter(db.$client.name, { fallback: createInlineWriter() })
-        : createInlineWriter();
-  }
-  return globalForWriter.ingestWriter;
 }

@@ -1,24 +1,20 @@
 import type Database from "better-sqlite3";
-import type { AppDatabase } from "@/db/client";
 import type { NewDelivery, NewEngagement, NewRecord, RecordModel, RefRole } from "@/db/schema";
+import type { AppDatabase } from "../client";
 
 /**
- * The ingest hot path's statements: plain better-sqlite3, prepared once per connection.
- * Drizzle's prepared queries cost ~20 µs more per delivery in parameter mapping (see
- * docs/benchmarks.md); the SQL below writes exactly the columns `db/schema.ts` declares, and
+ * The ingest path's statements: plain better-sqlite3, prepared once per connection. Drizzle's
+ * prepared queries cost ~20 µs more per delivery in parameter mapping (docs/benchmarks.md).
  * JSON columns are stringified here as Drizzle's `mode: "json"` would.
  */
 type Params = Record<string, unknown>;
 
-/** A JSON column's value as Drizzle's `mode: "json"` stores it. */
 const toJson = (value: unknown) =>
   value === null || value === undefined ? null : JSON.stringify(value);
 
 /**
  * Named parameters in the SQL (`@name`), bound by position: better-sqlite3 looks each named
- * parameter up on the object through V8's slow property path, which costs more per delivery
- * than the rest of the binding. The statement is prepared with `?` in place of each `@name`
- * and handed the values in that order, as arguments.
+ * parameter up through V8's slow property path, which costs more than the rest of the binding.
  */
 function prepare<P extends Params, R = never>(
   sqlite: Database.Database,
@@ -26,21 +22,12 @@ function prepare<P extends Params, R = never>(
   jsonColumns: readonly (keyof P & string)[] = [],
 ) {
   const names = Array.from(source.matchAll(/@(\w+)/g), (match) => match[1]!);
+  const json = names.map((name) => (jsonColumns as readonly string[]).includes(name));
   const statement = sqlite.prepare(source.replace(/@\w+/g, "?"));
-  // The binding is generated per statement, `statement.run(p.a, p.b, json(p.c))`: each read is
-  // then a fixed property of one object shape, which V8 inlines; a loop over the names would
-  // look every one up by a changing key instead. The names are \w+ from the SQL above.
-  const args = names.map((name) =>
-    (jsonColumns as readonly string[]).includes(name) ? `json(p.${name})` : `p.${name}`,
-  );
-  const bind = (method: "get" | "run") =>
-    new Function("statement", "json", `return (p) => statement.${method}(${args.join(", ")});`)(
-      statement,
-      toJson,
-    );
+  const args = (p: P) => names.map((name, i) => (json[i] ? toJson(p[name]) : p[name]));
   return {
-    get: bind("get") as (params: P) => R | undefined,
-    run: bind("run") as (params: P) => Database.RunResult,
+    get: (params: P) => statement.get(...args(params)) as R | undefined,
+    run: (params: P) => statement.run(...args(params)),
   };
 }
 

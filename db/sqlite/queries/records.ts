@@ -1,33 +1,11 @@
 import { sql } from "drizzle-orm";
-import type { AppDatabase } from "@/db/client";
-import { RECORD_MODELS, type RecordModel } from "@/db/schema";
-import type { Connection } from "@/lib/filters";
+import type { RecordModel, RefRole } from "@/db/schema";
+import type { Connection, RecordSuggestion, RecordView } from "@/db/types";
+import type { AppDatabase } from "../client";
+import { all, get } from "../prepared";
+import { iso, parseJson } from "./values";
 
 /** Users, contacts, companies and opportunities: record pages and the filter pickers. */
-
-export type RecordView = {
-  model: RecordModel;
-  id: string;
-  connectorId: string;
-  connectionOwnerId: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  fields: Record<string, unknown>;
-  warnings: string[];
-  updatedAt: string;
-  deletedAt: string | null;
-  /** False for a record known only from a delete that came before any snapshot. */
-  synced: boolean;
-};
-
-export type RecordSuggestion = {
-  model: RecordModel;
-  id: string;
-  name: string | null;
-  email: string | null;
-  connection: string;
-};
 
 type Row = {
   model: RecordModel;
@@ -44,18 +22,7 @@ type Row = {
   content_hash: string;
 };
 
-export function isRecordModel(value: unknown): value is RecordModel {
-  return typeof value === "string" && (RECORD_MODELS as readonly string[]).includes(value);
-}
-
 function toView(row: Row): RecordView {
-  const parse = <T>(text: string, fallback: T): T => {
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      return fallback;
-    }
-  };
   return {
     model: row.model,
     id: row.external_id,
@@ -64,10 +31,10 @@ function toView(row: Row): RecordView {
     name: row.name,
     email: row.email,
     phone: row.phone,
-    fields: parse(row.fields, {}),
-    warnings: parse(row.warnings, []),
-    updatedAt: new Date(row.updated_at).toISOString(),
-    deletedAt: row.deleted_at === null ? null : new Date(row.deleted_at).toISOString(),
+    fields: parseJson(row.fields, {}),
+    warnings: parseJson(row.warnings, []),
+    updatedAt: iso(row.updated_at)!,
+    deletedAt: iso(row.deleted_at),
     synced: row.content_hash !== "",
   };
 }
@@ -79,7 +46,8 @@ export function getRecord(
   connection: Connection,
   externalId: string,
 ): RecordView | null {
-  const row = db.get<Row>(
+  const row = get<Row>(
+    db,
     sql`select * from records where connector_id = ${connection.connectorId}
         and connection_owner_id = ${connection.connectionOwnerId}
         and model = ${model} and external_id = ${externalId}`,
@@ -94,10 +62,11 @@ export function getRecord(
 export function connectionsOf(
   db: AppDatabase,
   model: RecordModel,
-  role: "user" | "contact" | "company" | "opportunity",
+  role: RefRole,
   externalId: string,
 ): Connection[] {
-  const rows = db.all<{ connector_id: string; connection_owner_id: string }>(
+  const rows = all<{ connector_id: string; connection_owner_id: string }>(
+    db,
     sql`select connector_id, connection_owner_id from records
           where model = ${model} and external_id = ${externalId}
         union
@@ -137,7 +106,8 @@ export function searchRecords(
   const match = term
     ? sql`and (name like ${prefix} escape '\\' or name like ${word} escape '\\' or email like ${prefix} escape '\\' or external_id = ${term})`
     : sql``;
-  const rows = db.all<Row>(
+  const rows = all<Row>(
+    db,
     sql`select * from records where model = ${model} and deleted_at is null and content_hash <> ''
         ${match} ${scope} order by name collate nocase, external_id limit 20`,
   );
@@ -146,6 +116,6 @@ export function searchRecords(
     id: row.external_id,
     name: row.name,
     email: row.email,
-    connection: `${row.connector_id}:${row.connection_owner_id}`,
+    connection: { connectorId: row.connector_id, connectionOwnerId: row.connection_owner_id },
   }));
 }

@@ -1,0 +1,153 @@
+import type { DeliveryOutcome } from "@/db/schema";
+import { conflictFailure, errorBody, keyReuse } from "@/db/rules";
+import type { DeliveryError, DeliveryResult, IncomingDelivery, Refusal } from "@/db/types";
+import type { AppDatabase } from "../client";
+import { applyChange } from "./apply";
+import { statementsFor, type IngestStatements } from "./statements";
+
+type LogEntry = {
+  outcome: DeliveryOutcome;
+  status: number;
+  responseBody: string | null;
+  error: DeliveryError | null;
+  warnings: string[];
+  engagementId: number | null;
+  originalDeliveryId: number | null;
+};
+
+function errorOf({ code, message, details }: DeliveryError): DeliveryError {
+  return details === undefined ? { code, message } : { code, message, details };
+}
+
+/** The delivery's log row; the statement's parameters are written out, never spread (V8 cost). */
+function logDelivery(
+  s: IngestStatements,
+  delivery: IncomingDelivery,
+  started: number,
+  entry: LogEntry,
+): number {
+  const { meta, about } = delivery;
+  return s.insertDelivery.get({
+    receivedAt: meta.receivedAt,
+    connectorId: meta.connectorId,
+    connectionOwnerId: meta.connectionOwnerId,
+    idempotencyKey: meta.idempotencyKey,
+    event: about.event,
+    model: about.model,
+    resourceId: about.resourceId,
+    engagementId: entry.engagementId,
+    outcome: entry.outcome,
+    httpStatus: entry.status,
+    error: entry.error,
+    warnings: entry.warnings,
+    durationMs: Math.round(delivery.readMs + performance.now() - started),
+    body: delivery.rawBody,
+    bodyHash: delivery.bodyHash,
+    bodyBytes: Buffer.byteLength(delivery.rawBody),
+    headers: meta.headers,
+    responseBody: entry.responseBody,
+    originalDeliveryId: entry.originalDeliveryId,
+  })!.id;
+}
+
+const NO_WARNINGS: string[] = [];
+
+/**
+ * One delivery's effect and its log row, in the caller's transaction: a bound key replays or
+ * conflicts; a refusal is logged and binds nothing (the sender may fix the body and retry
+ * with the same key); an event is applied and binds its key to its answer.
+ */
+export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): DeliveryResult {
+  const started = performance.now();
+  const s = statementsFor(db);
+  const { meta, change } = delivery;
+  const log = (entry: LogEntry) => logDelivery(s, delivery, started, entry);
+  const scope = { connectorId: meta.connectorId, connectionOwnerId: meta.connectionOwnerId };
+
+  const bound = s.findKey.get({ ...scope, key: meta.idempotencyKey });
+  if (bound) {
+    s.countRepeat.run({ id: bound.deliveryId, at: meta.receivedAt });
+    const reuse = keyReuse(bound.bodyHash, delivery.bodyHash);
+    const failure =
+      reuse === "conflict" ? conflictFailure(meta.idempotencyKey, bound.deliveryId) : null;
+    const status = failure ? failure.status : bound.responseStatus;
+    const body = failure ? errorBody(failure) : bound.responseBody;
+    const deliveryId = log({
+      outcome: reuse,
+      status,
+      responseBody: body,
+      error: failure && errorOf(failure),
+      warnings: NO_WARNINGS,
+      engagementId: null,
+      originalDeliveryId: bound.deliveryId,
+    });
+    return { status, body, outcome: reuse, deliveryId };
+  }
+
+  if ("refused" in change) {
+    const body = errorBody(change.refused);
+    const deliveryId = log({
+      outcome: "rejected",
+      status: change.refused.status,
+      responseBody: body,
+      error: errorOf(change.refused),
+      warnings: NO_WARNINGS,
+      engagementId: null,
+      originalDeliveryId: null,
+    });
+    return { status: change.refused.status, body, outcome: "rejected", deliveryId };
+  }
+
+  const applied = applyChange(s, change, { ...scope, receivedAt: meta.receivedAt });
+  // The response echoes the body: the log keeps it once (see `loggedResponse`).
+  const deliveryId = log({
+    outcome: applied.outcome,
+    status: 200,
+    responseBody: null,
+    error: null,
+    warnings: change.warnings,
+    engagementId: applied.engagementId,
+    originalDeliveryId: null,
+  });
+  s.bindKey.run({
+    ...scope,
+    key: meta.idempotencyKey,
+    bodyHash: delivery.bodyHash,
+    deliveryId,
+    responseStatus: 200,
+    responseBody: delivery.rawBody,
+    createdAt: meta.receivedAt,
+  });
+  return { status: 200, body: delivery.rawBody, outcome: applied.outcome, deliveryId };
+}
+
+/** A delivery in a transaction of its own (reprocessing, tests). */
+export function writeDeliveryNow(db: AppDatabase, delivery: IncomingDelivery): DeliveryResult {
+  return db.$client.transaction(() => writeDelivery(db, delivery)).immediate();
+}
+
+/** Logs a request refused before it was read as a delivery, so the log shows every attempt. */
+export function logRefusal(db: AppDatabase, refusal: Refusal) {
+  const { error, rawBody } = refusal;
+  statementsFor(db).insertDelivery.get({
+    receivedAt: refusal.receivedAt,
+    connectorId: refusal.connectorId,
+    connectionOwnerId: refusal.connectionOwnerId,
+    idempotencyKey: refusal.idempotencyKey,
+    event: refusal.about.event,
+    model: refusal.about.model,
+    resourceId: refusal.about.resourceId,
+    engagementId: null,
+    outcome: "rejected",
+    httpStatus: error.status,
+    error: errorOf(error),
+    warnings: NO_WARNINGS,
+    durationMs: 0,
+    body: rawBody,
+    bodyHash: refusal.bodyHash,
+    bodyBytes: rawBody === null ? null : Buffer.byteLength(rawBody),
+    headers: refusal.headers,
+    responseBody: errorBody(error),
+    originalDeliveryId: null,
+  });
+}

@@ -1,0 +1,67 @@
+import type { EngagementQuery } from "@/db/types";
+import type { AppDatabase } from "../../client";
+import { textMode, type TextMode } from "./text";
+
+/**
+ * How the read side trades work for exactness; the app runs with `DEFAULT_TUNING`, tests and
+ * the benchmark pass their own to try every strategy on small data.
+ */
+export type ReadTuning = {
+  /** Above this many full-text matches, a term is walked beside the date index (`walkText`). */
+  frequentTerm: number;
+  walkFrequentTerms: boolean;
+  /** Keys read per step of that walk. */
+  walkChunk: number;
+  /** Whether counts and facets may sum engagement_counts instead of reading rows. */
+  useCounters: boolean;
+  /** Where the counters cannot answer, counting stops after this many matches ("10,000+"). */
+  countCap: number;
+  /** Where the counters cannot answer, facets and the chart count the newest this many matches. */
+  facetSample: number;
+};
+
+export const DEFAULT_TUNING: ReadTuning = {
+  frequentTerm: 2000,
+  walkFrequentTerms: true,
+  walkChunk: 1000,
+  useCounters: true,
+  countCap: 10_000,
+  facetSample: 2_000,
+};
+
+/** Which engagements a walk reads by their tombstone. */
+export type DeletedScope = "any" | "live" | "deleted";
+
+/** Frequent-term walks already done within one summary: newest first, no cursor. */
+export type WalkCache = Map<string, { ids: number[]; complete: boolean }>;
+
+/** One read: the connection, the query, how its text is searched, and the tuning. */
+export type ReadContext = {
+  db: AppDatabase;
+  query: EngagementQuery;
+  text: TextMode;
+  tuning: ReadTuning;
+  walks: WalkCache | null;
+};
+
+export function createReadContext(
+  db: AppDatabase,
+  query: EngagementQuery,
+  tuning: ReadTuning,
+): ReadContext {
+  return { db, query, text: textMode(db, query.text, tuning), tuning, walks: null };
+}
+
+/** The same read with another query; the text's search mode stays the one already probed. */
+export function withQuery(ctx: ReadContext, patch: Partial<EngagementQuery>): ReadContext {
+  return { ...ctx, query: { ...ctx.query, ...patch } };
+}
+
+export function deletedScope(query: EngagementQuery): DeletedScope {
+  return query.deleted === "hide" ? "live" : query.deleted === "only" ? "deleted" : "any";
+}
+
+/** Whether a text filter is answered by walking the date index (a frequent term). */
+export function walksTerm(ctx: ReadContext): ctx is ReadContext & { text: { fts: string } } {
+  return ctx.text !== null && ctx.text.frequent && ctx.tuning.walkFrequentTerms;
+}

@@ -1,0 +1,47 @@
+import { sql } from "drizzle-orm";
+import type { EngagementPage } from "@/db/types";
+import type { AppDatabase } from "../../client";
+import { get } from "../../prepared";
+import { deletedScope, walksTerm, type ReadContext } from "./context";
+import { pageIds, pageRows, rowsByIds } from "./page";
+import { resolveEngagements } from "./resolve";
+import { walkText } from "./text-walk";
+
+/**
+ * One page in the list's order, keyset-paginated: every query picks the index that answers it
+ * (see `plan`), so a page costs the same whatever the table size or the page depth.
+ */
+export function listEngagements(ctx: ReadContext): EngagementPage {
+  const { query } = ctx;
+  const options = {
+    scope: deletedScope(query),
+    newestFirst: query.newestFirst,
+    limit: query.limit + 1,
+  };
+  let rows;
+  if (walksTerm(ctx)) {
+    const ids = walkText(ctx, ctx.text.fts, { ...options, want: options.limit });
+    rows = rowsByIds(ctx, ids);
+  } else if (ctx.text) {
+    // The term's matches sorted by their keys alone; only the page's rows are read whole.
+    rows = rowsByIds(ctx, pageIds(ctx, options));
+  } else {
+    rows = pageRows(ctx, options);
+  }
+  const more = rows.length > query.limit;
+  const page = more ? rows.slice(0, query.limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    data: resolveEngagements(ctx.db, page),
+    next: more && last ? { startedAt: last.started_at, id: last.id } : null,
+  };
+}
+
+/** Whether anything at all was ever ingested (the "nothing yet" empty state). */
+export function hasAnyEngagement(db: AppDatabase): boolean {
+  const row = get<{ n: number }>(
+    db,
+    sql`select count(*) as n from (select 1 from engagements limit 1)`,
+  );
+  return row!.n > 0;
+}

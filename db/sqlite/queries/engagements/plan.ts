@@ -1,0 +1,156 @@
+import { sql, type SQL } from "drizzle-orm";
+import type { RefRole } from "@/db/schema";
+import type { EngagementQuery } from "@/db/types";
+import type { DeletedScope } from "./context";
+import type { TextMode } from "./text";
+
+/** Ref filters that drive a query through engagement_refs, most selective first. */
+export const REF_DRIVERS: RefRole[] = ["opportunity", "contact", "company", "user"];
+
+/**
+ * The engagements indexes a walk is forced onto. engagements_started and
+ * engagements_owner_started also carry type, status, direction, owner, deleted_at (and the
+ * date index the connection), so a walk tests the filter and reads the facets from the index
+ * alone. Tombstones (few) have their own partial index.
+ */
+type EngagementIndex =
+  "engagements_started" | "engagements_owner_started" | "engagements_deleted_started";
+type Driver =
+  { kind: "fts" } | { kind: "ref"; role: RefRole } | { kind: "index"; index: EngagementIndex };
+
+export type Plan = {
+  from: SQL;
+  where: SQL[];
+  /** Columns the keyset order runs on (the driver's copy, so the index walk is the order). */
+  startedAt: SQL;
+  id: SQL;
+};
+
+export type Range = { fromMs: number | null; toMs: number | null };
+
+export type PlanOptions = {
+  deleted: DeletedScope;
+  purpose: "page" | "count";
+  /** Extra bounds (the chart's window). */
+  range?: Range;
+};
+
+function refExists(id: SQL, role: RefRole, refId: string) {
+  return sql`exists (select 1 from engagement_refs x where x.engagement_id = ${id} and x.role = ${role} and x.ref_id = ${refId})`;
+}
+
+/**
+ * Whether engagement_refs row `r` belongs to a tombstone, from the tombstones' small partial
+ * index (a ref keeps its engagement's started_at), so a count over refs reads no engagement.
+ */
+const REF_IS_DELETED = sql`exists (select 1 from engagements d indexed by engagements_deleted_started where d.deleted_at is not null and d.started_at = r.started_at and d.id = r.engagement_id)`;
+
+export function inList(column: SQL, values: string[]) {
+  return values.length === 1
+    ? sql`${column} = ${values[0]}`
+    : sql`${column} in (${sql.join(
+        values.map((v) => sql`${v}`),
+        sql`, `,
+      )})`;
+}
+
+export function whereClause(parts: SQL[]) {
+  return parts.length ? sql`where ${sql.join(parts, sql` and `)}` : sql``;
+}
+
+export function refFilters(query: EngagementQuery) {
+  return REF_DRIVERS.filter((role) => query[role] !== null).map((role) => ({
+    role,
+    refId: query[role]!,
+  }));
+}
+
+/**
+ * Which access path walks the rows: a rare term from the full-text index; a referenced record
+ * from engagement_refs' lookup index; else the tombstones', the owner's or the date index
+ * (the last two hold every filtered column).
+ */
+function chooseDriver(query: EngagementQuery, text: TextMode, deleted: DeletedScope): Driver {
+  const refs = refFilters(query);
+  const selective = refs.length > 0 || query.owner !== null;
+  if (text && (!text.frequent || !selective)) return { kind: "fts" };
+  if (refs.length > 0) return { kind: "ref", role: refs[0].role };
+  if (deleted === "deleted") return { kind: "index", index: "engagements_deleted_started" };
+  if (query.owner !== null) return { kind: "index", index: "engagements_owner_started" };
+  return { kind: "index", index: "engagements_started" };
+}
+
+/** Conditions on the engagement's own columns. */
+function columnConditions(query: EngagementQuery): SQL[] {
+  const onE: SQL[] = [];
+  if (query.owner !== null) onE.push(sql`e.owner_id = ${query.owner}`);
+  if (query.type.length) onE.push(inList(sql`e.type`, query.type));
+  if (query.direction.length) onE.push(inList(sql`e.direction`, query.direction));
+  if (query.status.length) onE.push(inList(sql`e.status`, query.status));
+  if (query.connection) {
+    onE.push(
+      sql`e.connector_id = ${query.connection.connectorId} and e.connection_owner_id = ${query.connection.connectionOwnerId}`,
+    );
+  }
+  return onE;
+}
+
+function source(driver: Driver, query: EngagementQuery, text: TextMode, joinsE: boolean) {
+  if (driver.kind === "fts") {
+    return {
+      from: sql`engagements_fts cross join engagements e on e.id = engagements_fts.rowid`,
+      where: [sql`engagements_fts match ${text!.fts}`],
+      startedAt: sql`e.started_at`,
+      id: sql`e.id`,
+    };
+  }
+  if (driver.kind === "ref") {
+    const refId = query[driver.role]!;
+    // CROSS JOIN keeps engagement_refs as the outer loop: its index is the date order.
+    return {
+      from: joinsE
+        ? sql`engagement_refs r indexed by engagement_refs_lookup cross join engagements e on e.id = r.engagement_id`
+        : sql`engagement_refs r indexed by engagement_refs_lookup`,
+      where: [sql`r.role = ${driver.role} and r.ref_id = ${refId}`],
+      startedAt: sql`r.started_at`,
+      id: sql`r.engagement_id`,
+    };
+  }
+  return {
+    from: sql`engagements e indexed by ${sql.raw(driver.index)}`,
+    where: [],
+    startedAt: sql`e.started_at`,
+    id: sql`e.id`,
+  };
+}
+
+/** The FROM, WHERE and order columns that answer a query with the index that fits it. */
+export function plan(query: EngagementQuery, text: TextMode, options: PlanOptions): Plan {
+  const fromMs = Math.max(query.fromMs ?? -Infinity, options.range?.fromMs ?? -Infinity);
+  const toMs = Math.min(query.toMs ?? Infinity, options.range?.toMs ?? Infinity);
+  const driver = chooseDriver(query, text, options.deleted);
+  const engagementId = driver.kind === "ref" ? sql`r.engagement_id` : sql`e.id`;
+  const onE = columnConditions(query);
+  const other: SQL[] = [];
+  for (const ref of refFilters(query)) {
+    if (driver.kind === "ref" && driver.role === ref.role) continue;
+    other.push(refExists(engagementId, ref.role, ref.refId));
+  }
+  if (text && driver.kind !== "fts") {
+    other.push(
+      sql`${engagementId} in (select rowid from engagements_fts where engagements_fts match ${text.fts})`,
+    );
+  }
+  // A count over refs alone reads no engagement: tombstones come from their own index.
+  const joinsE = driver.kind !== "ref" || options.purpose === "page" || onE.length > 0;
+  if (options.deleted !== "any") {
+    const live = options.deleted === "live";
+    if (joinsE) onE.push(live ? sql`e.deleted_at is null` : sql`e.deleted_at is not null`);
+    else other.push(live ? sql`not ${REF_IS_DELETED}` : REF_IS_DELETED);
+  }
+  const { from, where, startedAt, id } = source(driver, query, text, joinsE);
+  if (Number.isFinite(fromMs)) where.push(sql`${startedAt} >= ${fromMs}`);
+  if (Number.isFinite(toMs)) where.push(sql`${startedAt} <= ${toMs}`);
+  where.push(...onE, ...other);
+  return { from, where, startedAt, id };
+}

@@ -1,0 +1,35 @@
+import type { ActivityWindow, Summary } from "@/db/types";
+import { walksTerm, type ReadContext } from "./context";
+import { countEngagements, countersAnswer, countRows } from "./counts";
+import { activityFromCounts, activityFromWalk } from "./activity";
+import { facetsFromCounters, facetsFromWalk } from "./facets";
+import { passesAll, broadWalk } from "./walk";
+
+/**
+ * What the engagements page shows beside its list, from one read of the rows where the
+ * counters cannot answer: the facets and the chart fold one `broadWalk`, and the count comes
+ * from it too unless the walk stopped at its sample (then a capped count of the query's own).
+ */
+export function summarize(ctx: ReadContext, chart: ActivityWindow): Summary {
+  if (countersAnswer(ctx)) {
+    return {
+      count: countEngagements(ctx),
+      facets: facetsFromCounters(ctx),
+      activity: activityFromCounts(ctx, chart),
+    };
+  }
+  const walking: ReadContext = { ...ctx, walks: new Map() };
+  // A frequent term's count walks first: the facets' sample is its beginning.
+  const counted = walksTerm(walking) ? countRows(walking) : null;
+  const walk = broadWalk(walking);
+  const cap = ctx.tuning.countCap;
+  const matched = walk.capped ? 0 : walk.rows.filter((row) => passesAll(ctx.query, row)).length;
+  const count =
+    counted ??
+    (walk.capped ? countRows(walking) : { count: Math.min(matched, cap), capped: matched > cap });
+  return {
+    count,
+    facets: facetsFromWalk(walking, walk),
+    activity: activityFromWalk(walking, chart, walk, () => count),
+  };
+}

@@ -1,0 +1,84 @@
+import type { EngagementQuery } from "@/db/types";
+import { statement } from "../../prepared";
+import { deletedScope, walksTerm, withQuery, type ReadContext } from "./context";
+import { FACET_KEYS, type FacetKey } from "./counts";
+import {
+  inOrderOf,
+  pageWalkRows,
+  STARTED_AT_SQL,
+  WALK_COLUMNS,
+  walkRowsByIds,
+  type WalkRow,
+} from "./page";
+import { REF_DRIVERS, type Range } from "./plan";
+import { walkText } from "./text-walk";
+
+/**
+ * The newest `facetSample` matches of a query, newest first (all of them when there are no
+ * more), read once in the list's own order (its index, or its frequent-term walk); `capped`:
+ * more matched, so counts past the oldest row read are partial.
+ */
+export type Walk = { rows: WalkRow[]; capped: boolean };
+
+export function newestWalk(ctx: ReadContext, range?: Range): Walk {
+  const sample = ctx.tuning.facetSample;
+  const rows = newestMatches(withQuery(ctx, { after: null }), range, sample + 1);
+  const capped = rows.length > sample;
+  return { rows: capped ? rows.slice(0, sample) : rows, capped };
+}
+
+/** The query without its four facet dimensions, walked once: facets and chart fold its rows. */
+export function broadWalk(ctx: ReadContext): Walk {
+  return newestWalk(withQuery(ctx, { owner: null, type: [], status: [], direction: [] }));
+}
+
+/** Whether a facet value passes the query's own choice on that facet. */
+export function passesFacet(query: EngagementQuery, key: FacetKey, value: string | null) {
+  return key === "owner"
+    ? query.owner === null || value === query.owner
+    : query[key].length === 0 || (value !== null && query[key].includes(value));
+}
+
+export function passesAll(query: EngagementQuery, row: WalkRow) {
+  return FACET_KEYS.every((key) => passesFacet(query, key, row[key]));
+}
+
+/**
+ * The newest `limit` matches (newest first, as the list shows them): their keys and facet
+ * columns, walking the index the list's page walks (for a frequent term, its walk).
+ */
+function newestMatches(ctx: ReadContext, range: Range | undefined, limit: number): WalkRow[] {
+  const scope = deletedScope(ctx.query);
+  if (walksTerm(ctx)) {
+    const ids = walkText(ctx, ctx.text.fts, { scope, newestFirst: true, want: limit, range });
+    return walkRows(ctx, ids);
+  }
+  return pageWalkRows(ctx, { scope, newestFirst: true, limit, range });
+}
+
+const WALK_ROWS_IN_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by engagements_started
+  where e.started_at between ? and ? and e.id in (select value from json_each(?))`;
+const WALK_ROWS_IN_OWNER_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by engagements_owner_started
+  where e.owner_id = ? and e.started_at between ? and ? and e.id in (select value from json_each(?))`;
+
+/**
+ * The facet columns of a walk's ids (newest first), in that order. Where the walk ran on the
+ * date or owner index, that index holds them: one scan of the dates the ids span, no row read;
+ * else (a referenced record's or the tombstones' walk) each row is read.
+ */
+export function walkRows(ctx: ReadContext, ids: number[]): WalkRow[] {
+  const { db, query } = ctx;
+  const onIndex =
+    deletedScope(query) !== "deleted" && REF_DRIVERS.every((role) => query[role] === null);
+  if (!onIndex || ids.length < 2) return walkRowsByIds(ctx, ids);
+  const startedAt = statement(db, STARTED_AT_SQL, "pluck");
+  const newest = startedAt.get(ids[0]) as number;
+  const oldest = startedAt.get(ids[ids.length - 1]) as number;
+  const json = JSON.stringify(ids);
+  const rows = (
+    query.owner !== null
+      ? statement(db, WALK_ROWS_IN_OWNER_RANGE).all(query.owner, oldest, newest, json)
+      : statement(db, WALK_ROWS_IN_RANGE).all(oldest, newest, json)
+  ) as WalkRow[];
+  return inOrderOf(ids, rows);
+}

@@ -1,0 +1,86 @@
+import { resolveDatabasePath, writerMode } from "@/lib/config";
+import type { RecordModel, RefRole, DeliveryOutcome } from "./schema";
+import { createSqliteStore } from "./sqlite/store";
+import type {
+  Activity,
+  ActivityWindow,
+  Connection,
+  DeliveryAnswer,
+  DeliveryDetail,
+  DeliveryPage,
+  DeliveryQuery,
+  EngagementCount,
+  EngagementDetail,
+  EngagementPage,
+  EngagementQuery,
+  Facets,
+  IncomingDelivery,
+  RecordSuggestion,
+  RecordView,
+  Refusal,
+  Summary,
+} from "./types";
+
+/**
+ * Everything the app asks of its database. Each engine implements it (db/sqlite today) and
+ * carries out db/rules.ts in its own SQL. A storage fault rejects with StorageUnavailableError.
+ */
+export interface Store {
+  /** Applies and logs a delivery; answers only once it is committed. */
+  ingestDelivery(delivery: IncomingDelivery): Promise<DeliveryAnswer>;
+  /** Logs a request refused before it could be read as a delivery. */
+  logRefusal(refusal: Refusal): Promise<void>;
+
+  listEngagements(query: EngagementQuery): Promise<EngagementPage>;
+  /** Count, facets and chart together, as the list page shows them. */
+  summarizeEngagements(query: EngagementQuery, chart: ActivityWindow): Promise<Summary>;
+  countEngagements(query: EngagementQuery): Promise<EngagementCount>;
+  countFacets(query: EngagementQuery): Promise<Facets>;
+  countActivity(query: EngagementQuery, chart: ActivityWindow): Promise<Activity>;
+  hasAnyEngagement(): Promise<boolean>;
+  getEngagement(id: number): Promise<EngagementDetail | null>;
+  /** Display names for ids of one model, preferring the given connection's record. */
+  namesFor(
+    model: RecordModel,
+    ids: string[],
+    connection: Connection | null,
+  ): Promise<Map<string, string | null>>;
+
+  getRecord(
+    model: RecordModel,
+    connection: Connection,
+    externalId: string,
+  ): Promise<RecordView | null>;
+  /** The connections an id is known in, as a record or as a reference. */
+  connectionsOf(model: RecordModel, role: RefRole, externalId: string): Promise<Connection[]>;
+  searchRecords(
+    model: RecordModel,
+    q: string,
+    connection: Connection | null,
+  ): Promise<RecordSuggestion[]>;
+
+  listDeliveries(query: DeliveryQuery): Promise<DeliveryPage>;
+  countDeliveriesByOutcome(query: DeliveryQuery): Promise<Partial<Record<DeliveryOutcome, number>>>;
+  deliveryFilterChoices(): Promise<{ events: string[]; connections: Connection[] }>;
+  getDelivery(id: number): Promise<DeliveryDetail | null>;
+
+  /** Drops raw bodies of deliveries received before `beforeMs`; rows and keys stay. */
+  pruneDeliveryBodies(beforeMs: number): Promise<{ pruned: number }>;
+  backup(destination: string): Promise<{ destination: string; bytes: number }>;
+  /** Resolves when the database answers; rejects with StorageUnavailableError when not. */
+  checkHealth(): Promise<void>;
+  /** Where the data lives, for the start banner. */
+  describe(): string;
+  close(): Promise<void>;
+}
+
+const globalForStore = globalThis as unknown as { appStore?: Store };
+
+/** The app's store, opened (and migrated) on first use, cached on globalThis for hot reload. */
+export function getStore(): Store {
+  globalForStore.appStore ??= createSqliteStore({
+    file: resolveDatabasePath(),
+    writer: writerMode(),
+  });
+  return globalForStore.appStore;
+}

@@ -1,0 +1,31 @@
+import { getStore } from "@/db/store";
+import { encodeCursor, type DeliveryFilter } from "@/lib/delivery-filters";
+import { formatConnection } from "@/lib/filters";
+import { parseId } from "@/lib/parse-id";
+import { toDeliveryQuery } from "@/lib/query-bridge";
+
+/** One page of the log as the read API answers it: `{data, nextCursor}`. */
+export async function listDeliveriesPage(filter: DeliveryFilter) {
+  const page = await getStore().listDeliveries(toDeliveryQuery(filter));
+  return { data: page.data, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+}
+
+/** The log page: a page of rows, the outcome chips' counts and the filter form's choices. */
+export async function loadDeliveryLog(filter: DeliveryFilter) {
+  const store = getStore();
+  const query = toDeliveryQuery(filter);
+  const [page, counts, choices] = await Promise.all([
+    listDeliveriesPage(filter),
+    store.countDeliveriesByOutcome(query),
+    store.deliveryFilterChoices(),
+  ]);
+  const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const connections = choices.connections.map(formatConnection).sort();
+  return { page, counts, total, choices: { events: choices.events, connections } };
+}
+
+/** One delivery whole by its URL id; null for an id that is not one of ours. */
+export async function loadDelivery(idParam: string) {
+  const id = parseId(idParam);
+  return id === null ? null : getStore().getDelivery(id);
+}

@@ -1,0 +1,54 @@
+import { OWNER_MODEL, ROLE } from "@/db/roles";
+import type { RecordModel } from "@/db/schema";
+import { getStore } from "@/db/store";
+import type { EngagementCursor, EngagementView, Summary } from "@/db/types";
+import { hasActiveFilters, type EngagementFilter, type RefFilterKey } from "@/lib/filters";
+import { activityWindow, toEngagementQuery } from "@/lib/query-bridge";
+
+export type EngagementListData = {
+  rows: EngagementView[];
+  next: EngagementCursor | null;
+  /** Whether anything narrows the list beyond what the page itself fixes. */
+  active: boolean;
+  /** Nothing was ever ingested: the page shows how to send some. */
+  nothingAtAll: boolean;
+  /** Names of the records the filter chose, for its chips. */
+  chipNames: Partial<Record<RefFilterKey, string | null>>;
+  /** Count, facets and chart, which stream in after the rows. */
+  summary: Promise<Summary>;
+};
+
+const MODEL_OF_KEY = (key: RefFilterKey): RecordModel =>
+  key === "owner" ? OWNER_MODEL : ROLE[key].model;
+
+/** The list page's data: one page of rows now, the summary as it comes. */
+export async function loadEngagementList(
+  filter: EngagementFilter,
+  { locked = [], now }: { locked?: readonly RefFilterKey[]; now: number },
+): Promise<EngagementListData> {
+  const store = getStore();
+  const query = toEngagementQuery(filter);
+  const page = await store.listEngagements(query);
+  const active = hasActiveFilters({
+    ...filter,
+    ...Object.fromEntries(locked.map((k) => [k, null])),
+  });
+  const nothingAtAll = page.data.length === 0 && !active && !(await store.hasAnyEngagement());
+  const chipNames: EngagementListData["chipNames"] = {};
+  for (const key of ["owner", "user", "contact", "company", "opportunity"] as const) {
+    const id = filter[key];
+    if (id === null || locked.includes(key)) continue;
+    const names = await store.namesFor(MODEL_OF_KEY(key), [id], filter.connection);
+    chipNames[key] = names.get(id) ?? null;
+  }
+  // The chart ends at the newest row on screen, or now for oldest-first and empty pages.
+  const newest = page.data[0] ? Date.parse(page.data[0].startedAt) : now;
+  const anchor = query.newestFirst ? newest : now;
+  const summary = nothingAtAll
+    ? Promise.reject(new Error("no engagements"))
+    : store.summarizeEngagements(query, activityWindow(query, filter.tz, anchor));
+  // The parts that await it report a failure; a response cut short before they ran must not
+  // turn it into an unhandled rejection that stops the server.
+  summary.catch(() => {});
+  return { rows: page.data, next: page.next, active, nothingAtAll, chipNames, summary };
+}
