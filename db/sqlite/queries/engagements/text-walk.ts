@@ -24,8 +24,12 @@ export type WalkOptions = {
  */
 export function walkText(ctx: ReadContext, fts: string, options: WalkOptions): number[] {
   if (!ctx.walks || ctx.query.after || !options.newestFirst) return walkTextOnce(ctx, fts, options);
-  const { limit: _limit, newestFirst: _order, ...rest } = ctx.query;
-  const key = JSON.stringify([rest, fts, options.scope, options.range ?? null]);
+  const key = JSON.stringify([
+    { ...ctx.query, limit: 0 },
+    fts,
+    options.scope,
+    options.range ?? null,
+  ]);
   const known = ctx.walks.get(key);
   if (known && (known.ids.length >= options.want || known.complete)) {
     return known.ids.slice(0, options.want);
