@@ -2,20 +2,11 @@ import type { RecordModel, RefRole, StoredEngagementFields } from "./schema";
 import { REFERENCE_ROLES, type ReferenceList } from "./roles";
 import type { NormalizedEngagement } from "./types";
 
-/**
- * The compact form of the engagements.fields column: the snapshot as received, less the values
- * the typed columns and engagement_refs hold exactly, put back on read.
- */
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/**
- * Keys of a snapshot's `fields` whose value the typed columns or engagement_refs hold exactly,
- * with the one-letter code that stands for each in stored `fields`. Migration 0007 uses the
- * same letters.
- */
+/** The keys the columns hold exactly, and the letter for each in stored `fields` (as migration 0007). */
 export const DERIVED_KEYS = {
   type: "t",
   direction: "d",
@@ -100,11 +91,9 @@ function derivable(key: DerivedKey, value: unknown, normalized: NormalizedEngage
 }
 
 /**
- * `fields` as stored: the snapshot as received, less the values the typed columns and
- * engagement_refs already hold, which `loadEngagementFields` puts back. Stored as
- * `[layout]` or `[layout, rest]`: `layout` has one letter per key in the snapshot's order (a
- * `DERIVED_KEYS` code, or `.` for the next key of `rest`), `rest` holds every other value as
- * received. A snapshot with nothing to leave out is stored whole, as it always was.
+ * `fields` less what the columns hold, as `[layout]` or `[layout, rest]`: a letter per key in
+ * the snapshot's order (a `DERIVED_KEYS` code, or `.` for the next key of `rest`). A snapshot
+ * with nothing to leave out is stored whole.
  */
 export function storeEngagementFields(
   fields: Record<string, unknown>,
@@ -129,19 +118,16 @@ export function storeEngagementFields(
   return rest === null ? [layout] : [layout, rest];
 }
 
-/** What the columns of a stored engagement hold, for `loadEngagementFields`. */
 export type EngagementColumnValues = {
   type: string | null;
   direction: string | null;
   status: string | null;
   title: string | null;
   description: string | null;
-  /** Epoch ms, as stored. */
   startedAt: number;
   endedAt: number | null;
   duration: number | null;
   ownerId: string | null;
-  /** Referenced ids per list, in position order (engagement_refs). */
   refs: Record<RefList, readonly string[]>;
 };
 

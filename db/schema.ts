@@ -8,16 +8,11 @@ import {
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
 
-/** Stored engagement `fields`: the snapshot whole, or `[layout, rest?]` (lib/morph/fields.ts). */
+/** Stored engagement `fields`: the snapshot whole, or `[layout, rest?]` (db/fields-codec.ts). */
 export type StoredEngagementFields =
   Record<string, unknown> | [layout: string] | [layout: string, rest: Record<string, unknown>];
 
-/**
- * Engagements (calls, meetings, emails, tasks, notes). Identity is
- * (connector, connection owner, external id); `id` is our own stable key used in URLs.
- * Typed columns hold what filters and sorting need; `fields` keeps the snapshot as it arrived,
- * odd values included.
- */
+/** Engagements; identity is (connector, connection owner, external id), `id` is ours, for URLs. */
 export const engagements = sqliteTable(
   "engagements",
   {
@@ -39,11 +34,7 @@ export const engagements = sqliteTable(
     /** Morph's `data.updatedAt` (epoch ms): the version that decides which snapshot wins. */
     updatedAt: integer("updated_at").notNull(),
     deletedAt: integer("deleted_at"),
-    /**
-     * The snapshot's `fields` as received (JSON), including values that failed validation, less
-     * the values the columns above and engagement_refs hold exactly: read it through
-     * `loadEngagementFields` (lib/morph/fields.ts), which puts them back.
-     */
+    /** The snapshot's `fields` as received, less what the columns hold (db/fields-codec.ts). */
     fields: text("fields", { mode: "json" }).$type<StoredEngagementFields>().notNull(),
     warnings: text("warnings", { mode: "json" }).$type<string[]>().notNull(),
     /** Hash of the applied snapshot: an identical redelivery is `unchanged` and writes nothing. */
@@ -52,9 +43,7 @@ export const engagements = sqliteTable(
   },
   (t) => [
     uniqueIndex("engagements_identity").on(t.connectorId, t.connectionOwnerId, t.externalId),
-    // The date order, carrying every column a filter tests or a facet counts: a walk reads
-    // them from the index and only the rows it returns from the table (type, status,
-    // direction and connection pages, dates, text walks, counts, facets and the chart).
+    // Every column a filter tests or a facet counts: walks read the index, not the table.
     index("engagements_started").on(
       t.startedAt,
       t.id,
@@ -76,8 +65,7 @@ export const engagements = sqliteTable(
       t.direction,
       t.deletedAt,
     ),
-    // Tombstones only (few): "deleted only" pages walk it in date order, and hidden-deleted
-    // counts subtract what it holds instead of checking deleted_at on every live row.
+    // Tombstones only (few): "deleted only" pages, and what hidden-deleted counts subtract.
     index("engagements_deleted_started")
       .on(t.startedAt, t.id)
       .where(sql`${t.deletedAt} is not null`),
@@ -85,12 +73,9 @@ export const engagements = sqliteTable(
 );
 
 /**
- * How many engagements hold each combination of the dimensions counts and facets filter on
- * (connection, owner, type, status, direction, tombstoned or not), so counts for those filters
- * sum a few thousand rows instead of walking a million. Kept by triggers on `engagements`, with
- * its unique key, in migration 0004 (hand-written: drizzle-kit cannot write an index on
- * expressions). The key is unique on `ifnull('v' || col, 'n')` for the nullable columns, which
- * tells NULL from every string, the empty one included. Rows that drop to 0 stay.
+ * Engagements per combination of connection, owner, type, status, direction and tombstone, so
+ * counts sum a few thousand rows. Kept by triggers, with its unique key on
+ * `ifnull('v' || col, 'n')`, in migration 0004 (drizzle-kit cannot write either).
  */
 export const engagementCounts = sqliteTable("engagement_counts", {
   connectorId: text("connector_id").notNull(),
@@ -107,10 +92,7 @@ export const engagementCounts = sqliteTable("engagement_counts", {
 export const REF_ROLES = ["user", "contact", "company", "opportunity"] as const;
 export type RefRole = (typeof REF_ROLES)[number];
 
-/**
- * One row per referenced user / contact / company / opportunity of an engagement, with the
- * engagement's startedAt copied in so "every call with this contact, newest first" is one index walk.
- */
+/** An engagement's references, with its startedAt copied in: a record's timeline is one index walk. */
 export const engagementRefs = sqliteTable(
   "engagement_refs",
   {
@@ -216,10 +198,7 @@ export const deliveries = sqliteTable(
   ],
 );
 
-/**
- * Keys bound by their first accepted (2xx) delivery, scoped by connection. The stored response
- * is what a repeat of the same body gets back, byte for byte.
- */
+/** Keys bound by their first accepted delivery; a repeat of the same body gets this response back. */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {

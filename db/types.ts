@@ -4,7 +4,6 @@ import type { DeliveryOutcome, RecordModel, RefRole } from "./schema";
 
 export type Connection = { connectorId: string; connectionOwnerId: string };
 
-/** A position in the engagement list's order (started_at, then id). */
 export type EngagementCursor = { startedAt: number; id: number };
 
 export type DeletedMode = "hide" | "include" | "only";
@@ -22,20 +21,15 @@ export type EngagementQuery = {
   /** Inclusive bounds on startedAt, epoch ms. */
   fromMs: number | null;
   toMs: number | null;
-  /** Full-text search as the user typed it. */
   text: string | null;
   connection: Connection | null;
   deleted: DeletedMode;
   newestFirst: boolean;
   limit: number;
-  /** Rows strictly after this position in the list's order. */
   after: EngagementCursor | null;
 };
 
-/**
- * The chart's days: day numbers since the epoch in the viewer's zone (`offsetMs` from UTC),
- * and the instants they span.
- */
+/** The chart's days: day numbers in the viewer's zone (`offsetMs` from UTC), and their instants. */
 export type ActivityWindow = {
   offsetMs: number;
   startDay: number;
@@ -96,7 +90,6 @@ export type EngagementDetail = EngagementView & {
 
 export type EngagementCount = {
   count: number;
-  /** More than `count` match: counting stopped at the cap. */
   capped: boolean;
 };
 
@@ -108,7 +101,6 @@ export type Facets = {
   owner: FacetValue[];
   /** Some facet counts only the newest `sampled` of its matches. */
   capped: boolean;
-  /** How many of the newest matches the facets were counted among when `capped`, else null. */
   sampled: number | null;
 };
 
@@ -119,7 +111,6 @@ export type Activity = {
   days: ActivityDay[];
   /** More matches in the window than were counted: the oldest days are `partial`. */
   capped: boolean;
-  /** How many of the newest matches the days were counted from when `capped`, else null. */
   sampled: number | null;
 };
 
@@ -149,18 +140,15 @@ export type RecordSuggestion = {
   connection: Connection;
 };
 
-/** A delivery log filter, parsed. */
 export type DeliveryQuery = {
   outcome: DeliveryOutcome[];
   event: string | null;
   connection: Connection | null;
   key: string | null;
   resource: string | null;
-  /** Inclusive bounds on receivedAt, epoch ms. */
   fromMs: number | null;
   toMs: number | null;
   limit: number;
-  /** Deliveries with a lower id than this. */
   before: number | null;
 };
 
@@ -193,9 +181,7 @@ export type DeliveryDetail = DeliverySummary & {
   body: string | null;
   /** What the sender got back (an accepted event's response is its own body). */
   response: string | null;
-  /** For a duplicate or conflict: the delivery that first bound the key. */
   original: DeliverySummary | null;
-  /** For a delivery that bound a key: the later deliveries that came back with it. */
   repeats: DeliverySummary[];
   engagement: {
     id: number;
@@ -206,10 +192,8 @@ export type DeliveryDetail = DeliverySummary & {
   } | null;
 };
 
-/** An error as a delivery's answer and log row carry it. */
 export type DeliveryError = { code: string; message: string; details?: unknown };
 
-/** The headers and identity a delivery arrived with. */
 export type DeliveryMeta = {
   connectorId: string;
   connectionOwnerId: string;
@@ -226,10 +210,8 @@ export type DeliveryAbout = {
   resourceId: string | null;
 };
 
-/** A refusal: the status and error a delivery answers with. */
 export type DeliveryFailure = DeliveryError & { status: number };
 
-/** A reference of an engagement as engagement_refs keeps it. */
 export type EngagementRefRow = { role: RefRole; refId: string; position: number };
 
 /** An engagement snapshot's `fields` read leniently (lib/morph/fields.ts). */
@@ -254,7 +236,6 @@ export type RecordChange = {
   /** Morph's `data.updatedAt` (else the receipt time): newest wins. */
   version: number;
   createdAt: number | null;
-  /** Null for a delete. */
   snapshot: {
     name: string | null;
     email: string | null;
@@ -275,7 +256,6 @@ export type EngagementChange = {
   /** Null for a delete. */
   snapshot: {
     normalized: NormalizedEngagement;
-    /** `fields` as received. */
     fields: Record<string, unknown>;
     contentHash: string;
   } | null;
@@ -283,10 +263,7 @@ export type EngagementChange = {
   warnings: string[];
 };
 
-/**
- * A delivery as lib/ingest read it, ready to store: its body and identity, and either the
- * change it asks for or why it is refused. Plain data, so it can cross to a writer thread.
- */
+/** A delivery as lib/ingest read it: plain data, so it can cross to a writer thread. */
 export type IncomingDelivery = {
   meta: DeliveryMeta;
   rawBody: string;
@@ -297,7 +274,6 @@ export type IncomingDelivery = {
   change: EngagementChange | RecordChange | { refused: DeliveryFailure };
 };
 
-/** What a stored delivery answers. */
 export type DeliveryResult = {
   status: number;
   body: string;
@@ -305,7 +281,6 @@ export type DeliveryResult = {
   deliveryId: number;
 };
 
-/** A delivery's answer: its result once committed, or why it was not. */
 export type DeliveryAnswer =
   { ok: true; result: DeliveryResult } | { ok: false; error: DeliveryFailure };
 

@@ -3,10 +3,7 @@ import type { DeliveryAnswer, DeliveryFailure, IncomingDelivery } from "@/db/typ
 import type { AppDatabase } from "../client";
 import { MAX_GROUP, writeGroup } from "./group";
 
-/**
- * Where deliveries go to be written. An answer comes back only after the delivery's group has
- * committed, so a 200 built from it is always on disk.
- */
+/** Where deliveries are written: an answer comes back only after its group has committed. */
 export type DeliveryWriter = {
   submit(delivery: IncomingDelivery): Promise<DeliveryAnswer>;
   close(): Promise<void>;
@@ -51,7 +48,6 @@ export function createInlineWriter(db: AppDatabase): DeliveryWriter {
   };
 }
 
-/** Messages between the app's thread and the writer thread. */
 export type WriterRequest = { id: number; delivery: IncomingDelivery }[];
 export type WriterReply = { id: number; answer: DeliveryAnswer }[];
 
@@ -70,12 +66,9 @@ const startBundledWorker: StartWorker = (databaseFile) =>
   new Worker(new URL("./writer-worker.ts", import.meta.url), { workerData: { databaseFile } });
 
 /**
- * The single writer: a worker thread owns the write connection and applies each group with
- * `writeGroup`, so the transaction's CPU and its fsync wait run beside the server's event
- * loop instead of inside it. Should the thread die, the deliveries it held answer 503 (the
- * sender retries; one that did commit is then replayed from its idempotency key), and the
- * next delivery starts a new one. A thread that cannot come up at all (it never opened the
- * database) wrote nothing: what it held, and everything after, goes to `fallback` if given.
+ * The single writer: a thread owns the write connection, so each group's CPU and fsync run
+ * beside the server's event loop. If it dies, what it held answers 503 (a retry of one that did
+ * commit replays its key). One that never came up wrote nothing: all goes to `fallback`.
  */
 export function createThreadWriter(
   databaseFile: string,

@@ -24,7 +24,6 @@ function chartDays(chart: ActivityWindow, byDay: Map<number, number>, partialUpT
   return days;
 }
 
-/** Rows per chart day, of those `keep` accepts. */
 function countByDay(
   chart: ActivityWindow,
   rows: WalkRow[],
@@ -39,10 +38,7 @@ function countByDay(
   return byDay;
 }
 
-/**
- * Every match in the window counted exactly: the counters' filters (bounded by the days), or a
- * query known to have at most the cap's matches there.
- */
+/** Every match in the window counted exactly. */
 export function activityFromCounts(ctx: ReadContext, chart: ActivityWindow): Activity {
   const range = { fromMs: chart.fromMs, toMs: chart.toMs };
   if (walksTerm(ctx)) {
@@ -83,11 +79,7 @@ function activityFromOwnWalk(ctx: ReadContext, chart: ActivityWindow): Activity 
   };
 }
 
-/**
- * The days from the facets' walk: past its sample, days from the oldest row it read back are
- * partial, unless the query itself has at most the cap's matches (then its window is counted
- * exactly).
- */
+/** The days from the facets' walk; past its sample the oldest days are partial. */
 export function activityFromWalk(
   ctx: ReadContext,
   chart: ActivityWindow,

@@ -2,15 +2,11 @@ import type { EngagementQuery } from "@/db/types";
 import type { AppDatabase } from "../../client";
 import { textMode, type TextMode } from "./text";
 
-/**
- * How the read side trades work for exactness; the app runs with `DEFAULT_TUNING`, tests and
- * the benchmark pass their own to try every strategy on small data.
- */
+/** How reads trade work for exactness; tests and the benchmark pass their own. */
 export type ReadTuning = {
   /** Above this many full-text matches, a term is walked beside the date index (`walkText`). */
   frequentTerm: number;
   walkFrequentTerms: boolean;
-  /** Keys read per step of that walk. */
   walkChunk: number;
   /** Whether counts and facets may sum engagement_counts instead of reading rows. */
   useCounters: boolean;

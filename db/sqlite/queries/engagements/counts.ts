@@ -48,21 +48,14 @@ function countUpTo(ctx: ReadContext, scope: DeletedScope, limit: number, range?:
   );
 }
 
-/**
- * Counts rows up to the cap, in the query's own deleted scope: "all minus tombstones" (see
- * `countPasses`) would walk every match to find the few tombstones, which no cap bounds.
- */
+/** Rows up to the cap in the query's own deleted scope (subtracting tombstones has no bound). */
 export function countRows(ctx: ReadContext, range?: Range): EngagementCount {
   const cap = ctx.tuning.countCap;
   const n = countUpTo(ctx, deletedScope(ctx.query), cap + 1, range);
   return { count: Math.min(n, cap), capped: n > cap };
 }
 
-/**
- * Whether every dimension the query narrows on is one engagement_counts holds (connection,
- * owner, type, status, direction, deleted): then counts and facets sum its few thousand rows
- * instead of reading engagements. A date range, text or a referenced record needs the rows.
- */
+/** Whether engagement_counts holds every dimension the query narrows on (no dates, text, records). */
 export function countersAnswer(ctx: ReadContext) {
   const { query } = ctx;
   return (
@@ -74,7 +67,6 @@ export function countersAnswer(ctx: ReadContext) {
   );
 }
 
-/** The filter on engagement_counts (`c`): connection, deleted, and the facets named in `dims`. */
 export function counterWhere(query: EngagementQuery, dims: FacetKey[]) {
   const where: SQL[] = [];
   if (query.connection) {

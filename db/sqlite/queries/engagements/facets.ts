@@ -34,10 +34,7 @@ function shapeFacets(ctx: ReadContext, counts: FacetCounts, capped: boolean): Fa
   return result;
 }
 
-/**
- * One pass over engagement_counts grouped by the four facet columns (connection and deleted
- * applied in SQL), folded here: a row counts towards a facet when it passes the other facets.
- */
+/** engagement_counts grouped by the facet columns; a row counts where it passes the other facets. */
 function countsFromCounters(ctx: ReadContext): FacetCounts {
   const { query } = ctx;
   const counts = emptyFacetCounts();
@@ -68,10 +65,8 @@ function hasFacetFilter(query: EngagementQuery) {
 }
 
 /**
- * Facets when the broad set is past the sample but the query narrows by facets: a cut of the
- * broad set could hold few of the query's own matches ("calls 295" beside 3,596 calls). Each
- * facet walks its own query instead (the query less that facet; the broad walk when that is
- * all it narrows by), so a query under the sample gets exact facets.
+ * Past the sample, a cut of the broad set could hold few of a narrowed query's own matches
+ * ("calls 295" beside 3,596 calls): each facet walks the query less that facet instead.
  */
 function facetsFromOwnWalks(ctx: ReadContext, broad: Walk): Facets {
   const { query } = ctx;
@@ -109,10 +104,7 @@ export function facetsFromWalk(ctx: ReadContext, walk: Walk): Facets {
   return shapeFacets(ctx, counts, walk.capped);
 }
 
-/**
- * Counts per type, status, direction and owner under the query, each leaving its own
- * dimension out (Datasette-style), so choosing "call" still shows how many emails there are.
- */
+/** Counts per facet, each with every filter but its own (Datasette-style). */
 export function countFacets(ctx: ReadContext): Facets {
   return countersAnswer(ctx) ? facetsFromCounters(ctx) : facetsFromWalk(ctx, broadWalk(ctx));
 }

@@ -7,12 +7,7 @@ import type { TextMode } from "./text";
 /** Ref filters that drive a query through engagement_refs, most selective first. */
 export const REF_DRIVERS: RefRole[] = ["opportunity", "contact", "company", "user"];
 
-/**
- * The engagements indexes a walk is forced onto. engagements_started and
- * engagements_owner_started also carry type, status, direction, owner, deleted_at (and the
- * date index the connection), so a walk tests the filter and reads the facets from the index
- * alone. Tombstones (few) have their own partial index.
- */
+/** The indexes a walk is forced onto; the first two hold every filtered column (db/schema.ts). */
 type EngagementIndex =
   "engagements_started" | "engagements_owner_started" | "engagements_deleted_started";
 type Driver =
@@ -31,7 +26,6 @@ export type Range = { fromMs: number | null; toMs: number | null };
 export type PlanOptions = {
   deleted: DeletedScope;
   purpose: "page" | "count";
-  /** Extra bounds (the chart's window). */
   range?: Range;
 };
 
@@ -39,10 +33,7 @@ function refExists(id: SQL, role: RefRole, refId: string) {
   return sql`exists (select 1 from engagement_refs x where x.engagement_id = ${id} and x.role = ${role} and x.ref_id = ${refId})`;
 }
 
-/**
- * Whether engagement_refs row `r` belongs to a tombstone, from the tombstones' small partial
- * index (a ref keeps its engagement's started_at), so a count over refs reads no engagement.
- */
+/** Whether ref row `r` is a tombstone's, from the tombstones' partial index (no engagement read). */
 const REF_IS_DELETED = sql`exists (select 1 from engagements d indexed by engagements_deleted_started where d.deleted_at is not null and d.started_at = r.started_at and d.id = r.engagement_id)`;
 
 export function inList(column: SQL, values: string[]) {
@@ -65,11 +56,7 @@ export function refFilters(query: EngagementQuery) {
   }));
 }
 
-/**
- * Which access path walks the rows: a rare term from the full-text index; a referenced record
- * from engagement_refs' lookup index; else the tombstones', the owner's or the date index
- * (the last two hold every filtered column).
- */
+/** A rare term walks the full-text index, a record its refs, else tombstones, owner or dates. */
 function chooseDriver(query: EngagementQuery, text: TextMode, deleted: DeletedScope): Driver {
   const refs = refFilters(query);
   const selective = refs.length > 0 || query.owner !== null;
@@ -80,7 +67,6 @@ function chooseDriver(query: EngagementQuery, text: TextMode, deleted: DeletedSc
   return { kind: "index", index: "engagements_started" };
 }
 
-/** Conditions on the engagement's own columns. */
 function columnConditions(query: EngagementQuery): SQL[] {
   const onE: SQL[] = [];
   if (query.owner !== null) onE.push(sql`e.owner_id = ${query.owner}`);

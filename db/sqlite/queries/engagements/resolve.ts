@@ -7,17 +7,13 @@ import { all, statement } from "../../prepared";
 import { iso, parseJson } from "../values";
 import type { EngagementRow } from "./page";
 
-/**
- * One reference (or owner) of a page's engagement with the record it names, if any: the
- * resolution statement's row, as an array (`raw`), in this column order.
- */
+/** A reference (or owner) of a page's engagement with the record it names: a raw row. */
 type ResolvedRow = [
   engagementId: number,
   /** null for the owner. */
   role: RefRole | null,
   refId: string,
   position: number,
-  /** The record's rowid, null when no record of that id exists in the connection. */
   recordId: number | null,
   name: string | null,
   email: string | null,
@@ -31,11 +27,7 @@ const ROLE_MODEL_SQL = `case x.role ${REFERENCE_ROLES.map(
   ({ role, model }) => `when '${role}' then '${model}'`,
 ).join(" ")} end`;
 
-/**
- * Every owner and reference of the engagements whose ids are in the JSON array `?`, each with
- * the record it names in the engagement's own connection (tenants never mix): one statement of
- * fixed shape, whatever the page size.
- */
+/** Every owner and reference of the page, with its record in the same connection: one statement. */
 const RESOLVE_SQL = `
 select e.id, null, e.owner_id, 0, r.id, r.name, r.email, r.phone, r.fields, r.content_hash, r.deleted_at
   from json_each(?) j cross join engagements e on e.id = j.value
@@ -51,11 +43,7 @@ select x.engagement_id, x.role, x.ref_id, x.position, r.id, r.name, r.email, r.p
 
 const PRIMITIVE = new Set(["string", "number", "boolean"]);
 
-/**
- * A Ref from its resolution row: unknown, or known only from a delete that arrived before any
- * snapshot (unresolved); else the record's primitive fields (amount, currency, stage…) beside
- * the typed ones. Same keys in the same order as spreading the parsed fields first.
- */
+/** A Ref: unresolved without a synced record, else its primitive fields beside the typed ones. */
 function refFromRow(model: RecordModel, id: string, row: ResolvedRow): Ref {
   const [, , , , recordId, name, email, phone, fields, contentHash, deletedAt] = row;
   if (recordId === null || contentHash === "") {
@@ -82,11 +70,7 @@ function refFromRow(model: RecordModel, id: string, row: ResolvedRow): Ref {
 
 const EMPTY_WARNINGS = "[]";
 
-/**
- * Engagement rows → the API shape with every reference resolved: one statement (prepared once
- * per connection) for the owners, the refs of all rows and the records they name. A record
- * named by several refs of the page is read from its row once and copied.
- */
+/** Rows in the API's shape, every reference resolved; a record named twice is read once. */
 export function resolveEngagements(db: AppDatabase, rows: EngagementRow[]): EngagementView[] {
   if (rows.length === 0) return [];
   const ids = JSON.stringify(rows.map((r) => r.id));

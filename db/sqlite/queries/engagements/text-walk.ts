@@ -17,11 +17,7 @@ export type WalkOptions = {
   range?: Range;
 };
 
-/**
- * The ids of the first `want` rows, in page order, of the query less its text that match
- * `fts`, without sorting every match. Within one summary the count's walk (to the cap) also
- * answers the sample's, from `ctx.walks`.
- */
+/** The first `want` matching ids in page order without sorting every match; cached per summary. */
 export function walkText(ctx: ReadContext, fts: string, options: WalkOptions): number[] {
   if (!ctx.walks || ctx.query.after || !options.newestFirst) return walkTextOnce(ctx, fts, options);
   const key = JSON.stringify([
@@ -69,7 +65,6 @@ function matchReader(ctx: ReadContext, fts: string, desc: boolean) {
     }
     if (Number.isNaN(perId)) batch = Math.min(batch * 2, walkChunk * 32);
   };
-  /** Reads every match from `start` down (or up) to `min`…`max` of the chunk. */
   const readThrough = (min: number, max: number) => {
     while (!state.done && (desc ? state.edge >= min : state.edge <= max)) {
       readFrom(desc ? state.edge - 1 : state.edge + 1, desc ? min : max);

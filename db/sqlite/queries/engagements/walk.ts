@@ -13,11 +13,7 @@ import {
 import { REF_DRIVERS, type Range } from "./plan";
 import { walkText } from "./text-walk";
 
-/**
- * The newest `facetSample` matches of a query, newest first (all of them when there are no
- * more), read once in the list's own order (its index, or its frequent-term walk); `capped`:
- * more matched, so counts past the oldest row read are partial.
- */
+/** The newest `facetSample` matches in the list's own order; `capped`: more matched. */
 export type Walk = { rows: WalkRow[]; capped: boolean };
 
 export function newestWalk(ctx: ReadContext, range?: Range): Walk {
@@ -32,7 +28,6 @@ export function broadWalk(ctx: ReadContext): Walk {
   return newestWalk(withQuery(ctx, { owner: null, type: [], status: [], direction: [] }));
 }
 
-/** Whether a facet value passes the query's own choice on that facet. */
 export function passesFacet(query: EngagementQuery, key: FacetKey, value: string | null) {
   return key === "owner"
     ? query.owner === null || value === query.owner
@@ -43,10 +38,6 @@ export function passesAll(query: EngagementQuery, row: WalkRow) {
   return FACET_KEYS.every((key) => passesFacet(query, key, row[key]));
 }
 
-/**
- * The newest `limit` matches (newest first, as the list shows them): their keys and facet
- * columns, walking the index the list's page walks (for a frequent term, its walk).
- */
 function newestMatches(ctx: ReadContext, range: Range | undefined, limit: number): WalkRow[] {
   const scope = deletedScope(ctx.query);
   if (walksTerm(ctx)) {
@@ -61,11 +52,7 @@ const WALK_ROWS_IN_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by
 const WALK_ROWS_IN_OWNER_RANGE = `select ${WALK_COLUMNS} from engagements e indexed by engagements_owner_started
   where e.owner_id = ? and e.started_at between ? and ? and e.id in (select value from json_each(?))`;
 
-/**
- * The facet columns of a walk's ids (newest first), in that order. Where the walk ran on the
- * date or owner index, that index holds them: one scan of the dates the ids span, no row read;
- * else (a referenced record's or the tombstones' walk) each row is read.
- */
+/** The facet columns of a walk's ids, from the date or owner index where it holds them. */
 export function walkRows(ctx: ReadContext, ids: number[]): WalkRow[] {
   const { db, query } = ctx;
   const onIndex =
