@@ -35,17 +35,17 @@ export function decideDelete(stored: StoredVersion | undefined, version: number)
   return "update";
 }
 
-export function outcomeOf(decision: Decision): "applied" | "unchanged" | "stale" {
+export function toOutcome(decision: Decision): "applied" | "unchanged" | "stale" {
   return decision === "insert" || decision === "update" ? "applied" : decision;
 }
 
 /** A tombstone keeps the first delete's time; its version moves on. */
-export function tombstoneTime(stored: StoredVersion, version: number) {
+export function keepDeletedAt(stored: StoredVersion, version: number) {
   return stored.deletedAt ?? version;
 }
 
 /** The typed columns of an engagement snapshot; sorting and date filters use `startedAt`. */
-export function engagementColumns(change: EngagementChange) {
+export function buildEngagementColumns(change: EngagementChange) {
   const snapshot = change.snapshot;
   if (!snapshot) {
     return {
@@ -79,11 +79,14 @@ export function engagementColumns(change: EngagementChange) {
 }
 
 /** What a key binds: a repeat with the same body replays the first answer; another body is a 409. */
-export function keyReuse(boundBodyHash: string, bodyHash: string): "duplicate" | "conflict" {
+export function classifyKeyReuse(
+  boundBodyHash: string,
+  bodyHash: string,
+): "duplicate" | "conflict" {
   return boundBodyHash === bodyHash ? "duplicate" : "conflict";
 }
 
-export function conflictFailure(
+export function describeConflict(
   idempotencyKey: string,
   originalDeliveryId: number,
 ): DeliveryFailure {
@@ -96,14 +99,14 @@ export function conflictFailure(
 }
 
 /** The API's error body for a failure: `{"error":{"code","message","details?"}}`. */
-export function errorBody({ code, message, details }: DeliveryFailure): string {
+export function formatErrorBody({ code, message, details }: DeliveryFailure): string {
   return JSON.stringify({
     error: details === undefined ? { code, message } : { code, message, details },
   });
 }
 
 /** An accepted event answers with its own body, so the log keeps it once (as the body). */
-export function loggedResponse(row: {
+export function readLoggedResponse(row: {
   responseBody: string | null;
   body: string | null;
   httpStatus: number;

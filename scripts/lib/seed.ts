@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { getTableColumns } from "drizzle-orm";
 import type Database from "better-sqlite3";
-import { engagementColumns } from "@/db/rules";
+import { buildEngagementColumns } from "@/db/rules";
 import { openDatabase } from "@/db/sqlite/client";
 import { engagementRefs, engagements, records } from "@/db/schema";
 import { normalizeEngagementFields, normalizeRecordFields } from "@/lib/morph/fields";
@@ -265,7 +265,7 @@ export function seedBulk(options: SeedOptions): SeedStats {
         const tombstone = rng.chance(0.02);
         if (tombstone) deleted++;
         const deletedAt = tombstone ? Math.min(now, snapshot.updatedAt + 3 * DAY) : null;
-        const columns = engagementColumns({
+        const columns = buildEngagementColumns({
           model: "crmEngagement",
           externalId,
           version: snapshot.updatedAt,

@@ -1,9 +1,9 @@
 import {
   decideDelete,
   decideSnapshot,
-  engagementColumns,
-  outcomeOf,
-  tombstoneTime,
+  buildEngagementColumns,
+  toOutcome,
+  keepDeletedAt,
 } from "@/db/rules";
 import type { EngagementChange, RecordChange } from "@/db/types";
 import type { IngestStatements } from "./statements";
@@ -44,13 +44,13 @@ function applyEngagement(s: IngestStatements, change: EngagementChange, scope: S
   if (!snapshot && decision === "update") {
     s.tombstoneEngagement.run({
       id: stored!.id,
-      deletedAt: tombstoneTime(stored!, version),
+      deletedAt: keepDeletedAt(stored!, version),
       updatedAt: version,
       ingestedAt: scope.receivedAt,
     });
     return { outcome: "applied", engagementId: stored!.id };
   }
-  const values = Object.assign(engagementColumns(change), {
+  const values = Object.assign(buildEngagementColumns(change), {
     createdAt: change.createdAt,
     updatedAt: version,
     deletedAt: snapshot ? null : version,
@@ -74,7 +74,7 @@ function applyEngagement(s: IngestStatements, change: EngagementChange, scope: S
       startedAt: values.startedAt,
     });
   }
-  return { outcome: outcomeOf(decision), engagementId };
+  return { outcome: toOutcome(decision), engagementId };
 }
 
 function applyRecord(s: IngestStatements, change: RecordChange, scope: Scope) {
@@ -94,7 +94,7 @@ function applyRecord(s: IngestStatements, change: RecordChange, scope: Scope) {
   if (!snapshot && decision === "update") {
     s.tombstoneRecord.run({
       id: stored!.id,
-      deletedAt: tombstoneTime(stored!, version),
+      deletedAt: keepDeletedAt(stored!, version),
       updatedAt: version,
       ingestedAt: scope.receivedAt,
     });

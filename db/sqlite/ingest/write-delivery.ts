@@ -1,5 +1,5 @@
 import type { DeliveryOutcome } from "@/db/schema";
-import { conflictFailure, errorBody, keyReuse } from "@/db/rules";
+import { describeConflict, formatErrorBody, classifyKeyReuse } from "@/db/rules";
 import type { DeliveryError, DeliveryResult, IncomingDelivery, Refusal } from "@/db/types";
 import type { AppDatabase } from "../client";
 import { applyChange } from "./apply";
@@ -67,11 +67,11 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
   const bound = s.findKey.get({ ...scope, key: meta.idempotencyKey });
   if (bound) {
     s.countRepeat.run({ id: bound.deliveryId, at: meta.receivedAt });
-    const reuse = keyReuse(bound.bodyHash, delivery.bodyHash);
+    const reuse = classifyKeyReuse(bound.bodyHash, delivery.bodyHash);
     const failure =
-      reuse === "conflict" ? conflictFailure(meta.idempotencyKey, bound.deliveryId) : null;
+      reuse === "conflict" ? describeConflict(meta.idempotencyKey, bound.deliveryId) : null;
     const status = failure ? failure.status : bound.responseStatus;
-    const body = failure ? errorBody(failure) : bound.responseBody;
+    const body = failure ? formatErrorBody(failure) : bound.responseBody;
     const deliveryId = log({
       outcome: reuse,
       status,
@@ -85,7 +85,7 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
   }
 
   if ("refused" in change) {
-    const body = errorBody(change.refused);
+    const body = formatErrorBody(change.refused);
     const deliveryId = log({
       outcome: "rejected",
       status: change.refused.status,
@@ -99,7 +99,7 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
   }
 
   const applied = applyChange(s, change, { ...scope, receivedAt: meta.receivedAt });
-  // The response echoes the body: the log keeps it once (see `loggedResponse`).
+  // The response echoes the body: the log keeps it once (see `readLoggedResponse`).
   const deliveryId = log({
     outcome: applied.outcome,
     status: 200,
@@ -147,7 +147,7 @@ export function logRefusal(db: AppDatabase, refusal: Refusal) {
     bodyHash: refusal.bodyHash,
     bodyBytes: rawBody === null ? null : Buffer.byteLength(rawBody),
     headers: refusal.headers,
-    responseBody: errorBody(error),
+    responseBody: formatErrorBody(error),
     originalDeliveryId: null,
   });
 }

@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { loggedResponse } from "@/db/rules";
+import { readLoggedResponse } from "@/db/rules";
 import type {
   DeliveryDetail,
   DeliveryPage,
@@ -155,7 +155,7 @@ export function getDelivery(db: AppDatabase, id: number): DeliveryDetail | null 
     ...toSummary(row),
     headers: parseJson<Record<string, string>>(row.headers, {}),
     body: row.body,
-    response: loggedResponse({
+    response: readLoggedResponse({
       responseBody: row.response_body,
       body: row.body,
       httpStatus: row.http_status,
