@@ -35,6 +35,17 @@ export function decideDelete(stored: StoredVersion | undefined, version: number)
   return "update";
 }
 
+/** A snapshot (with its content hash) or a delete (null) against what is stored. */
+export function decideChange(
+  stored: StoredVersion | undefined,
+  version: number,
+  snapshot: { contentHash: string } | null,
+): Decision {
+  return snapshot
+    ? decideSnapshot(stored, version, snapshot.contentHash)
+    : decideDelete(stored, version);
+}
+
 export function toOutcome(decision: Decision): "applied" | "unchanged" | "stale" {
   return decision === "insert" || decision === "update" ? "applied" : decision;
 }
@@ -42,6 +53,20 @@ export function toOutcome(decision: Decision): "applied" | "unchanged" | "stale"
 /** A tombstone keeps the first delete's time; its version moves on. */
 export function keepDeletedAt(stored: StoredVersion, version: number) {
   return stored.deletedAt ?? version;
+}
+
+/** What a delete of a stored row writes. */
+export function tombstoneOf(
+  stored: StoredVersion & { id: number },
+  version: number,
+  receivedAt: number,
+) {
+  return {
+    id: stored.id,
+    deletedAt: keepDeletedAt(stored, version),
+    updatedAt: version,
+    ingestedAt: receivedAt,
+  };
 }
 
 /** The typed columns of an engagement snapshot; sorting and date filters use `startedAt`. */

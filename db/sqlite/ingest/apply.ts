@@ -1,10 +1,4 @@
-import {
-  decideDelete,
-  decideSnapshot,
-  buildEngagementColumns,
-  toOutcome,
-  keepDeletedAt,
-} from "@/db/rules";
+import { buildEngagementColumns, decideChange, tombstoneOf, toOutcome } from "@/db/rules";
 import type { EngagementChange, RecordChange } from "@/db/types";
 import type { IngestStatements } from "./statements";
 
@@ -35,19 +29,12 @@ function applyEngagement(s: IngestStatements, change: EngagementChange, scope: S
   // Expanded references carry their records: stored whatever happens to the engagement.
   for (const record of change.expanded) applyRecord(s, record, scope);
   const { snapshot, version } = change;
-  const decision = snapshot
-    ? decideSnapshot(stored, version, snapshot.contentHash)
-    : decideDelete(stored, version);
+  const decision = decideChange(stored, version, snapshot);
   if (decision === "stale" || decision === "unchanged") {
     return { outcome: decision, engagementId: stored!.id };
   }
   if (!snapshot && decision === "update") {
-    s.tombstoneEngagement.run({
-      id: stored!.id,
-      deletedAt: keepDeletedAt(stored!, version),
-      updatedAt: version,
-      ingestedAt: scope.receivedAt,
-    });
+    s.tombstoneEngagement.run(tombstoneOf(stored!, version, scope.receivedAt));
     return { outcome: "applied", engagementId: stored!.id };
   }
   const values = Object.assign(buildEngagementColumns(change), {
@@ -87,17 +74,10 @@ function applyRecord(s: IngestStatements, change: RecordChange, scope: Scope) {
   const stored = s.findRecord.get(identity);
   const { snapshot, version } = change;
   if (snapshot) for (const nested of change.expanded) applyRecord(s, nested, scope);
-  const decision = snapshot
-    ? decideSnapshot(stored, version, snapshot.contentHash)
-    : decideDelete(stored, version);
+  const decision = decideChange(stored, version, snapshot);
   if (decision === "stale" || decision === "unchanged") return decision;
   if (!snapshot && decision === "update") {
-    s.tombstoneRecord.run({
-      id: stored!.id,
-      deletedAt: keepDeletedAt(stored!, version),
-      updatedAt: version,
-      ingestedAt: scope.receivedAt,
-    });
+    s.tombstoneRecord.run(tombstoneOf(stored!, version, scope.receivedAt));
     return "applied";
   }
   const values = {
