@@ -1,19 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getDeliveriesRoute } from "@/app/api/deliveries/route";
 import { GET as getDeliveryRoute } from "@/app/api/deliveries/[id]/route";
+import type { DeliveryResult } from "@/db/types";
 import {
-  countDeliveriesByOutcome,
-  getDelivery,
-  listDeliveries,
-  listDeliveriesForEngagement,
-} from "@/db/queries/deliveries";
-import { deliveriesHref, parseDeliveryFilter, type DeliveryFilter } from "@/lib/delivery-filters";
-import { ingest, type DeliveryResult } from "@/lib/ingest";
+  deliveriesHref,
+  encodeCursor,
+  parseDeliveryFilter,
+  type DeliveryFilter,
+} from "@/lib/delivery-filters";
+import { ingest } from "@/lib/ingest/ingest";
+import { deliveryFilter as filter, deliveryQuery } from "../helpers/ingest-queries";
 import { engagementEvent } from "../helpers/morph";
 import { setUpAppDatabase } from "../helpers/temp-db";
 
 const temp = setUpAppDatabase();
 afterAll(() => temp.cleanup());
+const store = temp.store;
 
 const DAY1 = Date.parse("2025-03-06T10:00:00.000Z");
 const DAY2 = Date.parse("2025-03-07T10:00:00.000Z");
@@ -21,8 +23,8 @@ const DAY2 = Date.parse("2025-03-07T10:00:00.000Z");
 function deliver(
   body: unknown,
   options: { key: string; connector?: string; owner?: string; at?: number },
-): DeliveryResult {
-  return ingest(temp.db, typeof body === "string" ? body : JSON.stringify(body), {
+): Promise<DeliveryResult> {
+  return ingest(store, typeof body === "string" ? body : JSON.stringify(body), {
     connectorId: options.connector ?? "hubspot",
     connectionOwnerId: options.owner ?? "acme-prod",
     idempotencyKey: options.key,
@@ -31,46 +33,54 @@ function deliver(
   });
 }
 
-const filter = (query = "") => parseDeliveryFilter(new URLSearchParams(query));
-const ids = (f: DeliveryFilter) => listDeliveries(temp.db, f).data.map((row) => row.id);
+const list = (f: DeliveryFilter) => store.listDeliveries(deliveryQuery(f));
+const ids = async (f: DeliveryFilter) => (await list(f)).data.map((row) => row.id);
 
 const delivered = {} as Record<
   "applied" | "dup1" | "dup2" | "conflict" | "rejected" | "stale" | "other" | "day2",
   number
 >;
 
-beforeAll(() => {
+beforeAll(async () => {
   const first = engagementEvent("eng_1", "2025-03-06T09:00:00.000Z", { action: "created" });
-  delivered.applied = deliver(first, { key: "key-1" }).deliveryId;
-  delivered.dup1 = deliver(first, { key: "key-1" }).deliveryId;
-  delivered.dup2 = deliver(first, { key: "key-1" }).deliveryId;
+  delivered.applied = (await deliver(first, { key: "key-1" })).deliveryId;
+  delivered.dup1 = (await deliver(first, { key: "key-1" })).deliveryId;
+  delivered.dup2 = (await deliver(first, { key: "key-1" })).deliveryId;
   const changed = engagementEvent("eng_1", "2025-03-06T09:30:00.000Z");
-  delivered.conflict = deliver(changed, { key: "key-1" }).deliveryId;
-  delivered.rejected = deliver(
-    { event: "crmEngagement::exploded", data: { id: "eng_9" } },
-    {
-      key: "key-bad",
-    },
+  delivered.conflict = (await deliver(changed, { key: "key-1" })).deliveryId;
+  delivered.rejected = (
+    await deliver(
+      { event: "crmEngagement::exploded", data: { id: "eng_9" } },
+      {
+        key: "key-bad",
+      },
+    )
   ).deliveryId;
-  delivered.stale = deliver(engagementEvent("eng_1", "2025-03-05T00:00:00.000Z"), {
-    key: "key-old",
-  }).deliveryId;
-  delivered.other = deliver(engagementEvent("eng_2", "2025-03-06T09:00:00.000Z"), {
-    key: "key-2",
-    connector: "pipedrive",
-    owner: "beta",
-  }).deliveryId;
-  delivered.day2 = deliver(engagementEvent("eng_3", "2025-03-07T09:00:00.000Z"), {
-    key: "key-3",
-    at: DAY2,
-  }).deliveryId;
+  delivered.stale = (
+    await deliver(engagementEvent("eng_1", "2025-03-05T00:00:00.000Z"), {
+      key: "key-old",
+    })
+  ).deliveryId;
+  delivered.other = (
+    await deliver(engagementEvent("eng_2", "2025-03-06T09:00:00.000Z"), {
+      key: "key-2",
+      connector: "pipedrive",
+      owner: "beta",
+    })
+  ).deliveryId;
+  delivered.day2 = (
+    await deliver(engagementEvent("eng_3", "2025-03-07T09:00:00.000Z"), {
+      key: "key-3",
+      at: DAY2,
+    })
+  ).deliveryId;
 });
 
 describe("listDeliveries", () => {
-  it("lists every delivery newest first with the outcome ingest gave it", () => {
-    const page = listDeliveries(temp.db, filter());
+  it("lists every delivery newest first with the outcome ingest gave it", async () => {
+    const page = await list(filter());
     expect(page.data.map((row) => row.id)).toEqual(Object.values(delivered).sort((a, b) => b - a));
-    expect(page.nextCursor).toBeNull();
+    expect(page.next).toBeNull();
     const outcome = Object.fromEntries(page.data.map((row) => [row.id, row.outcome]));
     expect(outcome[delivered.applied]).toBe("applied");
     expect(outcome[delivered.dup1]).toBe("duplicate");
@@ -79,37 +89,35 @@ describe("listDeliveries", () => {
     expect(outcome[delivered.stale]).toBe("stale");
   });
 
-  it("counts how often a bound key came back on the delivery that bound it", () => {
-    const original = listDeliveries(temp.db, filter()).data.find(
-      (r) => r.id === delivered.applied,
-    )!;
+  it("counts how often a bound key came back on the delivery that bound it", async () => {
+    const original = (await list(filter())).data.find((r) => r.id === delivered.applied)!;
     // Two duplicates and one conflict reused key-1.
     expect(original.repeatCount).toBe(3);
     expect(original.lastRepeatAt).toBe(new Date(DAY1).toISOString());
   });
 
-  it("filters by outcome, one or several", () => {
-    expect(ids(filter("outcome=duplicate"))).toEqual([delivered.dup2, delivered.dup1]);
-    expect(ids(filter("outcome=conflict&outcome=rejected"))).toEqual([
+  it("filters by outcome, one or several", async () => {
+    expect(await ids(filter("outcome=duplicate"))).toEqual([delivered.dup2, delivered.dup1]);
+    expect(await ids(filter("outcome=conflict&outcome=rejected"))).toEqual([
       delivered.rejected,
       delivered.conflict,
     ]);
-    const dups = listDeliveries(temp.db, filter("outcome=duplicate")).data;
+    const dups = (await list(filter("outcome=duplicate"))).data;
     expect(dups.every((row) => row.originalDeliveryId === delivered.applied)).toBe(true);
     expect(dups.every((row) => row.httpStatus === 200)).toBe(true);
   });
 
-  it("filters by event, connection, key and resource", () => {
-    expect(ids(filter("event=crmEngagement::exploded"))).toEqual([delivered.rejected]);
-    expect(ids(filter("connection=pipedrive:beta"))).toEqual([delivered.other]);
-    expect(ids(filter("connection=hubspot:acme-prod"))).not.toContain(delivered.other);
-    expect(ids(filter("key=key-1"))).toEqual([
+  it("filters by event, connection, key and resource", async () => {
+    expect(await ids(filter("event=crmEngagement::exploded"))).toEqual([delivered.rejected]);
+    expect(await ids(filter("connection=pipedrive:beta"))).toEqual([delivered.other]);
+    expect(await ids(filter("connection=hubspot:acme-prod"))).not.toContain(delivered.other);
+    expect(await ids(filter("key=key-1"))).toEqual([
       delivered.conflict,
       delivered.dup2,
       delivered.dup1,
       delivered.applied,
     ]);
-    expect(ids(filter("resource=eng_1")).sort()).toEqual(
+    expect((await ids(filter("resource=eng_1"))).sort()).toEqual(
       [
         delivered.applied,
         delivered.dup1,
@@ -119,40 +127,45 @@ describe("listDeliveries", () => {
       ].sort(),
     );
     // A rejected body still says what it was about.
-    expect(ids(filter("resource=eng_9"))).toEqual([delivered.rejected]);
+    expect(await ids(filter("resource=eng_9"))).toEqual([delivered.rejected]);
   });
 
-  it("filters by received date, bare dates covering their whole day", () => {
-    expect(ids(filter("from=2025-03-07"))).toEqual([delivered.day2]);
-    expect(ids(filter("to=2025-03-06"))).not.toContain(delivered.day2);
-    expect(ids(filter("to=2025-03-06"))).toHaveLength(7);
-    expect(ids(filter("from=2025-03-06T10:00:00Z&to=2025-03-06T10:00:00Z"))).toHaveLength(7);
-    expect(ids(filter("from=2025-03-08"))).toEqual([]);
+  it("filters by received date, bare dates covering their whole day", async () => {
+    expect(await ids(filter("from=2025-03-07"))).toEqual([delivered.day2]);
+    expect(await ids(filter("to=2025-03-06"))).not.toContain(delivered.day2);
+    expect(await ids(filter("to=2025-03-06"))).toHaveLength(7);
+    expect(await ids(filter("from=2025-03-06T10:00:00Z&to=2025-03-06T10:00:00Z"))).toHaveLength(7);
+    expect(await ids(filter("from=2025-03-08"))).toEqual([]);
   });
 
-  it("combines filters", () => {
-    expect(ids(filter("key=key-1&outcome=conflict"))).toEqual([delivered.conflict]);
-    expect(ids(filter("resource=eng_1&outcome=applied&connection=pipedrive:beta"))).toEqual([]);
+  it("combines filters", async () => {
+    expect(await ids(filter("key=key-1&outcome=conflict"))).toEqual([delivered.conflict]);
+    expect(await ids(filter("resource=eng_1&outcome=applied&connection=pipedrive:beta"))).toEqual(
+      [],
+    );
   });
 
-  it("pages with a keyset cursor: no overlap, no gap, null at the end", () => {
+  it("pages with a keyset cursor: no overlap, no gap, null at the end", async () => {
     const seen: number[] = [];
-    let cursor: string | null = null;
+    let next: number | null = null;
     let pages = 0;
     do {
-      const query: string = `limit=3${cursor ? `&cursor=${cursor}` : ""}`;
-      const page = listDeliveries(temp.db, filter(query));
+      // The page's `next` goes out as the opaque URL cursor and comes back through the filter.
+      const query: string = `limit=3${next !== null ? `&cursor=${encodeCursor(next)}` : ""}`;
+      const page = await list(filter(query));
       expect(page.data.length).toBeLessThanOrEqual(3);
       seen.push(...page.data.map((row) => row.id));
-      cursor = page.nextCursor;
+      next = page.next;
       pages++;
-    } while (cursor && pages < 10);
+    } while (next !== null && pages < 10);
     expect(pages).toBe(3);
     expect(seen).toEqual(Object.values(delivered).sort((a, b) => b - a));
   });
 
-  it("counts per outcome under the other filters", () => {
-    expect(countDeliveriesByOutcome(temp.db, filter("key=key-1&outcome=applied"))).toEqual({
+  it("counts per outcome under the other filters", async () => {
+    expect(
+      await store.countDeliveriesByOutcome(deliveryQuery("key=key-1&outcome=applied")),
+    ).toEqual({
       applied: 1,
       duplicate: 2,
       conflict: 1,
@@ -161,7 +174,7 @@ describe("listDeliveries", () => {
 });
 
 describe("parseDeliveryFilter", () => {
-  it("treats bad values as no filter", () => {
+  it("treats bad values as no filter", async () => {
     const f = filter(
       "outcome=bogus&connection=nocolon&from=yesterday&to=2025-13-45&limit=-4&cursor=%%%&key=",
     );
@@ -171,7 +184,7 @@ describe("parseDeliveryFilter", () => {
     expect(f.to).toBeUndefined();
     expect(f.cursor).toBeUndefined();
     expect(f.key).toBeUndefined();
-    expect(ids(f)).toHaveLength(8);
+    expect(await ids(f)).toHaveLength(8);
   });
 
   it("caps the page size at 200", () => {
@@ -187,8 +200,8 @@ describe("parseDeliveryFilter", () => {
 });
 
 describe("getDelivery", () => {
-  it("shows an accepted delivery whole, its response being the event echoed", () => {
-    const d = getDelivery(temp.db, delivered.applied)!;
+  it("shows an accepted delivery whole, its response being the event echoed", async () => {
+    const d = (await store.getDelivery(delivered.applied))!;
     expect(d.body).toContain('"eng_1"');
     expect(d.response).toBe(d.body);
     expect(d.headers["x-idempotency-key"]).toBe("key-1");
@@ -201,37 +214,51 @@ describe("getDelivery", () => {
     expect(d.original).toBeNull();
   });
 
-  it("links a duplicate and a conflict to the delivery that bound the key", () => {
-    const dup = getDelivery(temp.db, delivered.dup1)!;
+  it("links a duplicate and a conflict to the delivery that bound the key", async () => {
+    const dup = (await store.getDelivery(delivered.dup1))!;
     expect(dup.original?.id).toBe(delivered.applied);
-    expect(dup.response).toBe(getDelivery(temp.db, delivered.applied)!.body);
-    const conflict = getDelivery(temp.db, delivered.conflict)!;
+    expect(dup.response).toBe((await store.getDelivery(delivered.applied))!.body);
+    const conflict = (await store.getDelivery(delivered.conflict))!;
     expect(conflict.original?.id).toBe(delivered.applied);
     expect(conflict.httpStatus).toBe(409);
     expect(conflict.error?.code).toBe("idempotency_conflict");
     expect(JSON.parse(conflict.response!).error.code).toBe("idempotency_conflict");
   });
 
-  it("keeps a rejection's error and returns null for an unknown id", () => {
-    const rejected = getDelivery(temp.db, delivered.rejected)!;
+  it("keeps a rejection's error and returns null for an unknown id", async () => {
+    const rejected = (await store.getDelivery(delivered.rejected))!;
     expect(rejected.httpStatus).toBe(422);
     expect(rejected.error?.code).toBe("invalid_event");
     expect(rejected.engagement).toBeNull();
-    expect(getDelivery(temp.db, 999_999)).toBeNull();
+    expect(await store.getDelivery(999_999)).toBeNull();
   });
 });
 
-describe("listDeliveriesForEngagement", () => {
-  it("lists what touched an engagement, oldest first, repeats included", () => {
-    const engagementId = getDelivery(temp.db, delivered.applied)!.engagement!.id;
-    expect(listDeliveriesForEngagement(temp.db, engagementId).map((row) => row.id)).toEqual([
+describe("the deliveries that touched an engagement", () => {
+  it("lists what touched an engagement, oldest first, repeats included", async () => {
+    const engagementId = (await store.getDelivery(delivered.applied))!.engagement!.id;
+    const detail = (await store.getEngagement(engagementId))!;
+    // The engagement lists the deliveries that carried it, oldest first...
+    expect(detail.deliveries.map((d) => [d.id, d.outcome])).toEqual([
+      [delivered.applied, "applied"],
+      [delivered.stale, "stale"],
+    ]);
+    expect(detail.deliveries[0]!.repeatCount).toBe(3);
+    // ...and each of those its repeats, oldest first (they replay a response and so carry no
+    // engagement of their own).
+    const touched: number[] = [];
+    for (const touch of detail.deliveries) {
+      const repeats = (await store.getDelivery(touch.id))!.repeats;
+      touched.push(touch.id, ...repeats.map((r) => r.id));
+    }
+    expect(touched).toEqual([
       delivered.applied,
       delivered.dup1,
       delivered.dup2,
       delivered.conflict,
       delivered.stale,
     ]);
-    expect(listDeliveriesForEngagement(temp.db, 999_999)).toEqual([]);
+    expect(await store.getEngagement(999_999)).toBeNull();
   });
 });
 

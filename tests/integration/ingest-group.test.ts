@@ -1,11 +1,23 @@
 import { randomUUID } from "node:crypto";
 import Database from "better-sqlite3";
-import { afterAll, describe, expect, it } from "vitest";
-import type { DeliveryMeta } from "@/lib/ingest";
-import { ingestGroup, type Delivery } from "@/lib/ingest/group";
-import { createInlineWriter } from "@/lib/ingest/writer";
+import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { writeGroup } from "@/db/sqlite/ingest/group";
+import { createInlineWriter } from "@/db/sqlite/ingest/writer";
+import type { DeliveryMeta, IncomingDelivery } from "@/db/types";
+import { readDelivery } from "@/lib/ingest/read-delivery";
 import { engagementEvent } from "../helpers/morph";
 import { createTempDatabase } from "../helpers/temp-db";
+
+// The inline writer's groups, as it hands them to writeGroup (which still does the writing).
+vi.mock(import("@/db/sqlite/ingest/group"), async (importOriginal) => {
+  const group = await importOriginal();
+  return { ...group, writeGroup: vi.fn(group.writeGroup) };
+});
+const groupSizes = () =>
+  vi.mocked(writeGroup).mock.calls.map(([, deliveries]) => deliveries.length);
+beforeEach(() => {
+  vi.mocked(writeGroup).mockClear();
+});
 
 const temp = createTempDatabase();
 afterAll(() => temp.cleanup());
@@ -22,11 +34,15 @@ function meta(key: string = randomUUID(), overrides: Partial<DeliveryMeta> = {})
   };
 }
 
-function delivery(id: string, key?: string, overrides: Partial<DeliveryMeta> = {}): Delivery {
-  return {
-    rawBody: JSON.stringify(engagementEvent(id, "2025-03-06T10:00:00Z")),
-    meta: meta(key, overrides),
-  };
+function delivery(
+  id: string,
+  key?: string,
+  overrides: Partial<DeliveryMeta> = {},
+): IncomingDelivery {
+  return readDelivery(
+    JSON.stringify(engagementEvent(id, "2025-03-06T10:00:00Z")),
+    meta(key, overrides),
+  );
 }
 
 const stored = (externalId: string) =>
@@ -38,10 +54,10 @@ const deliveriesWithKey = (key: string) =>
     outcome: string;
   }[];
 
-describe("ingestGroup", () => {
+describe("writeGroup", () => {
   it("applies several deliveries in one transaction and answers each", () => {
     const group = ["g-1", "g-2", "g-3"].map((id) => delivery(id));
-    const answers = ingestGroup(temp.db, group);
+    const answers = writeGroup(temp.db, group);
     expect(answers.map((a) => a.ok && a.result.outcome)).toEqual(["applied", "applied", "applied"]);
     expect(answers.map((a) => a.ok && a.result.body)).toEqual(group.map((d) => d.rawBody));
     for (const id of ["g-1", "g-2", "g-3"]) expect(stored(id)).toBeDefined();
@@ -55,7 +71,7 @@ describe("ingestGroup", () => {
       delivery("f-2", undefined, { receivedAt: Number.NaN }),
       delivery("f-3"),
     ];
-    const answers = ingestGroup(temp.db, group);
+    const answers = writeGroup(temp.db, group);
     expect(answers[0]).toMatchObject({ ok: true, result: { status: 200, outcome: "applied" } });
     expect(answers[1]).toMatchObject({ ok: false, error: { status: 500 } });
     expect(answers[2]).toMatchObject({ ok: true, result: { status: 200, outcome: "applied" } });
@@ -72,7 +88,7 @@ describe("ingestGroup", () => {
     blocker.prepare("BEGIN IMMEDIATE").run();
     try {
       const group = ["b-1", "b-2"].map((id) => delivery(id));
-      const answers = ingestGroup(temp.db, group);
+      const answers = writeGroup(temp.db, group);
       for (const answer of answers) {
         expect(answer).toMatchObject({
           ok: false,
@@ -87,24 +103,24 @@ describe("ingestGroup", () => {
     expect(stored("b-1")).toBeUndefined();
     expect(stored("b-2")).toBeUndefined();
     // The same deliveries go through once the database takes writes again.
-    const retried = ingestGroup(temp.db, [delivery("b-1"), delivery("b-2")]);
+    const retried = writeGroup(temp.db, [delivery("b-1"), delivery("b-2")]);
     expect(retried.every((a) => a.ok && a.result.outcome === "applied")).toBe(true);
   });
 
   it("answers 503 for each delivery the disk cannot hold, applying the ones that fit", () => {
-    const big = {
-      rawBody: JSON.stringify(
+    const big = readDelivery(
+      JSON.stringify(
         engagementEvent("full-1", "2025-03-06T10:00:00Z", {
           fields: { description: "x".repeat(200_000) },
         }),
       ),
-      meta: meta(),
-    };
+      meta(),
+    );
     const pages = sql.pragma("page_count", { simple: true }) as number;
     sql.pragma(`max_page_count = ${pages + 4}`);
     let answers;
     try {
-      answers = ingestGroup(temp.db, [delivery("small-1"), big]);
+      answers = writeGroup(temp.db, [delivery("small-1"), big]);
     } finally {
       sql.pragma("max_page_count = 1073741823");
     }
@@ -120,8 +136,8 @@ describe("ingestGroup", () => {
   it("duplicates inside one group: one applied, the rest byte-identical replays", () => {
     const key = randomUUID();
     const body = JSON.stringify(engagementEvent("dup-1", "2025-03-06T10:00:00Z"));
-    const group = Array.from({ length: 60 }, () => ({ rawBody: body, meta: meta(key) }));
-    const answers = ingestGroup(temp.db, group);
+    const group = Array.from({ length: 60 }, () => readDelivery(body, meta(key)));
+    const answers = writeGroup(temp.db, group);
     const results = answers.map((a) => (a.ok ? a.result : null));
     expect(results.filter((r) => r?.outcome === "applied")).toHaveLength(1);
     expect(results.filter((r) => r?.outcome === "duplicate")).toHaveLength(59);
@@ -134,12 +150,9 @@ describe("ingestGroup", () => {
     const key = randomUUID();
     const [first, second] = [
       delivery("conf-1", key),
-      {
-        rawBody: JSON.stringify(engagementEvent("conf-1", "2025-03-06T11:00:00Z")),
-        meta: meta(key),
-      },
+      readDelivery(JSON.stringify(engagementEvent("conf-1", "2025-03-06T11:00:00Z")), meta(key)),
     ];
-    const answers = ingestGroup(temp.db, [first!, second!]);
+    const answers = writeGroup(temp.db, [first!, second!]);
     expect(answers[0]).toMatchObject({ ok: true, result: { status: 200, outcome: "applied" } });
     expect(answers[1]).toMatchObject({ ok: true, result: { status: 409, outcome: "conflict" } });
   });
@@ -147,27 +160,19 @@ describe("ingestGroup", () => {
 
 describe("createInlineWriter", () => {
   it("writes what arrives together as one group and answers each request", async () => {
-    let groups = 0;
-    const writer = createInlineWriter(() => {
-      groups++;
-      return temp.db;
-    });
+    const writer = createInlineWriter(temp.db);
     const ids = Array.from({ length: 30 }, (_, i) => `inline-${i}`);
     const answers = await Promise.all(ids.map((id) => writer.submit(delivery(id))));
-    expect(groups).toBe(1);
+    expect(groupSizes()).toEqual([30]);
     expect(answers.every((a) => a.ok && a.result.outcome === "applied")).toBe(true);
     for (const id of ids) expect(stored(id)).toBeDefined();
   });
 
   it("splits a crowd into groups of at most 100", async () => {
-    let groups = 0;
-    const writer = createInlineWriter(() => {
-      groups++;
-      return temp.db;
-    });
+    const writer = createInlineWriter(temp.db);
     const ids = Array.from({ length: 150 }, (_, i) => `crowd-${i}`);
     const answers = await Promise.all(ids.map((id) => writer.submit(delivery(id))));
-    expect(groups).toBe(2);
+    expect(groupSizes()).toEqual([100, 50]);
     expect(answers.filter((a) => a.ok)).toHaveLength(150);
   });
 });

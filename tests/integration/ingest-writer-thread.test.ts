@@ -3,8 +3,14 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { afterAll, describe, expect, it } from "vitest";
-import type { DeliveryAnswer } from "@/lib/ingest/group";
-import { createInlineWriter, createWorkerWriter, type StartWorker } from "@/lib/ingest/writer";
+import {
+  createInlineWriter,
+  createThreadWriter,
+  type DeliveryWriter,
+  type StartWorker,
+} from "@/db/sqlite/ingest/writer";
+import type { DeliveryAnswer } from "@/db/types";
+import { readDelivery } from "@/lib/ingest/read-delivery";
 import { engagementEvent } from "../helpers/morph";
 import { createTempDatabase } from "../helpers/temp-db";
 
@@ -13,7 +19,7 @@ afterAll(() => temp.cleanup());
 const sql = temp.db.$client;
 
 /** The writer thread from its TypeScript source (the app's build bundles it instead). */
-const entry = pathToFileURL(path.resolve("lib/ingest/writer-worker.ts")).href;
+const entry = pathToFileURL(path.resolve("db/sqlite/ingest/writer-worker.ts")).href;
 const threads: Worker[] = [];
 const startFromSource: StartWorker = (databaseFile) => {
   const thread = new Worker(
@@ -24,21 +30,16 @@ const startFromSource: StartWorker = (databaseFile) => {
   return thread;
 };
 
-function submitEngagement(
-  writer: ReturnType<typeof createWorkerWriter>,
-  id: string,
-  key = randomUUID(),
-) {
-  return writer.submit({
-    rawBody: JSON.stringify(engagementEvent(id, "2025-03-06T10:00:00Z")),
-    meta: {
+function submitEngagement(writer: DeliveryWriter, id: string, key = randomUUID()) {
+  return writer.submit(
+    readDelivery(JSON.stringify(engagementEvent(id, "2025-03-06T10:00:00Z")), {
       connectorId: "hubspot",
       connectionOwnerId: "thread",
       idempotencyKey: key,
       headers: {},
       receivedAt: Date.now(),
-    },
-  });
+    }),
+  );
 }
 
 const isStored = (externalId: string) =>
@@ -48,7 +49,7 @@ const isStored = (externalId: string) =>
 
 describe("the writer thread", () => {
   it("applies deliveries on its own connection and answers each after its commit", async () => {
-    const writer = createWorkerWriter(temp.file, { startWorker: startFromSource });
+    const writer = createThreadWriter(temp.file, { startWorker: startFromSource });
     try {
       const ids = Array.from({ length: 40 }, (_, i) => `thread-${i}`);
       const answers = await Promise.all(ids.map((id) => submitEngagement(writer, id)));
@@ -61,7 +62,7 @@ describe("the writer thread", () => {
   });
 
   it("answers 503 for what a dead thread held, never 200, and starts a new thread", async () => {
-    const writer = createWorkerWriter(temp.file, {
+    const writer = createThreadWriter(temp.file, {
       startWorker: startFromSource,
       restartBackoffMs: 0,
     });
@@ -101,9 +102,9 @@ describe("the writer thread", () => {
   it("writes on the calling thread when the thread cannot come up, losing nothing", async () => {
     const broken: StartWorker = () =>
       new Worker('throw new Error("no writer here")', { eval: true, stderr: true });
-    const writer = createWorkerWriter(temp.file, {
+    const writer = createThreadWriter(temp.file, {
       startWorker: broken,
-      fallback: createInlineWriter(() => temp.db),
+      fallback: createInlineWriter(temp.db),
     });
     try {
       const first = await Promise.all(

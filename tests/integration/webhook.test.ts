@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/webhooks/morph/route";
-import { getEngagement } from "@/db/queries/engagements";
 import { engagementEvent, fixture, webhookRequest } from "../helpers/morph";
 import { setUpAppDatabase } from "../helpers/temp-db";
 
@@ -346,7 +345,7 @@ describe("fields", () => {
     expect(status).toBe(200);
     const row = engagement("odd-1")!;
     expect(row.type).toBe("sms");
-    const { fields } = getEngagement(temp.db, row.id as number)!;
+    const { fields } = (await temp.store.getEngagement(row.id as number))!;
     expect(fields.type).toBe("sms");
     expect(fields.startedAt).toBe("last tuesday");
     expect(fields.duration).toBe(-5);

@@ -1,0 +1,16 @@
+import type { DeliveryQuery } from "@/db/types";
+import { parseDeliveryFilter, type DeliveryFilter } from "@/lib/delivery-filters";
+// The one import of the bridge in the ingest tests: repoint it when it moves into @/lib/filters.
+import { toDeliveryQuery } from "@/lib/query-bridge";
+
+export { toDeliveryQuery };
+
+/** A delivery log URL query (`outcome=…&limit=…`), parsed as the log page parses it. */
+export function deliveryFilter(search = ""): DeliveryFilter {
+  return parseDeliveryFilter(new URLSearchParams(search));
+}
+
+/** The storage query a delivery log URL query asks for. */
+export function deliveryQuery(search: string | DeliveryFilter = ""): DeliveryQuery {
+  return toDeliveryQuery(typeof search === "string" ? deliveryFilter(search) : search);
+}
