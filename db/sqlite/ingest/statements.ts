@@ -49,7 +49,8 @@ type Tombstone = { id: number; deletedAt: number; updatedAt: number; ingestedAt:
 
 const ENGAGEMENT_JSON = ["fields", "warnings"] as const;
 
-function buildStatements(sqlite: Database.Database) {
+/** The idempotency keys and the log. */
+function deliveryStatements(sqlite: Database.Database) {
   return {
     findKey: prepare<
       Scope & { key: string },
@@ -92,6 +93,11 @@ function buildStatements(sqlite: Database.Database) {
       sqlite,
       `UPDATE deliveries SET repeat_count = repeat_count + 1, last_repeat_at = @at WHERE id = @id`,
     ),
+  };
+}
+
+function engagementStatements(sqlite: Database.Database) {
+  return {
     findEngagement: prepare<Scope & { externalId: string }, Versioned>(
       sqlite,
       `SELECT id, updated_at AS updatedAt, deleted_at AS deletedAt, content_hash AS contentHash
@@ -142,6 +148,11 @@ function buildStatements(sqlite: Database.Database) {
       `INSERT INTO engagement_refs (engagement_id, role, ref_id, position, started_at)
        VALUES (@engagementId, @role, @refId, @position, @startedAt)`,
     ),
+  };
+}
+
+function recordStatements(sqlite: Database.Database) {
+  return {
     findRecord: prepare<Scope & { model: RecordModel; externalId: string }, Versioned>(
       sqlite,
       `SELECT id, updated_at AS updatedAt, deleted_at AS deletedAt, content_hash AS contentHash
@@ -172,6 +183,14 @@ function buildStatements(sqlite: Database.Database) {
       `UPDATE records SET deleted_at = @deletedAt, updated_at = @updatedAt, ingested_at = @ingestedAt
         WHERE id = @id`,
     ),
+  };
+}
+
+function buildStatements(sqlite: Database.Database) {
+  return {
+    ...deliveryStatements(sqlite),
+    ...engagementStatements(sqlite),
+    ...recordStatements(sqlite),
   };
 }
 

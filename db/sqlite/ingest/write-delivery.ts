@@ -52,6 +52,34 @@ function logDelivery(
 
 const NO_WARNINGS: string[] = [];
 
+type BoundKey = NonNullable<ReturnType<IngestStatements["findKey"]["get"]>>;
+
+/** A key already bound: the same body replays its first answer, another is a 409. */
+function answerBoundKey(
+  s: IngestStatements,
+  delivery: IncomingDelivery,
+  bound: BoundKey,
+  log: (entry: LogEntry) => number,
+): DeliveryResult {
+  const { meta } = delivery;
+  s.countRepeat.run({ id: bound.deliveryId, at: meta.receivedAt });
+  const reuse = classifyKeyReuse(bound.bodyHash, delivery.bodyHash);
+  const failure =
+    reuse === "conflict" ? describeConflict(meta.idempotencyKey, bound.deliveryId) : null;
+  const status = failure ? failure.status : bound.responseStatus;
+  const body = failure ? formatErrorBody(failure) : bound.responseBody;
+  const deliveryId = log({
+    outcome: reuse,
+    status,
+    responseBody: body,
+    error: failure && errorOf(failure),
+    warnings: NO_WARNINGS,
+    engagementId: null,
+    originalDeliveryId: bound.deliveryId,
+  });
+  return { status, body, outcome: reuse, deliveryId };
+}
+
 /**
  * One delivery's effect and its log row, in the caller's transaction: a bound key replays or
  * conflicts; a refusal is logged and binds nothing (the sender may fix the body and retry
@@ -65,24 +93,7 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
   const scope = { connectorId: meta.connectorId, connectionOwnerId: meta.connectionOwnerId };
 
   const bound = s.findKey.get({ ...scope, key: meta.idempotencyKey });
-  if (bound) {
-    s.countRepeat.run({ id: bound.deliveryId, at: meta.receivedAt });
-    const reuse = classifyKeyReuse(bound.bodyHash, delivery.bodyHash);
-    const failure =
-      reuse === "conflict" ? describeConflict(meta.idempotencyKey, bound.deliveryId) : null;
-    const status = failure ? failure.status : bound.responseStatus;
-    const body = failure ? formatErrorBody(failure) : bound.responseBody;
-    const deliveryId = log({
-      outcome: reuse,
-      status,
-      responseBody: body,
-      error: failure && errorOf(failure),
-      warnings: NO_WARNINGS,
-      engagementId: null,
-      originalDeliveryId: bound.deliveryId,
-    });
-    return { status, body, outcome: reuse, deliveryId };
-  }
+  if (bound) return answerBoundKey(s, delivery, bound, log);
 
   if ("refused" in change) {
     const body = formatErrorBody(change.refused);
