@@ -7,7 +7,7 @@ import {
   listDeliveries,
   listDeliveriesForEngagement,
 } from "@/db/queries/deliveries";
-import { deliveriesHref, parseDeliveryFilter, type DeliveryFilter } from "@/lib/delivery-filters";
+import { deliveriesHref, parseDeliveryFilter, type DeliveryFilter } from "@/lib/filters";
 import { ingest, type DeliveryResult } from "@/lib/ingest";
 import { engagementEvent } from "../helpers/morph";
 import { setUpAppDatabase } from "../helpers/temp-db";

@@ -10,7 +10,6 @@ import {
   filterHref,
   hasActiveFilters,
   MAX_LIMIT,
-  nextPage,
   parseFilter,
   quickRange,
   removeChip,
@@ -129,7 +128,7 @@ describe("building URLs", () => {
   });
 
   it("toggles a value and starts from the first page", () => {
-    const f = nextPage(parse("type=call"), { startedAt: 5, id: 9 });
+    const f = { ...parse("type=call"), cursor: { startedAt: 5, id: 9 } };
     const added = toggleValue(f, "type", "email");
     expect(added.type).toEqual(["call", "email"]);
     expect(added.cursor).toBeNull();

@@ -13,7 +13,7 @@ import { DeliveryTable } from "@/components/deliveries/delivery-table";
 import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
-import { deliveriesHref, hasDeliveryFilter, parseDeliveryFilter } from "@/lib/delivery-filters";
+import { deliveriesHref, hasDeliveryFilter, parseDeliveryFilter } from "@/lib/filters";
 
 export const metadata: Metadata = { title: "Delivery log" };
 

@@ -11,7 +11,7 @@ import { DescriptionList } from "@/components/ui/description-list";
 import { JsonBlock } from "@/components/ui/json-block";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
-import { deliveriesHref } from "@/lib/delivery-filters";
+import { deliveriesHref } from "@/lib/filters";
 import { parseId } from "@/lib/parse-id";
 
 type Props = {
