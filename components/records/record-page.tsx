@@ -8,9 +8,14 @@ import { Badge } from "@/components/ui/badge";
 import { getDatabase } from "@/db/client";
 import { connectionsOf, getRecord } from "@/db/queries/records";
 import type { RecordModel } from "@/db/schema";
-import { formatConnection, parseFilter, type RefFilterKey } from "@/lib/filters";
+import {
+  formatConnection,
+  parseFilter,
+  RECORD_PATHS,
+  recordHref,
+  type RefFilterKey,
+} from "@/lib/filters";
 import { requestOrigin, requestTime } from "@/lib/request-origin";
-import { RECORD_PATHS, recordHref } from "./record-link";
 
 const MODEL_INFO: Record<
   RecordModel,

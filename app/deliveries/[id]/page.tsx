@@ -11,7 +11,7 @@ import { DescriptionList } from "@/components/ui/description-list";
 import { JsonBlock } from "@/components/ui/json-block";
 import { LocalTime } from "@/components/ui/local-time";
 import { PageHeader } from "@/components/ui/page-header";
-import { deliveriesHref } from "@/lib/filters";
+import { deliveriesHref, formatConnection } from "@/lib/filters";
 import { parseId } from "@/lib/parse-id";
 
 type Props = {
@@ -72,7 +72,10 @@ export default async function DeliveryPage({ params, searchParams }: Props) {
                       },
                     })}
                   >
-                    {delivery.connectorId}:{delivery.connectionOwnerId}
+                    {formatConnection({
+                      connectorId: delivery.connectorId,
+                      connectionOwnerId: delivery.connectionOwnerId,
+                    })}
                   </Link>
                 ) : null,
               ],
