@@ -7,55 +7,37 @@ import { BackLink } from "@/components/ui/back-link";
 import { Badge } from "@/components/ui/badge";
 import { getDatabase } from "@/db/client";
 import { connectionsOf, getRecord } from "@/db/queries/records";
-import type { RecordModel } from "@/db/schema";
-import {
-  formatConnection,
-  parseFilter,
-  RECORD_PATHS,
-  recordHref,
-  type RefFilterKey,
-} from "@/lib/filters";
+import { REFERENCE_ROLES } from "@/db/roles";
+import type { RecordModel, RefRole } from "@/db/schema";
+import { formatConnection, parseFilter, recordHref, type RefFilterKey } from "@/lib/filters";
 import { requestOrigin, requestTime } from "@/lib/request-origin";
 
-const MODEL_INFO: Record<
+/** What a record page adds to its model's role: an icon, and the filter its timeline is. */
+const PAGE_INFO: Record<
   RecordModel,
-  {
-    label: string;
-    role: "user" | "contact" | "company" | "opportunity";
-    filterKey: RefFilterKey;
-    icon: typeof User;
-    timeline: string;
-  }
+  { filterKey: RefFilterKey; icon: typeof User; timeline: string }
 > = {
-  genericUser: {
-    label: "User",
-    role: "user",
-    filterKey: "owner",
-    icon: UserRound,
-    timeline: "Engagements they own",
-  },
+  genericUser: { filterKey: "owner", icon: UserRound, timeline: "Engagements they own" },
   genericContact: {
-    label: "Contact",
-    role: "contact",
     filterKey: "contact",
     icon: User,
     timeline: "Engagements with this contact",
   },
   genericCompany: {
-    label: "Company",
-    role: "company",
     filterKey: "company",
     icon: Building2,
     timeline: "Engagements with this company",
   },
   crmOpportunity: {
-    label: "Opportunity",
-    role: "opportunity",
     filterKey: "opportunity",
     icon: Briefcase,
     timeline: "Engagements on this opportunity",
   },
 };
+
+const MODEL_INFO = Object.fromEntries(
+  REFERENCE_ROLES.map(({ model, role, label }) => [model, { role, label, ...PAGE_INFO[model] }]),
+) as Record<RecordModel, { role: RefRole; label: string } & (typeof PAGE_INFO)[RecordModel]>;
 
 const SHOWN_ELSEWHERE = new Set([
   "firstName",
@@ -190,7 +172,7 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
       <EngagementBrowser
         db={db}
         filter={timelineFilter}
-        basePath={`${RECORD_PATHS[model]}/${encodeURIComponent(id)}`}
+        basePath={recordHref(model, id)}
         locked={[info.filterKey]}
         hideChips={["connection"]}
         origin={await requestOrigin()}
