@@ -19,3 +19,13 @@ export function parseConnection(value: string | null | undefined): Connection | 
 export function formatConnection(connection: Connection): string {
   return `${connection.connectorId}:${connection.connectionOwnerId}`;
 }
+
+/** The connection a row names, when it names both parts (a refused delivery may lack one). */
+export function connectionOf(row: {
+  connectorId: string | null;
+  connectionOwnerId: string | null;
+}): Connection | null {
+  return row.connectorId && row.connectionOwnerId
+    ? { connectorId: row.connectorId, connectionOwnerId: row.connectionOwnerId }
+    : null;
+}
