@@ -8,6 +8,17 @@ import { connectionOf, deliveriesHref, formatConnection } from "@/lib/filters";
 
 const link = "text-sky-700 hover:underline";
 
+/** The log narrowed to this delivery's key or resource. */
+function logLink(only: "key" | "resource", value: string | null, title: string) {
+  return (
+    value && (
+      <Link className={`${link} font-mono`} href={deliveriesHref({ [only]: value })} title={title}>
+        {value}
+      </Link>
+    )
+  );
+}
+
 /** What the delivery was and what it touched; its connection, key and resource link to the log. */
 export function DeliverySummaryCard({ delivery }: { delivery: DeliveryDetail }) {
   const connection = connectionOf(delivery);
@@ -26,29 +37,13 @@ export function DeliverySummaryCard({ delivery }: { delivery: DeliveryDetail }) 
           ],
           [
             "Idempotency key",
-            delivery.idempotencyKey && (
-              <Link
-                className={`${link} font-mono`}
-                href={deliveriesHref({ key: delivery.idempotencyKey })}
-                title="Every delivery with this key"
-              >
-                {delivery.idempotencyKey}
-              </Link>
-            ),
+            logLink("key", delivery.idempotencyKey, "Every delivery with this key"),
           ],
           ["Event", delivery.event && <span className="font-mono">{delivery.event}</span>],
           ["Model", delivery.model],
           [
             "Resource id",
-            delivery.resourceId && (
-              <Link
-                className={`${link} font-mono`}
-                href={deliveriesHref({ resource: delivery.resourceId })}
-                title="Every delivery about this resource"
-              >
-                {delivery.resourceId}
-              </Link>
-            ),
+            logLink("resource", delivery.resourceId, "Every delivery about this resource"),
           ],
           [
             "Engagement",

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { OWNER_MODEL, REFERENCE_ROLES } from "@/db/roles";
 import type { RecordModel } from "@/db/schema";
 import type { DeletedMode, EngagementCursor, EngagementQuery } from "@/db/types";
-import { formatConnection, parseConnection, type Connection } from "./connection";
+import { formatConnection, parseConnection } from "./connection";
 import { decodeEngagementCursor, encodeEngagementCursor } from "./cursor";
 import { dateRange, isValidTimeZone, parseDateBound } from "./dates";
 import {
@@ -42,24 +42,17 @@ export const REF_FILTER: Record<RefFilterKey, (typeof REF_FILTERS)[number]> = Ob
   REF_FILTERS.map((entry) => [entry.key, entry]),
 ) as never;
 
-export type EngagementFilter = {
-  owner: string | null;
-  contact: string | null;
-  company: string | null;
-  opportunity: string | null;
-  user: string | null;
-  type: string[];
-  direction: string[];
-  status: string[];
+/** The URL's filter: what storage is asked (`EngagementQuery`), with dates and cursor as typed. */
+export type EngagementFilter = Pick<
+  EngagementQuery,
+  RefFilterKey | MultiKey | "connection" | "deleted" | "limit"
+> & {
   /** As written in the URL; `dateRange` says what they mean. */
   from: string | null;
   to: string | null;
   tz: string | null;
   q: string | null;
-  connection: Connection | null;
-  deleted: DeletedMode;
   sort: Sort;
-  limit: number;
   cursor: EngagementCursor | null;
 };
 
