@@ -2,7 +2,7 @@
  * URL state of the engagement list and the delivery log: parsed once, forgivingly (a value that
  * does not fit means "no filter", never a 500), and every link, chip and cursor built here.
  */
-export * from "./params";
+export { allValues, DEFAULT_LIMIT, MAX_LIMIT, parseLimit, type ParamSource } from "./params";
 export * from "./dates";
 export * from "./cursor";
 export * from "./connection";
