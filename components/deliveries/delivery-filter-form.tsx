@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { DELIVERY_OUTCOMES } from "@/db/schema";
 import { InputField, SelectField } from "@/components/ui/field";
-import { DEFAULT_LIMIT, type DeliveryFilter } from "@/lib/delivery-filters";
+import { DEFAULT_LIMIT, formatConnection, type DeliveryFilter } from "@/lib/filters";
 
 /** The log's filters as a plain GET form: the URL is the state, so it works without JavaScript. */
 export function DeliveryFilterForm({
@@ -11,9 +11,7 @@ export function DeliveryFilterForm({
   filter: DeliveryFilter;
   choices: { events: string[]; connections: string[] };
 }) {
-  const connection = filter.connection
-    ? `${filter.connection.connectorId}:${filter.connection.connectionOwnerId}`
-    : "";
+  const connection = filter.connection ? formatConnection(filter.connection) : "";
   return (
     <form
       action="/deliveries"

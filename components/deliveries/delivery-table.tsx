@@ -3,6 +3,7 @@ import { TriangleAlert } from "lucide-react";
 import type { DeliverySummary } from "@/db/types";
 import { Badge, OutcomeBadge, StatusCode } from "@/components/ui/badge";
 import { LocalTime } from "@/components/ui/local-time";
+import { formatConnection } from "@/lib/filters";
 
 /** The log as a table: one row per delivery, each opening its detail. */
 export function DeliveryTable({ rows }: { rows: DeliverySummary[] }) {
@@ -61,7 +62,10 @@ export function DeliveryTable({ rows }: { rows: DeliverySummary[] }) {
                 </div>
                 {row.connectorId && (
                   <div className="truncate text-xs text-slate-500">
-                    {row.connectorId}:{row.connectionOwnerId}
+                    {formatConnection({
+                      connectorId: row.connectorId,
+                      connectionOwnerId: row.connectionOwnerId ?? "",
+                    })}
                   </div>
                 )}
               </td>

@@ -3,18 +3,19 @@ import Link from "next/link";
 import { Download, Inbox, SearchX, X } from "lucide-react";
 import type { Facets, FacetValue, Summary } from "@/db/types";
 import type { EngagementListData } from "@/lib/engagements/load-engagement-list";
-import type { RecordModel } from "@/db/schema";
 import { InputField, SelectField } from "@/components/ui/field";
 import {
   activeQuickRange,
   clearFilters,
+  engagementsCsvHref,
+  FILTER_LABELS,
+  filterChips,
   filterHref,
   formatConnection,
-  MULTI_KEYS,
   QUICK_RANGE_LABELS,
   QUICK_RANGES,
   quickRange,
-  removeChip,
+  REF_FILTER,
   toggleValue,
   toSearchParams,
   withFilter,
@@ -29,31 +30,9 @@ import { CountSkeleton, FacetsSkeleton, NoScriptStreaming } from "./list-skeleto
 import { directionLabel, statusLabel, typeLabel } from "./format";
 import { RecordPicker } from "./record-picker";
 
-const REF_MODELS: Record<RefFilterKey, RecordModel> = {
-  owner: "genericUser",
-  user: "genericUser",
-  contact: "genericContact",
-  company: "genericCompany",
-  opportunity: "crmOpportunity",
-};
-const REF_LABELS: Record<RefFilterKey, string> = {
-  owner: "Owner",
-  user: "User",
-  contact: "Contact",
-  company: "Company",
-  opportunity: "Opportunity",
-};
 const PICKERS: RefFilterKey[] = ["owner", "contact", "company", "opportunity"];
-const FACET_LABELS: Record<MultiKey | "owner", string> = {
-  type: "Type",
-  status: "Status",
-  direction: "Direction",
-  owner: "Owner",
-};
 const valueLabel = (key: MultiKey, value: string) =>
   key === "type" ? typeLabel(value) : key === "status" ? statusLabel(value) : directionLabel(value);
-
-type Chip = { key: ChipKey; value?: string; label: string; href: string };
 
 /**
  * The engagement list with its filters, counts, chart and paging: /engagements, and the
@@ -79,49 +58,14 @@ export function EngagementBrowser({
 }) {
   const href = (f: EngagementFilter) => filterHref(basePath, f, locked);
   const { rows, next, active, nothingAtAll, chipNames, summary } = data;
-  const chips: Chip[] = [];
-  for (const [key, name] of Object.entries(chipNames) as [RefFilterKey, string | null][]) {
-    chips.push({
-      key,
-      label: `${REF_LABELS[key]}: ${name ?? filter[key]}`,
-      href: href(removeChip(filter, key)),
-    });
-  }
-  for (const key of MULTI_KEYS) {
-    for (const value of filter[key]) {
-      chips.push({
-        key,
-        value,
-        label: `${FACET_LABELS[key]}: ${valueLabel(key, value)}`,
-        href: href(removeChip(filter, key, value)),
-      });
-    }
-  }
-  if (filter.from)
-    chips.push({
-      key: "from",
-      label: `From ${filter.from}`,
-      href: href(removeChip(filter, "from")),
-    });
-  if (filter.to)
-    chips.push({ key: "to", label: `To ${filter.to}`, href: href(removeChip(filter, "to")) });
-  if (filter.q)
-    chips.push({ key: "q", label: `Text: “${filter.q}”`, href: href(removeChip(filter, "q")) });
-  if (filter.connection) {
-    chips.push({
-      key: "connection",
-      label: `Connection: ${formatConnection(filter.connection)}`,
-      href: href(removeChip(filter, "connection")),
-    });
-  }
-  if (filter.deleted !== "hide") {
-    chips.push({
-      key: "deleted",
-      label: filter.deleted === "only" ? "Deleted only" : "Including deleted",
-      href: href(removeChip(filter, "deleted")),
-    });
-  }
-  const shownChips = chips.filter((c) => !hideChips.includes(c.key));
+  const shownChips = filterChips({
+    filter,
+    names: chipNames,
+    locked,
+    hideChips,
+    basePath,
+    valueLabel,
+  });
   const quick = activeQuickRange(filter, now);
   const hidden = toSearchParams(
     withFilter(filter, { q: null, from: null, to: null, deleted: "hide" }),
@@ -214,8 +158,8 @@ export function EngagementBrowser({
           {PICKERS.filter((key) => !locked.includes(key)).map((key) => (
             <RecordPicker
               key={key}
-              label={REF_LABELS[key]}
-              model={REF_MODELS[key]}
+              label={REF_FILTER[key].label}
+              model={REF_FILTER[key].model}
               connection={filter.connection ? formatConnection(filter.connection) : null}
               hrefTemplate={href(withFilter(filter, { [key]: "__ID__" }))}
             />
@@ -369,8 +313,6 @@ async function CountCard({
     count: { count: total, capped },
     activity,
   } = await summary;
-  const csvQuery = toSearchParams({ ...filter, cursor: null });
-  csvQuery.set("format", "csv");
   return (
     <div className={COUNT_LAYOUT}>
       <div>
@@ -383,7 +325,7 @@ async function CountCard({
           {active ? " match" : ""}
           {" · "}
           <a
-            href={`/api/engagements?${csvQuery}`}
+            href={engagementsCsvHref(filter)}
             className="inline-flex items-center gap-0.5 underline"
           >
             <Download aria-hidden size={12} /> CSV
@@ -417,7 +359,7 @@ async function FacetPanel({
       {(["type", "status", "direction"] as const).map((key) => (
         <Facet
           key={key}
-          title={FACET_LABELS[key]}
+          title={FILTER_LABELS[key]}
           values={facets[key]}
           isSelected={(v) => filter[key].includes(v)}
           label={(v) => valueLabel(key, v)}
@@ -426,7 +368,7 @@ async function FacetPanel({
       ))}
       {showOwner && (
         <Facet
-          title="Owner"
+          title={FILTER_LABELS.owner}
           values={facets.owner}
           isSelected={(v) => filter.owner === v}
           label={(v) => facets.owner.find((o) => o.value === v)?.name ?? v}

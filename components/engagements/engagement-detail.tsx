@@ -1,22 +1,16 @@
 import Link from "next/link";
 import { Trash2, TriangleAlert } from "lucide-react";
 import type { EngagementDetail, Ref } from "@/db/types";
-import { recordHref } from "@/components/records/record-link";
 import { Badge, OutcomeBadge } from "@/components/ui/badge";
 import { directionLabel, formatAmount, formatDuration, statusLabel, typeLabel } from "./format";
 import { LocalTime } from "@/components/ui/local-time";
 import { TypeIcon } from "./type-icon";
+import { connectionHref, formatConnection, recordHref, type Connection } from "@/lib/filters";
 
 const link =
   "text-sky-700 underline-offset-2 hover:underline focus-visible:rounded focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-600";
 
-function RefCard({
-  r,
-  connection,
-}: {
-  r: Ref;
-  connection: { connectorId: string; connectionOwnerId: string };
-}) {
+function RefCard({ r, connection }: { r: Ref; connection: Connection }) {
   const amount = formatAmount(r.amount, r.currency);
   const details = [
     typeof r.email === "string" ? r.email : null,
@@ -50,7 +44,7 @@ function RefSection({
 }: {
   title: string;
   refs: Ref[];
-  connection: { connectorId: string; connectionOwnerId: string };
+  connection: Connection;
 }) {
   return (
     <div>
@@ -155,11 +149,8 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
             <LocalTime value={e.updatedAt} mode="absolute" zone={false} />
           </Fact>
           <Fact label="Connection">
-            <Link
-              href={`/engagements?connection=${encodeURIComponent(`${e.connectorId}:${e.connectionOwnerId}`)}`}
-              className={link}
-            >
-              {e.connectorId}:{e.connectionOwnerId}
+            <Link href={connectionHref(connection)} className={link}>
+              {formatConnection(connection)}
             </Link>
           </Fact>
           <Fact label="CRM id">{e.externalId}</Fact>

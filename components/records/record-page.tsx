@@ -5,41 +5,32 @@ import { EngagementBrowser } from "@/components/engagements/engagement-browser";
 import { formatAmount } from "@/components/engagements/format";
 import { BackLink } from "@/components/ui/back-link";
 import { Badge } from "@/components/ui/badge";
-import type { RecordModel } from "@/db/schema";
-import { formatConnection, parseFilter } from "@/lib/filters";
+import { REFERENCE_ROLES } from "@/db/roles";
+import type { RecordModel, RefRole } from "@/db/schema";
+import { formatConnection, parseFilter, recordHref } from "@/lib/filters";
 import { isKnownRecord, loadRecordPage, recordRole } from "@/lib/records/load-record-page";
 import { requestOrigin, requestTime } from "@/lib/request-origin";
-import { RECORD_PATHS, recordHref } from "./record-link";
 
-const MODEL_INFO: Record<
-  RecordModel,
-  {
-    label: string;
-    icon: typeof User;
-    timeline: string;
-  }
-> = {
-  genericUser: {
-    label: "User",
-    icon: UserRound,
-    timeline: "Engagements they own",
-  },
+/** What a record page adds to its model's role: an icon, and the filter its timeline is. */
+const PAGE_INFO: Record<RecordModel, { icon: typeof User; timeline: string }> = {
+  genericUser: { icon: UserRound, timeline: "Engagements they own" },
   genericContact: {
-    label: "Contact",
     icon: User,
     timeline: "Engagements with this contact",
   },
   genericCompany: {
-    label: "Company",
     icon: Building2,
     timeline: "Engagements with this company",
   },
   crmOpportunity: {
-    label: "Opportunity",
     icon: Briefcase,
     timeline: "Engagements on this opportunity",
   },
 };
+
+const MODEL_INFO = Object.fromEntries(
+  REFERENCE_ROLES.map(({ model, role, label }) => [model, { role, label, ...PAGE_INFO[model] }]),
+) as Record<RecordModel, { role: RefRole; label: string } & (typeof PAGE_INFO)[RecordModel]>;
 
 const SHOWN_ELSEWHERE = new Set([
   "firstName",
@@ -166,7 +157,7 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
       <EngagementBrowser
         data={timeline}
         filter={timelineFilter}
-        basePath={`${RECORD_PATHS[model]}/${encodeURIComponent(id)}`}
+        basePath={recordHref(model, id)}
         locked={[recordRole(model).filterKey]}
         hideChips={["connection"]}
         origin={await requestOrigin()}

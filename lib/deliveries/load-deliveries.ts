@@ -1,13 +1,19 @@
 import { getStore } from "@/db/store";
-import { encodeCursor, type DeliveryFilter } from "@/lib/delivery-filters";
-import { formatConnection } from "@/lib/filters";
+import {
+  encodeDeliveryCursor,
+  formatConnection,
+  toDeliveryQuery,
+  type DeliveryFilter,
+} from "@/lib/filters";
 import { parseId } from "@/lib/parse-id";
-import { toDeliveryQuery } from "@/lib/query-bridge";
 
 /** One page of the log as the read API answers it: `{data, nextCursor}`. */
 export async function listDeliveriesPage(filter: DeliveryFilter) {
   const page = await getStore().listDeliveries(toDeliveryQuery(filter));
-  return { data: page.data, nextCursor: page.next === null ? null : encodeCursor(page.next) };
+  return {
+    data: page.data,
+    nextCursor: page.next === null ? null : encodeDeliveryCursor(page.next),
+  };
 }
 
 /** The log page: a page of rows, the outcome chips' counts and the filter form's choices. */

@@ -1,5 +1,6 @@
 import Papa from "papaparse";
 import type { EngagementView, Ref } from "@/db/types";
+import { formatConnection } from "@/lib/filters";
 
 /**
  * A spreadsheet opening the file must not run it: a cell starting with = + - @ (or a tab /
@@ -47,7 +48,7 @@ export function engagementsToCsv(rows: EngagementView[]): string {
     [
       e.id,
       e.externalId,
-      `${e.connectorId}:${e.connectionOwnerId}`,
+      formatConnection(e),
       e.type,
       e.direction,
       e.status,

@@ -1,7 +1,11 @@
 import { getStore } from "@/db/store";
 import type { EngagementView } from "@/db/types";
-import { encodeCursor, MAX_LIMIT, type EngagementFilter } from "@/lib/filters";
-import { toEngagementQuery } from "@/lib/query-bridge";
+import {
+  encodeEngagementCursor,
+  MAX_LIMIT,
+  toEngagementQuery,
+  type EngagementFilter,
+} from "@/lib/filters";
 import { engagementsToCsv } from "./csv";
 
 /** A CSV export walks every page of the filter, up to this many rows. */
@@ -10,7 +14,7 @@ const CSV_MAX_ROWS = 50_000;
 /** One page as the read API answers it: `{data, nextCursor}`. */
 export async function listEngagementsPage(filter: EngagementFilter) {
   const page = await getStore().listEngagements(toEngagementQuery(filter));
-  return { data: page.data, nextCursor: page.next ? encodeCursor(page.next) : null };
+  return { data: page.data, nextCursor: page.next ? encodeEngagementCursor(page.next) : null };
 }
 
 /** The filter's rows as CSV, page after page. */

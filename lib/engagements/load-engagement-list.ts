@@ -1,9 +1,13 @@
-import { OWNER_MODEL, ROLE } from "@/db/roles";
-import type { RecordModel } from "@/db/schema";
 import { getStore } from "@/db/store";
 import type { EngagementCursor, EngagementView, Summary } from "@/db/types";
-import { hasActiveFilters, type EngagementFilter, type RefFilterKey } from "@/lib/filters";
-import { activityWindow, toEngagementQuery } from "@/lib/query-bridge";
+import {
+  activityWindow,
+  chipRecords,
+  hasActiveFilters,
+  toEngagementQuery,
+  type EngagementFilter,
+  type RefFilterKey,
+} from "@/lib/filters";
 
 export type EngagementListData = {
   rows: EngagementView[];
@@ -17,9 +21,6 @@ export type EngagementListData = {
   /** Count, facets and chart, which stream in after the rows. */
   summary: Promise<Summary>;
 };
-
-const MODEL_OF_KEY = (key: RefFilterKey): RecordModel =>
-  key === "owner" ? OWNER_MODEL : ROLE[key].model;
 
 /** The list page's data: one page of rows now, the summary as it comes. */
 export async function loadEngagementList(
@@ -35,10 +36,8 @@ export async function loadEngagementList(
   });
   const nothingAtAll = page.data.length === 0 && !active && !(await store.hasAnyEngagement());
   const chipNames: EngagementListData["chipNames"] = {};
-  for (const key of ["owner", "user", "contact", "company", "opportunity"] as const) {
-    const id = filter[key];
-    if (id === null || locked.includes(key)) continue;
-    const names = await store.namesFor(MODEL_OF_KEY(key), [id], filter.connection);
+  for (const { key, model, id } of chipRecords(filter, locked)) {
+    const names = await store.namesFor(model, [id], filter.connection);
     chipNames[key] = names.get(id) ?? null;
   }
   // The chart ends at the newest row on screen, or now for oldest-first and empty pages.

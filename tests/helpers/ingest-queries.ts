@@ -1,7 +1,6 @@
 import type { DeliveryQuery } from "@/db/types";
-import { parseDeliveryFilter, type DeliveryFilter } from "@/lib/delivery-filters";
 // The one import of the bridge in the ingest tests: repoint it when it moves into @/lib/filters.
-import { toDeliveryQuery } from "@/lib/query-bridge";
+import { parseDeliveryFilter, toDeliveryQuery, type DeliveryFilter } from "@/lib/filters";
 
 export { toDeliveryQuery };
 

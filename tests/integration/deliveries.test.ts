@@ -4,10 +4,10 @@ import { GET as getDeliveryRoute } from "@/app/api/deliveries/[id]/route";
 import type { DeliveryResult } from "@/db/types";
 import {
   deliveriesHref,
-  encodeCursor,
+  encodeDeliveryCursor,
   parseDeliveryFilter,
   type DeliveryFilter,
-} from "@/lib/delivery-filters";
+} from "@/lib/filters";
 import { ingest } from "@/lib/ingest/ingest";
 import { deliveryFilter as filter, deliveryQuery } from "../helpers/ingest-queries";
 import { engagementEvent } from "../helpers/morph";
@@ -151,7 +151,7 @@ describe("listDeliveries", () => {
     let pages = 0;
     do {
       // The page's `next` goes out as the opaque URL cursor and comes back through the filter.
-      const query: string = `limit=3${next !== null ? `&cursor=${encodeCursor(next)}` : ""}`;
+      const query: string = `limit=3${next !== null ? `&cursor=${encodeDeliveryCursor(next)}` : ""}`;
       const page = await list(filter(query));
       expect(page.data.length).toBeLessThanOrEqual(3);
       seen.push(...page.data.map((row) => row.id));

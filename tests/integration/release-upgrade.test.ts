@@ -4,10 +4,15 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MIGRATIONS_FOLDER } from "@/db/sqlite/client";
 import { createSqliteStore } from "@/db/sqlite/store";
-import { formatConnection, parseFilter } from "@/lib/filters";
-import { parseDeliveryFilter } from "@/lib/delivery-filters";
 import { ingest } from "@/lib/ingest/ingest";
-import { activityWindow, toDeliveryQuery, toEngagementQuery } from "@/lib/query-bridge";
+import {
+  activityWindow,
+  formatConnection,
+  parseDeliveryFilter,
+  parseFilter,
+  toDeliveryQuery,
+  toEngagementQuery,
+} from "@/lib/filters";
 
 /**
  * tests/fixtures/databases/release-0.1.db was written by release 0.1 (the fixtures ingested in

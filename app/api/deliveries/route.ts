@@ -1,4 +1,4 @@
-import { parseDeliveryFilter } from "@/lib/delivery-filters";
+import { parseDeliveryFilter } from "@/lib/filters";
 import { listDeliveriesPage } from "@/lib/deliveries/load-deliveries";
 import { errorResponse } from "@/lib/http-error";
 

@@ -8,7 +8,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { loadDeliveryLog } from "@/lib/deliveries/load-deliveries";
-import { deliveriesHref, hasDeliveryFilter, parseDeliveryFilter } from "@/lib/delivery-filters";
+import { deliveriesHref, hasDeliveryFilter, parseDeliveryFilter } from "@/lib/filters";
 
 export const metadata: Metadata = { title: "Delivery log" };
 

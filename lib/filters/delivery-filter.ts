@@ -1,0 +1,93 @@
+import { z } from "zod";
+import { DELIVERY_OUTCOMES, type DeliveryOutcome } from "@/db/schema";
+import type { DeliveryQuery } from "@/db/types";
+import { formatConnection, parseConnection, type Connection } from "./connection";
+import { decodeDeliveryCursor } from "./cursor";
+import { parseDateBound } from "./dates";
+import {
+  buildParams,
+  DEFAULT_LIMIT,
+  firstValue,
+  many,
+  one,
+  parseLimit,
+  textSchema,
+  type ParamSource,
+} from "./params";
+
+/**
+ * The idempotency log's URL ⇄ filter object, shared by /deliveries, GET /api/deliveries and the
+ * links between them. Its dates are UTC: a bare date is that whole UTC day.
+ */
+export type DeliveryFilter = {
+  outcome: DeliveryOutcome[];
+  event?: string;
+  connection?: Connection;
+  key?: string;
+  resource?: string;
+  /** Inclusive bounds on receivedAt as given (ISO date or date-time); see `dateBound`. */
+  from?: string;
+  to?: string;
+  limit: number;
+  /** The id the next page starts below (the decoded cursor). */
+  cursor?: number;
+};
+
+/** One end of the log's date range as an instant (undefined: no bound). */
+export function dateBound(value: string | undefined, edge: "start" | "end"): number | undefined {
+  return parseDateBound(value?.trim() || null, null, edge === "end") ?? undefined;
+}
+
+function bound(params: ParamSource, name: "from" | "to"): string | undefined {
+  const value = firstValue(params, name)?.trim();
+  return dateBound(value, name === "from" ? "start" : "end") === undefined ? undefined : value;
+}
+
+const text = (params: ParamSource, name: string) => one(params, name, textSchema) ?? undefined;
+
+export function parseDeliveryFilter(params: ParamSource): DeliveryFilter {
+  return {
+    outcome: many(params, "outcome", z.enum(DELIVERY_OUTCOMES)),
+    event: text(params, "event"),
+    connection: parseConnection(firstValue(params, "connection")?.trim()) ?? undefined,
+    key: text(params, "key"),
+    resource: text(params, "resource"),
+    from: bound(params, "from"),
+    to: bound(params, "to"),
+    limit: parseLimit(firstValue(params, "limit")),
+    cursor: decodeDeliveryCursor(firstValue(params, "cursor")) ?? undefined,
+  };
+}
+
+/** The filter as URL parameters (no cursor unless asked), the inverse of `parseDeliveryFilter`. */
+export function deliveryFilterParams(
+  filter: Partial<DeliveryFilter>,
+  options: { cursor?: string } = {},
+): URLSearchParams {
+  return buildParams([
+    ...(filter.outcome ?? []).map((value) => ["outcome", value] as const),
+    ["event", filter.event],
+    ["connection", filter.connection && formatConnection(filter.connection)],
+    ["key", filter.key],
+    ["resource", filter.resource],
+    ["from", filter.from],
+    ["to", filter.to],
+    ["limit", filter.limit === DEFAULT_LIMIT ? null : filter.limit?.toString()],
+    ["cursor", options.cursor],
+  ]);
+}
+
+/** What storage is asked: instants for the dates, the decoded cursor as `before`. */
+export function toDeliveryQuery(filter: DeliveryFilter): DeliveryQuery {
+  return {
+    outcome: filter.outcome,
+    event: filter.event ?? null,
+    connection: filter.connection ?? null,
+    key: filter.key ?? null,
+    resource: filter.resource ?? null,
+    fromMs: dateBound(filter.from, "start") ?? null,
+    toMs: dateBound(filter.to, "end") ?? null,
+    limit: filter.limit,
+    before: filter.cursor ?? null,
+  };
+}

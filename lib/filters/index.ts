@@ -1,0 +1,18 @@
+/**
+ * URL state of the engagement list and the delivery log: parsed once, forgivingly (a value that
+ * does not fit means "no filter", never a 500), and every link, chip and cursor built here.
+ */
+export { allValues, DEFAULT_LIMIT, MAX_LIMIT, parseLimit, type ParamSource } from "./params";
+export * from "./dates";
+export * from "./cursor";
+export * from "./connection";
+export * from "./engagement-filter";
+export * from "./delivery-filter";
+export * from "./links";
+export * from "./chips";
+
+// Older names, still imported by db/ and scripts/ until they take `EngagementQuery`.
+export {
+  decodeEngagementCursor as decodeCursor,
+  encodeEngagementCursor as encodeCursor,
+} from "./cursor";
