@@ -13,7 +13,10 @@ export type SeededRandom = {
  * drawn now, and either way it is printed with `label`. mulberry32: small, fast, good enough to
  * order requests.
  */
-export function seededRandom(label: string, env: NodeJS.ProcessEnv = process.env): SeededRandom {
+export function seededRandom(
+  label: string,
+  env: Record<string, string | undefined> = process.env,
+): SeededRandom {
   const given = env.TEST_SEED?.trim();
   if (given && !/^\d{1,10}$/.test(given)) {
     throw new Error(`TEST_SEED must be a whole number, got "${given}"`);
