@@ -4,6 +4,8 @@ import {
   test,
   type APIRequestContext,
 } from "@playwright/test";
+import { randomUUID } from "node:crypto";
+import { fixture } from "../helpers/morph";
 import { E2E_APP_PASSWORD, E2E_WEBHOOK_SECRET, postEvent } from "./support";
 
 const PAGES = [
@@ -18,8 +20,24 @@ const PAGES = [
 ];
 const READ_API = ["/api/engagements", "/api/engagements/1", "/api/deliveries", "/api/records"];
 
+/** A connection of this file's own, so what it posts is told apart from the other files' data. */
+const OWNER = "auth-spec";
+const CONNECTION = `hubspot:${OWNER}`;
+const ENGAGEMENT = fixture("engagement-call-created");
+const USER = fixture("user-created");
+
 let anonymous: APIRequestContext;
 let signedIn: APIRequestContext;
+/** The engagement and the delivery this file posted, as the app numbered them. */
+let engagementId: string;
+let deliveryId: string;
+const deliveryKey = `auth-spec-${randomUUID()}`;
+
+/** A `Set-Cookie` value as its `name=value` and its attributes, sorted. */
+function splitCookie(header: string | undefined) {
+  const [pair, ...attributes] = (header ?? "").split(/;\s*/);
+  return { pair, attributes: attributes.sort() };
+}
 
 test.beforeAll(async ({ baseURL }) => {
   anonymous = await playwrightRequest.newContext({ baseURL, maxRedirects: 0 });
@@ -27,6 +45,16 @@ test.beforeAll(async ({ baseURL }) => {
   const res = await signedIn.get(`/api/session?token=${encodeURIComponent(E2E_APP_PASSWORD)}`);
   expect(res.status()).toBe(303);
   expect(res.headers()["location"]).toBe("/engagements");
+
+  expect((await postEvent(anonymous, USER, { owner: OWNER })).status()).toBe(200);
+  const posted = await postEvent(anonymous, ENGAGEMENT, { owner: OWNER, key: deliveryKey });
+  expect(posted.status()).toBe(200);
+  deliveryId = posted.headers()["x-delivery-id"];
+  expect(deliveryId).toMatch(/^\d+$/);
+  const list = await signedIn.get(`/api/engagements?connection=${CONNECTION}`);
+  const [engagement] = (await list.json()).data;
+  expect(engagement.externalId).toBe(ENGAGEMENT.data.id);
+  engagementId = engagement.id;
 });
 
 test.afterAll(async () => {
@@ -73,7 +101,7 @@ test.describe("anonymous", () => {
     });
     expect(noToken.status()).toBe(401);
     expect(noToken.headers()["www-authenticate"]).toBe("Bearer");
-    expect(E2E_WEBHOOK_SECRET).not.toBe(E2E_APP_PASSWORD);
+    expect((await noToken.json()).error.code).toBe("unauthorized");
   });
 });
 
@@ -91,6 +119,31 @@ test.describe("wrong credentials", () => {
     const res = await anonymous.get("/api/session?token=guess");
     expect(res.status()).toBe(303);
     expect(res.headers()["location"]).toBe("/login?error=invalid");
+  });
+
+  test("the UI password opens no webhook, and the webhook secret signs nobody in", async () => {
+    const withPassword = await anonymous.post(
+      `/api/webhooks/morph?token=${encodeURIComponent(E2E_APP_PASSWORD)}`,
+      {
+        headers: {
+          "content-type": "application/json",
+          "x-conector-id": "hubspot",
+          "x-owner-id": OWNER,
+          "x-idempotency-key": randomUUID(),
+        },
+        data: JSON.stringify(ENGAGEMENT),
+      },
+    );
+    expect(withPassword.status()).toBe(401);
+    expect((await withPassword.json()).error.code).toBe("unauthorized");
+
+    const withSecret = await anonymous.get(
+      `/api/session?token=${encodeURIComponent(E2E_WEBHOOK_SECRET)}`,
+      { headers: { "x-forwarded-for": "198.51.100.78" } },
+    );
+    expect(withSecret.status()).toBe(303);
+    expect(withSecret.headers()["location"]).toBe("/login?error=invalid");
+    expect(withSecret.headers()["set-cookie"]).toBeUndefined();
   });
 
   test("a forged or outdated cookie opens nothing", async () => {
@@ -126,29 +179,117 @@ test.describe("wrong credentials", () => {
 });
 
 test.describe("signed in", () => {
-  for (const path of PAGES) {
-    test(`page ${path} is served, not redirected`, async () => {
+  test("every page is served with its content, not the login", async () => {
+    const pages: [path: string, status: number, text: string][] = [
+      [
+        `/engagements?connection=${CONNECTION}`,
+        200,
+        (ENGAGEMENT.data.fields as { title: string }).title,
+      ],
+      [`/engagements/${engagementId}`, 200, "Walked through the enterprise tier"],
+      ["/engagements/999999999", 404, "No such engagement"],
+      [`/deliveries?connection=${CONNECTION}`, 200, deliveryKey],
+      [`/deliveries/${deliveryId}`, 200, deliveryKey],
+      ["/deliveries/999999999", 404, "Not found"],
+      [`/users/501?connection=${CONNECTION}`, 200, "Dana Whitfield"],
+      ["/users/x", 404, "Not found"],
+      ["/contacts/x", 404, "Not found"],
+      ["/companies/x", 404, "Not found"],
+      ["/opportunities/x", 404, "Not found"],
+    ];
+    // Every page the anonymous tests were turned away from is among them.
+    for (const path of PAGES) {
+      const pattern = new RegExp(`^${path.replace(/\/(1|x)$/, "/[^/?]+")}(\\?|$)`);
+      expect(
+        pages.some(([p]) => pattern.test(p)),
+        path,
+      ).toBe(true);
+    }
+    for (const [path, status, text] of pages) {
       const res = await signedIn.get(path);
-      // A missing id is a 404 page; anything but a way back to /login.
-      expect([200, 404]).toContain(res.status());
-      expect(res.headers()["location"]).toBeUndefined();
-      expect(await res.text()).not.toContain('name="password"');
+      expect(res.status(), path).toBe(status);
+      expect(res.headers()["location"], path).toBeUndefined();
+      const html = await res.text();
+      expect(html, path).toContain(text);
+      expect(html, path).not.toContain('name="password"');
+    }
+  });
+
+  test("the read API answers from its handlers", async () => {
+    const list = await signedIn.get(`/api/engagements?connection=${CONNECTION}`);
+    expect(list.status()).toBe(200);
+    const page = await list.json();
+    expect(page.data.map((e: { externalId: string }) => e.externalId)).toEqual([
+      ENGAGEMENT.data.id,
+    ]);
+    expect(page.nextCursor).toBeNull();
+
+    const one = await signedIn.get(`/api/engagements/${engagementId}`);
+    expect(one.status()).toBe(200);
+    const engagement = await one.json();
+    expect(engagement).toMatchObject({
+      id: engagementId,
+      externalId: ENGAGEMENT.data.id,
+      connectionOwnerId: OWNER,
+      owner: { model: "genericUser", id: "501", resolved: true, name: "Dana Whitfield" },
     });
-  }
-  for (const path of READ_API) {
-    test(`API ${path} is served`, async () => {
-      const res = await signedIn.get(path);
-      expect(res.status()).not.toBe(401);
-      expect(res.status()).toBeLessThan(500);
-      expect(res.headers()["location"]).toBeUndefined();
+    expect(engagement.deliveries.map((d: { id: number }) => String(d.id))).toEqual([deliveryId]);
+
+    const missing = await signedIn.get("/api/engagements/999999999");
+    expect(missing.status()).toBe(404);
+    expect((await missing.json()).error.code).toBe("not_found");
+
+    const log = await signedIn.get(`/api/deliveries?key=${deliveryKey}`);
+    expect(log.status()).toBe(200);
+    expect((await log.json()).data).toMatchObject([
+      { id: Number(deliveryId), outcome: "applied", httpStatus: 200, connectionOwnerId: OWNER },
+    ]);
+    const delivery = await signedIn.get(`/api/deliveries/${deliveryId}`);
+    expect(delivery.status()).toBe(200);
+    expect(await delivery.json()).toMatchObject({
+      idempotencyKey: deliveryKey,
+      outcome: "applied",
     });
-  }
-  test("the delivery log API answers with data", async () => {
-    const res = await signedIn.get("/api/deliveries?limit=1");
-    expect(res.status()).toBe(200);
-    const body = await res.json();
-    expect(Array.isArray(body.data)).toBe(true);
-    expect(body).toHaveProperty("nextCursor");
+
+    const noModel = await signedIn.get("/api/records");
+    expect(noModel.status()).toBe(400);
+    expect((await noModel.json()).error.code).toBe("invalid_model");
+    const records = await signedIn.get(
+      `/api/records?model=genericUser&q=dana&connection=${CONNECTION}`,
+    );
+    expect(records.status()).toBe(200);
+    expect((await records.json()).data).toEqual([
+      {
+        model: "genericUser",
+        id: "501",
+        name: "Dana Whitfield",
+        email: "dana@seller.example",
+        connection: CONNECTION,
+      },
+    ]);
+  });
+
+  test("signing out clears the cookie, and the API then refuses", async ({ baseURL }) => {
+    for (const signOut of [
+      (c: APIRequestContext) => c.post("/api/session/sign-out"),
+      (c: APIRequestContext) => c.delete("/api/session"),
+    ]) {
+      const client = await playwrightRequest.newContext({ baseURL, maxRedirects: 0 });
+      await client.get(`/api/session?token=${encodeURIComponent(E2E_APP_PASSWORD)}`);
+      expect((await client.get("/api/deliveries?limit=1")).status()).toBe(200);
+
+      const res = await signOut(client);
+      if (res.status() === 303) expect(res.headers()["location"]).toBe("/login");
+      else expect(res.status()).toBe(204);
+      expect(splitCookie(res.headers()["set-cookie"])).toEqual({
+        pair: "ev_session=",
+        attributes: ["HttpOnly", "Max-Age=0", "Path=/", "SameSite=Lax"],
+      });
+      const after = await client.get("/api/deliveries?limit=1");
+      expect(after.status()).toBe(401);
+      expect((await after.json()).error.code).toBe("unauthorized");
+      await client.dispose();
+    }
   });
 });
 
@@ -236,16 +377,24 @@ test.describe("headers", () => {
     expect(webhook.headers()["x-content-type-options"]).toBe("nosniff");
   });
 
-  test("the cookie is Secure when the request came over HTTPS", async ({ baseURL }) => {
+  test("the session cookie: HttpOnly, SameSite=Lax, 30 days, Secure only over HTTPS", async ({
+    baseURL,
+  }) => {
     const client = await playwrightRequest.newContext({ baseURL, maxRedirects: 0 });
-    const res = await client.get(`/api/session?token=${encodeURIComponent(E2E_APP_PASSWORD)}`, {
-      headers: { "x-forwarded-proto": "https" },
-    });
-    const cookie = res.headers()["set-cookie"];
-    expect(cookie).toContain("ev_session=");
-    expect(cookie).toContain("Secure");
-    expect(cookie).toContain("HttpOnly");
-    expect(cookie).toContain("SameSite=Lax");
+    const signIn = `/api/session?token=${encodeURIComponent(E2E_APP_PASSWORD)}`;
+    const overHttp = splitCookie((await client.get(signIn)).headers()["set-cookie"]);
+    const overHttps = splitCookie(
+      (await client.get(signIn, { headers: { "x-forwarded-proto": "https" } })).headers()[
+        "set-cookie"
+      ],
+    );
+    const common = ["HttpOnly", "Max-Age=2592000", "Path=/", "SameSite=Lax"];
+    expect(overHttp.attributes).toEqual(common);
+    expect(overHttps.attributes).toEqual([...common, "Secure"].sort());
+    // The value is an HMAC (SHA-256, base64url), never the password, and the same either way.
+    expect(overHttp.pair).toMatch(/^ev_session=[\w-]{43}$/);
+    expect(overHttp.pair).not.toContain(E2E_APP_PASSWORD);
+    expect(overHttps.pair).toBe(overHttp.pair);
     await client.dispose();
   });
 });

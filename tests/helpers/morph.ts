@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 
-/** Copies of ../shared/fixtures, so the tests run from any checkout. */
+/** The sample Morph events in tests/fixtures (also the README's curl examples). */
 const FIXTURES = [path.resolve(import.meta.dirname, "../fixtures")];
 
 /** One of the sample Morph events, parsed. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { seededRandom } from "../../helpers/seeded-random";
 import { startAppOnFreshDatabase } from "../../helpers/server";
 
 /** Concurrency against the real server: 100 requests in flight at once, over real sockets. */
@@ -65,7 +66,10 @@ test("100 concurrent snapshots of one engagement in shuffled order: the newest w
   request,
 }) => {
   const id = `shuffled-${randomUUID()}`;
-  const minutes = Array.from({ length: 100 }, (_, i) => i).sort(() => Math.random() - 0.5);
+  const random = seededRandom("shuffled snapshots");
+  const minutes = random.shuffle(Array.from({ length: 100 }, (_, i) => i));
+  // The newest is never simply the one sent last.
+  if (minutes.at(-1) === 99) minutes.reverse();
   const responses = await Promise.all(
     minutes.map((minute) => post(snapshot(id, minute), randomUUID())),
   );

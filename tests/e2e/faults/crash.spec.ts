@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
+import { seededRandom } from "../../helpers/seeded-random";
 import { signalApp, startApp, stopApp } from "../../helpers/server";
 
 /**
@@ -17,6 +18,8 @@ test("no acknowledged event is lost across repeated SIGKILLs under load", async 
   const env = { DATABASE_URL: databaseFile, WEBHOOK_ALLOW_UNSIGNED: "1", APP_ALLOW_PUBLIC: "1" };
   const acknowledged: string[] = [];
   let attempted = 0;
+  // When each kill lands; the seed is printed so a failing run's timings can be tried again.
+  const random = seededRandom("crash timings");
 
   for (let round = 0; round < 5; round++) {
     const app = await startApp(env);
@@ -57,7 +60,7 @@ test("no acknowledged event is lost across repeated SIGKILLs under load", async 
       }
     };
     const workers = Array.from({ length: 16 }, worker);
-    await new Promise((resolve) => setTimeout(resolve, 700 + Math.random() * 800));
+    await new Promise((resolve) => setTimeout(resolve, 700 + random.next() * 800));
     signalApp(app, "SIGKILL");
     killed = true;
     await Promise.all(workers);
