@@ -2,15 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_LIMIT as DELIVERY_DEFAULT_LIMIT,
-  MAX_LIMIT as DELIVERY_MAX_LIMIT,
-  parseDeliveryFilter,
-} from "@/lib/delivery-filters";
-import {
   DEFAULT_LIMIT,
   DELETED_MODES,
   MAX_LIMIT,
   MULTI_KEYS,
+  parseDeliveryFilter,
   parseFilter,
   REF_FILTER_KEYS,
   SORTS,
@@ -170,8 +166,8 @@ describe("docs/api.md: GET /api/deliveries", () => {
 
   it("gives the page size's bounds", () => {
     const limit = rows.get("limit")![2];
-    expect(limit).toContain(`default ${DELIVERY_DEFAULT_LIMIT}`);
-    expect(limit).toContain(`at most ${DELIVERY_MAX_LIMIT}`);
+    expect(limit).toContain(`default ${DEFAULT_LIMIT}`);
+    expect(limit).toContain(`at most ${MAX_LIMIT}`);
   });
 });
 
