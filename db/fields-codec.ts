@@ -1,4 +1,4 @@
-import type { RecordModel, RefRole, StoredEngagementFields } from "./schema";
+import type { RecordModel, RefRole, StoredEngagementFields } from "./models";
 import { REFERENCE_ROLES, type ReferenceList } from "./roles";
 import type { NormalizedEngagement } from "./types";
 

@@ -1,4 +1,4 @@
-import { RECORD_MODELS, type RecordModel, type RefRole } from "./schema";
+import { RECORD_MODELS, type RecordModel, type RefRole } from "./models";
 
 /**
  * How an engagement references records: the role a reference plays, the list of `fields`

@@ -7,10 +7,10 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import type { DeliveryOutcome, RecordModel, RefRole, StoredEngagementFields } from "./models";
 
-/** Stored engagement `fields`: the snapshot whole, or `[layout, rest?]` (db/fields-codec.ts). */
-export type StoredEngagementFields =
-  Record<string, unknown> | [layout: string] | [layout: string, rest: Record<string, unknown>];
+export { DELIVERY_OUTCOMES, RECORD_MODELS, REF_ROLES } from "./models";
+export type { DeliveryOutcome, RecordModel, RefRole, StoredEngagementFields } from "./models";
 
 /** Engagements; identity is (connector, connection owner, external id), `id` is ours, for URLs. */
 export const engagements = sqliteTable(
@@ -89,9 +89,6 @@ export const engagementCounts = sqliteTable("engagement_counts", {
   n: integer("n").notNull(),
 });
 
-export const REF_ROLES = ["user", "contact", "company", "opportunity"] as const;
-export type RefRole = (typeof REF_ROLES)[number];
-
 /** An engagement's references, with its startedAt copied in: a record's timeline is one index walk. */
 export const engagementRefs = sqliteTable(
   "engagement_refs",
@@ -109,14 +106,6 @@ export const engagementRefs = sqliteTable(
     index("engagement_refs_lookup").on(t.role, t.refId, t.startedAt, t.engagementId),
   ],
 );
-
-export const RECORD_MODELS = [
-  "genericUser",
-  "genericContact",
-  "genericCompany",
-  "crmOpportunity",
-] as const;
-export type RecordModel = (typeof RECORD_MODELS)[number];
 
 /** Users, contacts, companies and opportunities: what engagement references resolve to. */
 export const records = sqliteTable(
@@ -145,16 +134,6 @@ export const records = sqliteTable(
     index("records_lookup").on(t.model, t.externalId),
   ],
 );
-
-export const DELIVERY_OUTCOMES = [
-  "applied",
-  "unchanged",
-  "stale",
-  "duplicate",
-  "conflict",
-  "rejected",
-] as const;
-export type DeliveryOutcome = (typeof DELIVERY_OUTCOMES)[number];
 
 /** The idempotency log: one row per authenticated request, written in the same transaction as its effect. */
 export const deliveries = sqliteTable(

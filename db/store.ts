@@ -1,5 +1,5 @@
 import { resolveDatabasePath, writerMode } from "@/lib/config";
-import type { RecordModel, RefRole, DeliveryOutcome } from "./schema";
+import type { RecordModel, RefRole, DeliveryOutcome } from "./models";
 import { createSqliteStore } from "./sqlite/store";
 import type {
   Activity,

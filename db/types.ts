@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, RecordModel, RefRole } from "./schema";
+import type { DeliveryOutcome, RecordModel, RefRole } from "./models";
 
 /** What the app asks of storage, and what it gets back: plain data, the same on every engine. */
 

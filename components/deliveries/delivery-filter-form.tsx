@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { DELIVERY_OUTCOMES } from "@/db/schema";
+import { DELIVERY_OUTCOMES } from "@/db/models";
 import { InputField, SelectField } from "@/components/ui/field";
 import { DEFAULT_LIMIT, formatConnection, type DeliveryFilter } from "@/lib/filters";
 

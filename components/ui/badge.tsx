@@ -1,4 +1,4 @@
-import type { DeliveryOutcome } from "@/db/schema";
+import type { DeliveryOutcome } from "@/db/models";
 
 export type Tone = "neutral" | "green" | "blue" | "amber" | "red" | "violet" | "slate";
 

@@ -1,4 +1,4 @@
-import type { RecordModel } from "@/db/schema";
+import type { RecordModel } from "@/db/models";
 import { formatConnection } from "./connection";
 import {
   MULTI_KEYS,

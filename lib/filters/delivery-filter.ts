@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { DELIVERY_OUTCOMES, type DeliveryOutcome } from "@/db/schema";
+import { DELIVERY_OUTCOMES, type DeliveryOutcome } from "@/db/models";
 import type { DeliveryQuery } from "@/db/types";
 import { formatConnection, parseConnection, type Connection } from "./connection";
 import { decodeDeliveryCursor } from "./cursor";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { OWNER_MODEL, REFERENCE_ROLES } from "@/db/roles";
-import type { RecordModel } from "@/db/schema";
+import type { RecordModel } from "@/db/models";
 import type { DeletedMode, EngagementCursor, EngagementQuery } from "@/db/types";
 import { formatConnection, parseConnection } from "./connection";
 import { decodeEngagementCursor, encodeEngagementCursor } from "./cursor";

@@ -1,4 +1,4 @@
-import type { RecordModel } from "@/db/schema";
+import type { RecordModel } from "@/db/models";
 import type { Connection } from "./connection";
 import { formatConnection } from "./connection";
 import { deliveryFilterParams, type DeliveryFilter } from "./delivery-filter";

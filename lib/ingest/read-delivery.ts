@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RecordModel } from "@/db/schema";
+import type { RecordModel } from "@/db/models";
 import type {
   DeliveryAbout,
   DeliveryFailure,

@@ -1,5 +1,5 @@
 import { REFERENCE_ROLES } from "@/db/roles";
-import { RECORD_MODELS, type RecordModel } from "@/db/schema";
+import { RECORD_MODELS, type RecordModel } from "@/db/models";
 import type { EngagementRefRow, NormalizedEngagement } from "@/db/types";
 import {
   ENGAGEMENT_DIRECTIONS,

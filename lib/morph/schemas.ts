@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RECORD_MODELS } from "@/db/schema";
+import { RECORD_MODELS } from "@/db/models";
 
 /** Morph's wire format: strict on the envelope, lenient on the fields (see `lib/morph/fields.ts`). */
 

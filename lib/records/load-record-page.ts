@@ -1,5 +1,5 @@
 import { OWNER_MODEL, REFERENCE_ROLES } from "@/db/roles";
-import type { RecordModel, RefRole } from "@/db/schema";
+import type { RecordModel, RefRole } from "@/db/models";
 import { getStore } from "@/db/store";
 import type { Connection, RecordView } from "@/db/types";
 import type { EngagementFilter, RefFilterKey } from "@/lib/filters";

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { SearchX } from "lucide-react";
-import { DELIVERY_OUTCOMES } from "@/db/schema";
+import { DELIVERY_OUTCOMES } from "@/db/models";
 import { DeliveryFilterForm } from "@/components/deliveries/delivery-filter-form";
 import { DeliveryTable } from "@/components/deliveries/delivery-table";
 import { EmptyState } from "@/components/ui/empty-state";
