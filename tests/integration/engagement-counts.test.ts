@@ -1,21 +1,30 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type AppDatabase } from "@/db/client";
-import { countEngagements, countTuning, facetCounts } from "@/db/queries/engagements";
+import { openDatabase, type AppDatabase } from "@/db/sqlite/client";
+import { createSqliteStore } from "@/db/sqlite/store";
+import type { Store } from "@/db/store";
 import { parseFilter } from "@/lib/filters";
 import { deliver } from "../helpers/deliver";
+import { toEngagementQuery } from "../helpers/read-queries";
 import { createTempDatabase, migrationsBefore } from "../helpers/temp-db";
 
 const temp = createTempDatabase();
-const db = temp.db;
+const { db, store } = temp;
 afterAll(() => temp.cleanup());
+/** The same database read without the counters: every count and facet from the rows. */
+const exact = createSqliteStore({
+  db,
+  writer: "inline",
+  summaries: "inline",
+  tuning: { useCounters: false },
+});
 
 const ACME = { connector: "hubspot", owner: "acme-prod" };
 const GLOBEX = { connector: "salesforce", owner: "globex-eu" };
 type Conn = typeof ACME;
 
-function post(target: AppDatabase, body: unknown, connection: Conn) {
-  expect(deliver(target, body, connection).status).toBe(200);
+async function post(target: Store, body: unknown, connection: Conn) {
+  expect((await deliver(target, body, connection)).status).toBe(200);
 }
 
 const at = (minutes: number) => new Date(Date.UTC(2025, 2, 1) + minutes * 60_000).toISOString();
@@ -58,32 +67,32 @@ function fieldsFor(i: number) {
 }
 
 /** Everything ingest() can do to a counted column, through the real ingest(). */
-function ingestHistory(target: AppDatabase) {
+async function ingestHistory(target: Store) {
   for (const connection of [ACME, GLOBEX]) {
     const n = connection === ACME ? 60 : 25;
-    for (let i = 0; i < n; i++) post(target, snapshot(`e${i}`, 10, fieldsFor(i)), connection);
+    for (let i = 0; i < n; i++) await post(target, snapshot(`e${i}`, 10, fieldsFor(i)), connection);
     // Updates that move type, status, owner and direction.
     for (let i = 0; i < n; i += 3) {
-      post(target, snapshot(`e${i}`, 20, fieldsFor(i + 1)), connection);
+      await post(target, snapshot(`e${i}`, 20, fieldsFor(i + 1)), connection);
     }
     // A redelivery (unchanged) and a stale one change nothing.
-    post(target, snapshot("e3", 20, fieldsFor(4)), connection);
-    post(target, snapshot("e6", 5, fieldsFor(99)), connection);
+    await post(target, snapshot("e3", 20, fieldsFor(4)), connection);
+    await post(target, snapshot("e6", 5, fieldsFor(99)), connection);
     // Tombstones, one of them twice, and one that is stale.
-    for (let i = 1; i < n; i += 4) post(target, tombstone(`e${i}`, 30), connection);
-    post(target, tombstone("e1", 30), connection);
-    post(target, tombstone("e2", 1), connection);
+    for (let i = 1; i < n; i += 4) await post(target, tombstone(`e${i}`, 30), connection);
+    await post(target, tombstone("e1", 30), connection);
+    await post(target, tombstone("e2", 1), connection);
     // Revivals: a newer snapshot after the tombstone, with other values.
-    post(target, snapshot("e5", 40, fieldsFor(7)), connection);
-    post(target, snapshot("e9", 40, fieldsFor(9)), connection);
+    await post(target, snapshot("e5", 40, fieldsFor(7)), connection);
+    await post(target, snapshot("e9", 40, fieldsFor(9)), connection);
     // An older snapshot after a tombstone stays dead.
-    post(target, snapshot("e13", 25, fieldsFor(2)), connection);
+    await post(target, snapshot("e13", 25, fieldsFor(2)), connection);
     // Tombstones for ids never seen.
-    post(target, tombstone("ghost-1", 50), connection);
-    post(target, tombstone("ghost-2", 50), connection);
+    await post(target, tombstone("ghost-1", 50), connection);
+    await post(target, tombstone("ghost-2", 50), connection);
     // An update after a tombstone then deleted again.
-    post(target, snapshot("e17", 45, fieldsFor(3)), connection);
-    post(target, tombstone("e17", 46), connection);
+    await post(target, snapshot("e17", 45, fieldsFor(3)), connection);
+    await post(target, tombstone("e17", 46), connection);
   }
 }
 
@@ -105,16 +114,11 @@ const rowsByGroup = (target: AppDatabase) =>
     )
     .all();
 
-function exactly<T>(fn: () => T): T {
-  countTuning.useCounters = false;
-  try {
-    return fn();
-  } finally {
-    countTuning.useCounters = true;
-  }
-}
+/** A store on a connection opened here; closing it closes the connection. */
+const storeOn = (target: AppDatabase) =>
+  createSqliteStore({ db: target, writer: "inline", summaries: "inline" });
 
-beforeAll(() => ingestHistory(db));
+beforeAll(() => ingestHistory(store));
 
 describe("engagement_counts", () => {
   it("holds what the engagements hold, after updates, tombstones and revivals", () => {
@@ -140,7 +144,7 @@ describe("engagement_counts", () => {
     expect(countersByGroup(db)).toEqual(rowsByGroup(db));
   });
 
-  it("answers counts and facets exactly as counting the rows does, for every combination", () => {
+  it("answers counts and facets exactly as counting the rows does, for every combination", async () => {
     const connections = [null, "hubspot:acme-prod", "salesforce:globex-eu"];
     const owners = [null, "u1", "u3"];
     const types = [[], ["call"], ["meeting", "sms"]];
@@ -160,13 +164,11 @@ describe("engagement_counts", () => {
                 for (const v of type) params.append("type", v);
                 for (const v of status) params.append("status", v);
                 for (const v of direction) params.append("direction", v);
-                const filter = parseFilter(params);
-                const count = countEngagements(db, filter).count;
-                expect(count, params.toString()).toBe(
-                  exactly(() => countEngagements(db, filter).count),
-                );
-                expect(facetCounts(db, filter), params.toString()).toEqual(
-                  exactly(() => facetCounts(db, filter)),
+                const query = toEngagementQuery(parseFilter(params));
+                const count = (await store.countEngagements(query)).count;
+                expect(count, params.toString()).toBe((await exact.countEngagements(query)).count);
+                expect(await store.countFacets(query), params.toString()).toEqual(
+                  await exact.countFacets(query),
                 );
                 compared++;
                 if (count > 0) nonZero++;
@@ -176,40 +178,48 @@ describe("engagement_counts", () => {
     expect(nonZero).toBeGreaterThan(compared / 6);
   });
 
-  it("reads the counters only for the dimensions they hold", () => {
-    const byCounters = parseFilter(new URLSearchParams("type=call&owner=u1"));
-    const byRows = parseFilter(new URLSearchParams("type=call&owner=u1&from=2025-01-01"));
-    const before = [countEngagements(db, byCounters).count, countEngagements(db, byRows).count];
+  it("reads the counters only for the dimensions they hold", async () => {
+    const byCounters = toEngagementQuery(parseFilter(new URLSearchParams("type=call&owner=u1")));
+    const byRows = toEngagementQuery(
+      parseFilter(new URLSearchParams("type=call&owner=u1&from=2025-01-01")),
+    );
+    const count = async (query: typeof byRows) => (await store.countEngagements(query)).count;
+    const before = [await count(byCounters), await count(byRows)];
     // Inflate the counters inside a transaction that is rolled back: only the first moves.
     const sqlite = db.$client;
     sqlite.exec("savepoint probe");
     try {
       sqlite.exec("update engagement_counts set n = n + 1000");
-      expect(countEngagements(db, byCounters).count).toBeGreaterThan(before[0]! + 999);
-      expect(facetCounts(db, byCounters).type[0]!.count).toBeGreaterThan(999);
-      expect(countEngagements(db, byRows).count).toBe(before[1]);
+      expect(await count(byCounters)).toBeGreaterThan(before[0]! + 999);
+      expect((await store.countFacets(byCounters)).type[0]!.count).toBeGreaterThan(999);
+      expect(await count(byRows)).toBe(before[1]);
     } finally {
       sqlite.exec("rollback to probe; release probe");
     }
-    expect(countEngagements(db, byCounters).count).toBe(before[0]);
+    expect(await count(byCounters)).toBe(before[0]);
   });
 
-  it("is back-filled by its migration on a database that already holds engagements", () => {
+  it("is back-filled by its migration on a database that already holds engagements", async () => {
     const file = path.join(temp.dir, "older.db");
     const before = openDatabase(file, {
       migrationsFolder: migrationsBefore(temp.dir, "_engagement_counts_triggers"),
     });
-    ingestHistory(before);
-    expect(countersByGroup(before)).toEqual([]);
-    before.$client.close();
+    const olderStore = storeOn(before);
+    try {
+      await ingestHistory(olderStore);
+      expect(countersByGroup(before)).toEqual([]);
+    } finally {
+      await olderStore.close();
+    }
 
     const after = openDatabase(file);
+    const afterStore = storeOn(after);
     try {
       expect(countersByGroup(after)).toEqual(rowsByGroup(after));
-      post(after, snapshot("e0", 90, { type: "note" }), ACME);
+      await post(afterStore, snapshot("e0", 90, { type: "note" }), ACME);
       expect(countersByGroup(after)).toEqual(rowsByGroup(after));
     } finally {
-      after.$client.close();
+      await afterStore.close();
     }
   });
 });

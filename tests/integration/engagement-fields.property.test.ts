@@ -1,7 +1,6 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { getEngagement } from "@/db/queries/engagements";
-import { parseDeliveryBody } from "@/lib/ingest";
+import { parseDeliveryBody } from "@/lib/ingest/read-delivery";
 import { deliver } from "../helpers/deliver";
 import { snapshotFields } from "../helpers/engagement-fields";
 import { fixture } from "../helpers/morph";
@@ -18,7 +17,7 @@ afterAll(() => temp.cleanup());
 const sql = temp.db.$client;
 
 let run = 0;
-function deliverSnapshot(
+async function deliverSnapshot(
   externalId: string,
   fields: unknown,
   updatedAt: string,
@@ -37,13 +36,13 @@ function deliverSnapshot(
       warnings: [],
     },
   });
-  const result = deliver(temp.db, body, {
+  const result = await deliver(temp.store, body, {
     owner: "fields",
     receivedAt: Date.parse("2025-04-01T00:00:00Z"),
   });
   expect(result.outcome).toBe("applied");
   const parsed = parseDeliveryBody(body);
-  if (!parsed.ok) throw parsed.error;
+  if (!parsed.ok) throw new Error(parsed.failure.message);
   if (action === "deleted") return {};
   // What the engagement's fields read as before they were stored compactly: the parsed
   // snapshot, through JSON.
@@ -57,33 +56,33 @@ function storedId(externalId: string) {
     .get(externalId) as number;
 }
 
-function expectSameFields(externalId: string, expected: Record<string, unknown>) {
-  const detail = getEngagement(temp.db, storedId(externalId))!;
+async function expectSameFields(externalId: string, expected: Record<string, unknown>) {
+  const detail = (await temp.store.getEngagement(storedId(externalId)))!;
   expect(JSON.stringify(detail.fields, null, 2)).toBe(JSON.stringify(expected, null, 2));
   expect(Object.keys(detail.fields)).toEqual(Object.keys(expected));
   expect(detail.fields).toEqual(expected);
 }
 
 describe("stored engagement fields", () => {
-  it("read back exactly as received, for any snapshot, after a create and an update", () => {
-    fc.assert(
-      fc.property(snapshotFields, snapshotFields, (first, second) => {
+  it("read back exactly as received, for any snapshot, after a create and an update", async () => {
+    await fc.assert(
+      fc.asyncProperty(snapshotFields, snapshotFields, async (first, second) => {
         const externalId = `p-${run++}`;
-        expectSameFields(
+        await expectSameFields(
           externalId,
-          deliverSnapshot(externalId, first, "2025-03-02T00:00:00.000Z"),
+          await deliverSnapshot(externalId, first, "2025-03-02T00:00:00.000Z"),
         );
-        const latest = deliverSnapshot(externalId, second, "2025-03-03T00:00:00.000Z");
-        expectSameFields(externalId, latest);
+        const latest = await deliverSnapshot(externalId, second, "2025-03-03T00:00:00.000Z");
+        await expectSameFields(externalId, latest);
         // A tombstone keeps the last snapshot's fields.
-        deliverSnapshot(externalId, undefined, "2025-03-04T00:00:00.000Z", "deleted");
-        expectSameFields(externalId, latest);
+        await deliverSnapshot(externalId, undefined, "2025-03-04T00:00:00.000Z", "deleted");
+        await expectSameFields(externalId, latest);
       }),
       { numRuns: 600 },
     );
   });
 
-  it("reads the sample events back exactly, storing only what the columns cannot give back", () => {
+  it("reads the sample events back exactly, storing only what the columns cannot give back", async () => {
     for (const name of [
       "engagement-call-created",
       "engagement-meeting-updated",
@@ -91,9 +90,9 @@ describe("stored engagement fields", () => {
     ]) {
       const event = fixture(name) as { data: { id: string; fields: Record<string, unknown> } };
       const externalId = `fixture-${event.data.id}`;
-      expectSameFields(
+      await expectSameFields(
         externalId,
-        deliverSnapshot(externalId, event.data.fields, "2025-03-09T00:00:00Z"),
+        await deliverSnapshot(externalId, event.data.fields, "2025-03-09T00:00:00Z"),
       );
     }
     const stored = (externalId: string) =>
@@ -112,9 +111,9 @@ describe("stored engagement fields", () => {
     expect(email[1].contacts[0].object).toBe("resource");
   });
 
-  it("keeps a snapshot with nothing the columns hold as it was received", () => {
+  it("keeps a snapshot with nothing the columns hold as it was received", async () => {
     const fields = { custom: 1, title: 42, owner: { id: "501" } };
-    deliverSnapshot("plain", fields, "2025-03-09T00:00:00Z");
+    await deliverSnapshot("plain", fields, "2025-03-09T00:00:00Z");
     const text = sql
       .prepare(
         "select fields from engagements where connection_owner_id = 'fields' and external_id = 'plain'",
@@ -122,6 +121,6 @@ describe("stored engagement fields", () => {
       .pluck()
       .get();
     expect(text).toBe(JSON.stringify(fields));
-    expectSameFields("plain", fields);
+    await expectSameFields("plain", fields);
   });
 });

@@ -3,35 +3,43 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GET as getEngagementRoute } from "@/app/api/engagements/[id]/route";
 import { GET as listRoute } from "@/app/api/engagements/route";
 import { GET as recordsRoute } from "@/app/api/records/route";
-import {
-  activityPerDay,
-  countEngagements,
-  facetCounts,
-  summarize,
-  getEngagement,
-  listEngagements,
-  countTuning,
-  searchTuning,
-  toFtsQuery,
-  type EngagementView,
-} from "@/db/queries/engagements";
-import { forgetStatements } from "@/db/queries/prepared";
-import { connectionsOf, getRecord, searchRecords } from "@/db/queries/records";
+import type { Store } from "@/db/store";
+import type { ReadTuning } from "@/db/sqlite/queries/engagements/context";
+import { toFtsQuery } from "@/db/sqlite/queries/engagements/text";
+import { forgetStatements } from "@/db/sqlite/prepared";
+import { createSqliteStore } from "@/db/sqlite/store";
+import type { EngagementQuery, EngagementView } from "@/db/types";
 import { guardCell } from "@/lib/engagements/csv";
-import { dateRange, encodeCursor, parseFilter, type EngagementFilter } from "@/lib/filters";
-import { deliver } from "../helpers/deliver";
+import { loadEngagement } from "@/lib/engagements/load-engagement";
+import { encodeCursor, parseFilter, type EngagementFilter } from "@/lib/filters";
+import { deliver, type DeliverOptions } from "../helpers/deliver";
 import { fixture } from "../helpers/morph";
+import { engagementKey, PostedEngagements, type ModelEngagement } from "../helpers/read-model";
+import { activityWindow, toEngagementQuery } from "../helpers/read-queries";
 import { setUpAppDatabase } from "../helpers/temp-db";
 
 const temp = setUpAppDatabase({ APP_ALLOW_PUBLIC: "1" });
-const db = temp.db;
+const { db, store } = temp;
 afterAll(() => temp.cleanup());
 
-function post(body: unknown, connection = { connector: "hubspot", owner: "acme-prod" }) {
-  const result = deliver(db, body, connection);
+/** Every event this file sends, as the oracle knows it: the expectations come from here. */
+const posted = new PostedEngagements();
+
+async function post(body: unknown, connection: DeliverOptions = ACME) {
+  const result = await deliver(store, body, connection);
   expect(result.status).toBe(200);
+  posted.post(body, connection);
   return result;
 }
+
+/** Another store on the same database, reading with other tuning (never closed: it shares `db`). */
+const tunedStore = (tuning: Partial<ReadTuning>): Store =>
+  createSqliteStore({ db, writer: "inline", summaries: "inline", tuning });
+
+const queryOf = (params: string) => toEngagementQuery(parseFilter(new URLSearchParams(params)));
+/** The window the chart shows for a filter, ending at `anchorMs` when it has no end of its own. */
+const chartOf = (filter: EngagementFilter, anchorMs: number) =>
+  activityWindow(toEngagementQuery(filter), filter.tz, anchorMs);
 
 const ref = (model: string, id: string) => ({ object: "resourceRef", model, id });
 const TYPES = ["call", "meeting", "email", "task", "note"];
@@ -53,7 +61,9 @@ function record(model: string, id: string, fields: Record<string, unknown>) {
 
 function generated(i: number) {
   const day = String(1 + (i % 28)).padStart(2, "0");
-  const hour = String(i % 24).padStart(2, "0");
+  // Days repeat every 28 and hours every 8: i and i + 56 share a startedAt, so keyset ties on
+  // id are exercised.
+  const hour = String((i % 8) * 3).padStart(2, "0");
   return {
     event: "crmEngagement::created",
     data: {
@@ -66,7 +76,6 @@ function generated(i: number) {
         status: ["planned", "completed", "canceled"][i % 3],
         title: `${WORDS[i % 5]} ${i % 7 === 0 ? "kickoff" : "check-in"}`,
         description: i % 11 === 0 ? "Café meeting about straße naming" : "Regular touchpoint",
-        // Several share a startedAt so keyset ties on id are exercised.
         startedAt: `2025-02-${day}T${hour}:00:00.000Z`,
         duration: 60 * (i % 40),
         owner: ref("genericUser", i % 4 === 0 ? "502" : "501"),
@@ -84,12 +93,13 @@ function generated(i: number) {
   };
 }
 
+const ACME = { connector: "hubspot", owner: "acme-prod" };
 const GLOBEX = { connector: "hubspot", owner: "globex" };
 /** A tenant whose engagements arrive in time order (ids follow startedAt, as live traffic does). */
 const CHRONO = { connector: "pipedrive", owner: "chrono" };
 const CHRONO_COUNT = 30;
 
-beforeAll(() => {
+beforeAll(async () => {
   for (const name of [
     "user-created",
     "contact-created",
@@ -99,9 +109,9 @@ beforeAll(() => {
     "engagement-meeting-updated",
     "engagement-email-expanded-refs",
   ]) {
-    post(fixture(name));
+    await post(fixture(name));
   }
-  post(
+  await post(
     record("genericUser", "502", {
       firstName: "Lee",
       lastName: "Okafor",
@@ -109,7 +119,7 @@ beforeAll(() => {
     }),
   );
   for (let i = 0; i < 6; i++) {
-    post(
+    await post(
       record("genericContact", `c${i}`, {
         firstName: `Ana${i}`,
         lastName: "Berg",
@@ -117,9 +127,9 @@ beforeAll(() => {
       }),
     );
   }
-  for (let i = 0; i < 130; i++) post(generated(i));
+  for (let i = 0; i < 130; i++) await post(generated(i));
   // A deleted one among the generated.
-  post({
+  await post({
     event: "crmEngagement::deleted",
     data: {
       object: "resource",
@@ -128,13 +138,13 @@ beforeAll(() => {
       updatedAt: "2025-06-01T00:00:00.000Z",
     },
   });
-  post(fixture("engagement-deleted"));
+  await post(fixture("engagement-deleted"));
   // Another tenant with the same ids and a different name: must never mix.
-  post(record("genericContact", "9001", { firstName: "Globex", lastName: "Person" }), GLOBEX);
-  post(fixture("engagement-call-created"), GLOBEX);
+  await post(record("genericContact", "9001", { firstName: "Globex", lastName: "Person" }), GLOBEX);
+  await post(fixture("engagement-call-created"), GLOBEX);
   for (let i = 0; i < CHRONO_COUNT; i++) {
     const event = generated(i);
-    post(
+    await post(
       {
         ...event,
         data: {
@@ -150,7 +160,7 @@ beforeAll(() => {
       CHRONO,
     );
   }
-  post(
+  await post(
     {
       ...generated(999),
       data: {
@@ -162,50 +172,63 @@ beforeAll(() => {
   );
 });
 
-/** Every page of a filter, following nextCursor. */
-function walk(filter: EngagementFilter) {
+/** Every page of a query, following each page's `next`; pages are full until the last. */
+async function walk(from: Store, query: EngagementQuery) {
   const seen: EngagementView[] = [];
-  let cursor = filter.cursor;
+  let after = query.after;
   for (let guard = 0; guard < 100; guard++) {
-    const page = listEngagements(db, { ...filter, cursor });
+    const page = await from.listEngagements({ ...query, after });
     seen.push(...page.data);
-    if (!page.nextCursor) return seen;
-    cursor = parseFilter(new URLSearchParams({ cursor: page.nextCursor })).cursor;
+    if (!page.next) {
+      expect(page.data.length).toBeLessThanOrEqual(query.limit);
+      return seen;
+    }
+    expect(page.data.length).toBe(query.limit);
+    after = page.next;
   }
   throw new Error("too many pages");
 }
 
-const everything = () => walk(parseFilter(new URLSearchParams("deleted=include&limit=200")));
-
-/** The same filter in plain TypeScript over every row: what the SQL must agree with. */
-function oracle(e: EngagementView, f: EngagementFilter) {
-  const has = (refs: { id: string }[], id: string | null) =>
-    id === null || refs.some((r) => r.id === id);
-  const { fromMs, toMs } = dateRange(f);
-  const t = Date.parse(e.startedAt);
-  const text = `${e.title ?? ""} ${e.description ?? ""}`.toLowerCase();
-  return (
-    (f.owner === null || e.owner?.id === f.owner) &&
-    has(e.contacts, f.contact) &&
-    has(e.companies, f.company) &&
-    has(e.opportunities, f.opportunity) &&
-    has(e.users, f.user) &&
-    (f.type.length === 0 || f.type.includes(e.type!)) &&
-    (f.direction.length === 0 || f.direction.includes(e.direction!)) &&
-    (f.status.length === 0 || f.status.includes(e.status!)) &&
-    (fromMs === null || t >= fromMs) &&
-    (toMs === null || t <= toMs) &&
-    (f.q === null ||
-      f.q
-        .toLowerCase()
-        .split(/\s+/)
-        .every((w) => text.includes(w))) &&
-    (f.connection === null ||
-      (e.connectorId === f.connection.connectorId &&
-        e.connectionOwnerId === f.connection.connectionOwnerId)) &&
-    (f.deleted === "include" || (f.deleted === "only") === (e.deletedAt !== null))
-  );
+/**
+ * What the oracle expects for a filter: every match among the engagements posted above, in the
+ * order the URL's `sort` asks for (newest first unless `-startedAt`), ties broken by arrival.
+ */
+function expectedFor(filter: EngagementFilter): ModelEngagement[] {
+  const query = toEngagementQuery(filter);
+  return posted.matching({ ...query, after: null, newestFirst: filter.sort !== "-startedAt" });
 }
+
+/** A stored engagement's values the filters read, as the model holds them. */
+const asModelRow = (e: EngagementView) => ({
+  key: engagementKey(e),
+  type: e.type,
+  direction: e.direction,
+  status: e.status,
+  title: e.title,
+  description: e.description,
+  startedAt: Date.parse(e.startedAt),
+  ownerId: e.owner?.id ?? null,
+  users: e.users.map((r) => r.id),
+  contacts: e.contacts.map((r) => r.id),
+  companies: e.companies.map((r) => r.id),
+  opportunities: e.opportunities.map((r) => r.id),
+  deleted: e.deletedAt !== null,
+});
+const modelRow = (e: ModelEngagement): ReturnType<typeof asModelRow> => ({
+  key: e.key,
+  type: e.type,
+  direction: e.direction,
+  status: e.status,
+  title: e.title,
+  description: e.description,
+  startedAt: e.startedAt,
+  ownerId: e.ownerId,
+  users: e.users,
+  contacts: e.contacts,
+  companies: e.companies,
+  opportunities: e.opportunities,
+  deleted: e.deleted,
+});
 
 const FILTERS = [
   "",
@@ -247,39 +270,42 @@ const FILTERS = [
   "contact=9001&company=7001&opportunity=4401&user=501&owner=501",
 ];
 
-describe.each([
+const STRATEGIES = [
   ["rare-term strategy", { frequentTerm: 2000 }],
   ["frequent-term walk", { frequentTerm: 0, walkChunk: 4 }],
   ["frequent-term join", { frequentTerm: 0, walkFrequentTerms: false }],
-])("listEngagements (%s)", (_label, tuning) => {
-  const all = () => everything();
-  const saved = { ...searchTuning };
-  beforeAll(() => {
-    Object.assign(searchTuning, tuning);
-  });
-  afterAll(() => {
-    Object.assign(searchTuning, saved);
-  });
+] as const satisfies readonly (readonly [string, Partial<ReadTuning>])[];
 
-  it("has the data the filters are tested against", () => {
-    expect(all().length).toBe(130 + 3 + 2 + CHRONO_COUNT);
+describe("the read oracle", () => {
+  it("holds every engagement posted, as the store lists them", async () => {
+    const model = posted.all();
+    expect(model.length).toBe(130 + 3 + 2 + CHRONO_COUNT);
+    const listed = await walk(store, queryOf("deleted=include&limit=200"));
+    // The store numbers engagements in the order they first arrived.
+    const byId = [...listed].sort((a, b) => Number(a.id) - Number(b.id));
+    expect(byId.map(asModelRow)).toEqual(model.map(modelRow));
+  });
+});
+
+describe.each(STRATEGIES)("listEngagements (%s)", (_label, tuning) => {
+  const tuned = tunedStore(tuning);
+
+  it("has the data the filters are tested against", async () => {
+    expect((await walk(tuned, queryOf("deleted=include&limit=200"))).length).toBe(
+      130 + 3 + 2 + CHRONO_COUNT,
+    );
   });
 
   for (const query of FILTERS) {
-    it(`matches the oracle for "${query || "(no filter)"}", across pages of 7, and its count`, () => {
+    it(`matches the oracle for "${query || "(no filter)"}", across pages of 7, and its count`, async () => {
       const filter = parseFilter(new URLSearchParams(`${query}&limit=7`));
-      const expected = all()
-        .filter((e) => oracle(e, filter))
-        .sort(
-          (a, b) =>
-            Date.parse(b.startedAt) - Date.parse(a.startedAt) || Number(b.id) - Number(a.id),
-        );
-      if (filter.sort === "-startedAt") expected.reverse();
-      const got = walk(filter);
+      const expected = expectedFor(filter);
+      const q = toEngagementQuery(filter);
+      const got = await walk(tuned, q);
       // Same rows, same order: no duplicates, no gaps across page boundaries.
-      expect(got.map((e) => e.id)).toEqual(expected.map((e) => e.id));
-      expect(countEngagements(db, filter).count).toBe(expected.length);
-      const facets = facetCounts(db, filter);
+      expect(got.map(engagementKey)).toEqual(expected.map((e) => e.key));
+      expect((await tuned.countEngagements(q)).count).toBe(expected.length);
+      const facets = await tuned.countFacets(q);
       if (filter.type.length === 0) {
         expect(facets.type.reduce((n, f) => n + f.count, 0)).toBe(expected.length);
       }
@@ -294,7 +320,7 @@ describe.each([
     });
   }
 
-  it("finds non-empty results for the filters that should have some", () => {
+  it("finds non-empty results for the filters that should have some", async () => {
     for (const query of [
       "owner=501",
       "contact=9001",
@@ -304,23 +330,20 @@ describe.each([
       "deleted=only",
       "type=sms",
     ]) {
-      expect(
-        countEngagements(db, parseFilter(new URLSearchParams(query))).count,
-        query,
-      ).toBeGreaterThan(0);
+      expect((await tuned.countEngagements(queryOf(query))).count, query).toBeGreaterThan(0);
     }
   });
 
-  it("deleted engagements are hidden by default, and shown marked when asked", () => {
-    const hidden = walk(parseFilter(new URLSearchParams("limit=200")));
+  it("deleted engagements are hidden by default, and shown marked when asked", async () => {
+    const hidden = await walk(tuned, queryOf("limit=200"));
     expect(hidden.some((e) => e.externalId === "gen-5")).toBe(false);
-    const only = walk(parseFilter(new URLSearchParams("deleted=only")));
+    const only = await walk(tuned, queryOf("deleted=only"));
     expect(only.map((e) => e.externalId).sort()).toEqual(["30112", "gen-5"]);
     expect(only.every((e) => e.deletedAt !== null)).toBe(true);
   });
 
-  it("keeps tenants apart", () => {
-    const globex = walk(parseFilter(new URLSearchParams("connection=hubspot:globex")));
+  it("keeps tenants apart", async () => {
+    const globex = await walk(tuned, queryOf("connection=hubspot:globex"));
     expect(globex.map((e) => e.externalId).sort()).toEqual(["30112", "gen-999"]);
     const call = globex.find((e) => e.externalId === "30112")!;
     // Its contact 9001 resolves to Globex's own record, not Acme's Marco.
@@ -331,21 +354,17 @@ describe.each([
     expect(call.owner).toMatchObject({ id: "501", resolved: false, name: null });
   });
 
-  it("ignores a cursor that does not decode, and pages the same way with limit 1", () => {
-    const first = listEngagements(db, parseFilter(new URLSearchParams("cursor=garbage&limit=3")));
+  it("ignores a cursor that does not decode, and pages the same way with limit 1", async () => {
+    const first = await tuned.listEngagements(queryOf("cursor=garbage&limit=3"));
     expect(first.data.length).toBe(3);
-    const ones = walk(parseFilter(new URLSearchParams("owner=502&limit=1")));
+    const ones = await walk(tuned, queryOf("owner=502&limit=1"));
     expect(new Set(ones.map((e) => e.id)).size).toBe(ones.length);
-    expect(ones.length).toBe(
-      countEngagements(db, parseFilter(new URLSearchParams("owner=502"))).count,
-    );
+    expect(ones.length).toBe((await tuned.countEngagements(queryOf("owner=502"))).count);
   });
 
-  it("a cursor past the end gives an empty last page", () => {
-    const filter = parseFilter(
-      new URLSearchParams(`cursor=${encodeCursor({ startedAt: 0, id: 0 })}`),
-    );
-    expect(listEngagements(db, filter)).toEqual({ data: [], nextCursor: null });
+  it("a cursor past the end gives an empty last page", async () => {
+    const query = queryOf(`cursor=${encodeCursor({ startedAt: 0, id: 0 })}`);
+    expect(await tuned.listEngagements(query)).toEqual({ data: [], next: null });
   });
 });
 
@@ -370,28 +389,31 @@ describe("full-text search", () => {
     "(((",
     "\u0000",
   ]) {
-    it(`is harmless for ${JSON.stringify(q)}`, () => {
+    it(`is harmless for ${JSON.stringify(q)}`, async () => {
       const filter = parseFilter(new URLSearchParams({ q }));
-      expect(() => listEngagements(db, filter)).not.toThrow();
-      expect(() => countEngagements(db, filter).count).not.toThrow();
-      expect(() => facetCounts(db, filter)).not.toThrow();
+      const query = toEngagementQuery(filter);
+      await expect(store.listEngagements(query)).resolves.toMatchObject({
+        data: expect.any(Array),
+      });
+      const { count } = await store.countEngagements(query);
+      // Plain words, whatever the punctuation around them.
+      expect(count).toBe(expectedFor(filter).length);
+      await expect(store.countFacets(query)).resolves.toMatchObject({ type: expect.any(Array) });
     });
   }
 
-  it("matches words regardless of accents and case, with prefix on request", () => {
-    expect(countEngagements(db, parseFilter(new URLSearchParams("q=CAFE"))).count).toBe(
-      countEngagements(db, parseFilter(new URLSearchParams("q=café"))).count,
-    );
-    expect(
-      countEngagements(db, parseFilter(new URLSearchParams("q=secur*"))).count,
-    ).toBeGreaterThan(0);
-    expect(countEngagements(db, parseFilter(new URLSearchParams("q=secur"))).count).toBe(0);
+  it("matches words regardless of accents and case, with prefix on request", async () => {
+    const count = async (params: string) => (await store.countEngagements(queryOf(params))).count;
+    expect(await count("q=CAFE")).toBe(await count("q=café"));
+    expect(await count("q=café")).toBeGreaterThan(0);
+    expect(await count("q=secur*")).toBeGreaterThan(0);
+    expect(await count("q=secur")).toBe(0);
   });
 });
 
 describe("references", () => {
-  it("resolves owner, users, contacts, companies and opportunities with their fields", () => {
-    const call = walk(parseFilter(new URLSearchParams("deleted=only"))).find(
+  it("resolves owner, users, contacts, companies and opportunities with their fields", async () => {
+    const call = (await walk(store, queryOf("deleted=only"))).find(
       (e) => e.externalId === "30112",
     )!;
     expect(call.owner).toMatchObject({
@@ -418,90 +440,95 @@ describe("references", () => {
     });
   });
 
-  it("resolves a contact that arrived expanded inside the engagement", () => {
-    const email = walk(parseFilter(new URLSearchParams("type=email&q=procurement")))[0];
-    expect(email.contacts[0]).toMatchObject({
+  it("resolves a contact that arrived expanded inside the engagement", async () => {
+    const [email] = await walk(store, queryOf("type=email&q=procurement"));
+    expect(email!.contacts[0]).toMatchObject({
       id: "9004",
       resolved: true,
       name: "Priya Natarajan",
       email: "priya@northwind.example",
     });
-    expect(email.companies[0]).toMatchObject({ id: "7002", resolved: false, name: null });
+    expect(email!.companies[0]).toMatchObject({ id: "7002", resolved: false, name: null });
   });
 
-  it("getEngagement returns every field, the raw snapshot and the deliveries in order", () => {
-    const call = walk(
-      parseFilter(new URLSearchParams("deleted=only&connection=hubspot:acme-prod")),
-    ).find((e) => e.externalId === "30112")!;
-    const detail = getEngagement(db, call.id)!;
+  it("getEngagement returns every field, the raw snapshot and the deliveries in order", async () => {
+    const call = (await walk(store, queryOf("deleted=only&connection=hubspot:acme-prod"))).find(
+      (e) => e.externalId === "30112",
+    )!;
+    const detail = (await store.getEngagement(Number(call.id)))!;
     expect(detail.fields.title).toBe("Pricing follow-up");
     expect(detail.deliveries.map((d) => d.event)).toEqual([
       "crmEngagement::created",
       "crmEngagement::deleted",
     ]);
     expect(detail.deliveries.every((d) => d.outcome === "applied")).toBe(true);
-    expect(getEngagement(db, "999999")).toBeNull();
-    expect(getEngagement(db, "abc")).toBeNull();
+    expect(await store.getEngagement(999999)).toBeNull();
+    expect(await loadEngagement("abc")).toBeNull();
   });
 });
 
 describe("facets and chart", () => {
-  it("facet counts leave their own dimension out and agree with counts", () => {
-    const filter = parseFilter(new URLSearchParams("type=call&owner=501"));
-    const facets = facetCounts(db, filter);
+  it("facet counts leave their own dimension out and agree with counts", async () => {
+    const facets = await store.countFacets(queryOf("type=call&owner=501"));
     const email = facets.type.find((f) => f.value === "email")!.count;
-    expect(email).toBe(
-      countEngagements(db, parseFilter(new URLSearchParams("type=email&owner=501"))).count,
-    );
+    expect(email).toBe((await store.countEngagements(queryOf("type=email&owner=501"))).count);
     const owners = facets.owner;
     expect(owners.find((o) => o.value === "502")).toMatchObject({
       name: "Lee Okafor",
-      count: countEngagements(db, parseFilter(new URLSearchParams("type=call&owner=502"))).count,
+      count: (await store.countEngagements(queryOf("type=call&owner=502"))).count,
     });
   });
 
-  it("activity per day sums to the count for the days it covers", () => {
+  it("activity per day sums to the count for the days it covers", async () => {
     const filter = parseFilter(new URLSearchParams("from=2025-02-01&to=2025-02-28&owner=501"));
-    const { days, capped } = activityPerDay(db, filter, Date.parse("2025-02-28T00:00:00Z"));
+    const query = toEngagementQuery(filter);
+    const { days, capped } = await store.countActivity(
+      query,
+      chartOf(filter, Date.parse("2025-02-28T00:00:00Z")),
+    );
     expect(capped).toBe(false);
     expect(days.length).toBe(28);
-    expect(days[0].day).toBe("2025-02-01");
-    expect(days.reduce((n, d) => n + d.count, 0)).toBe(countEngagements(db, filter).count);
+    expect(days[0]!.day).toBe("2025-02-01");
+    expect(days.reduce((n, d) => n + d.count, 0)).toBe((await store.countEngagements(query)).count);
   });
 });
 
 describe("records", () => {
-  it("searches by name, last name or email prefix, case-insensitively", () => {
-    expect(searchRecords(db, "genericUser", "da").map((r) => r.id)).toEqual(["501"]);
-    expect(searchRecords(db, "genericUser", "okaf").map((r) => r.id)).toEqual(["502"]);
-    expect(searchRecords(db, "genericContact", "priya@").map((r) => r.name)).toEqual([
+  it("searches by name, last name or email prefix, case-insensitively", async () => {
+    const search = (model: "genericUser" | "genericContact", q: string) =>
+      store.searchRecords(model, q, null);
+    expect((await search("genericUser", "da")).map((r) => r.id)).toEqual(["501"]);
+    expect((await search("genericUser", "okaf")).map((r) => r.id)).toEqual(["502"]);
+    expect((await search("genericContact", "priya@")).map((r) => r.name)).toEqual([
       "Priya Natarajan",
     ]);
-    expect(searchRecords(db, "genericContact", "%").length).toBe(0);
-    expect(searchRecords(db, "genericContact", "").length).toBeLessThanOrEqual(20);
+    expect((await search("genericContact", "%")).length).toBe(0);
+    expect((await search("genericContact", "")).length).toBeLessThanOrEqual(20);
   });
 
-  it("reads one record within its connection and lists the connections of an id", () => {
+  it("reads one record within its connection and lists the connections of an id", async () => {
     const acme = { connectorId: "hubspot", connectionOwnerId: "acme-prod" };
-    expect(getRecord(db, "genericContact", acme, "9001")?.name).toBe("Marco Ibáñez");
+    expect((await store.getRecord("genericContact", acme, "9001"))?.name).toBe("Marco Ibáñez");
     expect(
-      getRecord(db, "genericContact", { ...acme, connectionOwnerId: "globex" }, "9001")?.name,
+      (await store.getRecord("genericContact", { ...acme, connectionOwnerId: "globex" }, "9001"))
+        ?.name,
     ).toBe("Globex Person");
     expect(
-      connectionsOf(db, "genericContact", "contact", "9001").map((c) => c.connectionOwnerId),
+      (await store.connectionsOf("genericContact", "contact", "9001")).map(
+        (c) => c.connectionOwnerId,
+      ),
     ).toEqual(["acme-prod", "globex", "chrono"]);
     // Known only as a reference: still has a connection (and a timeline).
-    expect(connectionsOf(db, "genericContact", "contact", "9002")).toEqual([
+    expect(await store.connectionsOf("genericContact", "contact", "9002")).toEqual([
       acme,
       { ...acme, connectionOwnerId: "globex" },
     ]);
-    expect(connectionsOf(db, "genericUser", "user", "502")).toEqual([
+    expect(await store.connectionsOf("genericUser", "user", "502")).toEqual([
       acme,
       { connectorId: "pipedrive", connectionOwnerId: "chrono" },
     ]);
   });
 });
-
 describe("API route handlers", () => {
   it("GET /api/engagements returns the contract's shape", async () => {
     const res = await listRoute(
@@ -577,7 +604,7 @@ describe("API route handlers", () => {
   });
 
   it("GET /api/engagements/<id> returns one with deliveries; unknown is a JSON 404", async () => {
-    const id = listEngagements(db, parseFilter(new URLSearchParams("limit=1"))).data[0].id;
+    const id = (await store.listEngagements(queryOf("limit=1"))).data[0]!.id;
     const res = await getEngagementRoute(new Request(`http://localhost/api/engagements/${id}`), {
       params: Promise.resolve({ id }),
     });
@@ -611,8 +638,11 @@ describe("API route handlers", () => {
 });
 
 describe("query plans (what keeps pages fast at a million rows)", () => {
+  /** The exact path: what answers a date, text or record filter. */
+  const exact = tunedStore({ useCounters: false });
+
   /** The SQL of every statement a call prepares, with the plan SQLite picks for it. */
-  function plansOf(run: () => void) {
+  async function plansOf(run: () => Promise<unknown>) {
     const client = db.$client;
     const original = client.prepare.bind(client);
     const seen: string[] = [];
@@ -623,7 +653,7 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
       return original(source);
     }) as typeof client.prepare;
     try {
-      run();
+      await run();
     } finally {
       client.prepare = original;
     }
@@ -640,8 +670,8 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
       }));
   }
 
-  const pagePlan = (query: string) => {
-    const plans = plansOf(() => listEngagements(db, parseFilter(new URLSearchParams(query))));
+  const pagePlan = async (query: string) => {
+    const plans = await plansOf(() => store.listEngagements(queryOf(query)));
     const page = plans.find((p) => /^select e\.id, e\.connector_id/.test(p.source.trim()));
     expect(page, query).toBeDefined();
     return page!.plan.join("\n");
@@ -657,27 +687,15 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
     ["company=7001&type=call&owner=501", "engagement_refs_lookup"],
     ["from=2025-02-01&to=2025-02-10", "engagements_started"],
   ] as const) {
-    it(`a page for "${query || "(no filter)"}" walks ${index} in date order, no sort`, () => {
-      const plan = pagePlan(query);
+    it(`a page for "${query || "(no filter)"}" walks ${index} in date order, no sort`, async () => {
+      const plan = await pagePlan(query);
       expect(plan).toContain(index);
       expect(plan).not.toContain("TEMP B-TREE FOR ORDER BY");
     });
   }
 
-  /** The plans of the exact path: what answers a date, text or record filter. */
-  function rowPlansOf(run: () => void) {
-    countTuning.useCounters = false;
-    try {
-      return plansOf(run);
-    } finally {
-      countTuning.useCounters = true;
-    }
-  }
-
-  it("an exact-path count walks its filter's own index, not the table", () => {
-    const plans = rowPlansOf(() =>
-      countEngagements(db, parseFilter(new URLSearchParams("owner=501"))),
-    );
+  it("an exact-path count walks its filter's own index, not the table", async () => {
+    const plans = await plansOf(() => exact.countEngagements(queryOf("owner=501")));
     const text = plans.map((p) => p.plan.join(" ")).join("\n");
     expect(text).toContain("engagements_owner_started");
     expect(text).not.toMatch(/\bSCAN e\b/);
@@ -688,11 +706,10 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
     "from=2025-02-01&to=2025-02-10&status=planned",
     "connection=hubspot:acme-prod&direction=inbound&to=2025-02-20",
   ]) {
-    it(`the count and facets of "${query}" read covering indexes only, no row`, () => {
-      const plans = rowPlansOf(() => {
-        const filter = parseFilter(new URLSearchParams(query));
-        countEngagements(db, filter);
-        facetCounts(db, filter);
+    it(`the count and facets of "${query}" read covering indexes only, no row`, async () => {
+      const plans = await plansOf(async () => {
+        await exact.countEngagements(queryOf(query));
+        await exact.countFacets(queryOf(query));
       });
       const walks = plans.filter((p) => /\bengagements e\b/.test(p.source));
       expect(walks.length).toBeGreaterThanOrEqual(2);
@@ -704,31 +721,27 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
     });
   }
 
-  it("a count over a referenced record reads engagement_refs and the tombstones' index, no row", () => {
-    const plans = rowPlansOf(() =>
-      countEngagements(db, parseFilter(new URLSearchParams("user=501"))),
-    );
+  it("a count over a referenced record reads engagement_refs and the tombstones' index, no row", async () => {
+    const plans = await plansOf(() => exact.countEngagements(queryOf("user=501")));
     const text = plans.map((p) => p.plan.join(" ")).join("\n");
     expect(text).toContain("engagement_refs_lookup");
     expect(text).toContain("engagements_deleted_started");
     expect(text).not.toMatch(/INTEGER PRIMARY KEY/);
   });
 
-  it("exact-path facets walk the list's own index in date order, not the table", () => {
-    const plans = rowPlansOf(() => facetCounts(db, parseFilter(new URLSearchParams("user=501"))));
+  it("exact-path facets walk the list's own index in date order, not the table", async () => {
+    const plans = await plansOf(() => exact.countFacets(queryOf("user=501")));
     const text = plans.map((p) => p.plan.join(" ")).join("\n");
     expect(text).toContain("engagement_refs_lookup");
     expect(text).not.toContain("TEMP B-TREE FOR ORDER BY");
     expect(text).not.toMatch(/\bSCAN e\b/);
   });
 
-  it("counts and facets over connection, owner, type, status, direction and deleted read engagement_counts only", () => {
-    const filter = parseFilter(
-      new URLSearchParams("owner=501&type=call&status=completed&connection=hubspot:acme-prod"),
-    );
-    const plans = plansOf(() => {
-      countEngagements(db, filter);
-      facetCounts(db, filter);
+  it("counts and facets over connection, owner, type, status, direction and deleted read engagement_counts only", async () => {
+    const query = queryOf("owner=501&type=call&status=completed&connection=hubspot:acme-prod");
+    const plans = await plansOf(async () => {
+      await store.countEngagements(query);
+      await store.countFacets(query);
     });
     const counted = plans.filter((p) => p.source.includes("engagement"));
     expect(counted.length).toBeGreaterThanOrEqual(2);
@@ -739,16 +752,18 @@ describe("query plans (what keeps pages fast at a million rows)", () => {
   });
 });
 
+const dayOf = (e: ModelEngagement) => new Date(e.startedAt).toISOString().slice(0, 10);
+
 describe("activity chart days", () => {
-  it("counts days in the filter's time zone when it names one", () => {
+  it("counts days in the filter's time zone when it names one", async () => {
     // 23:00 UTC on 28 Feb is already 1 March in Tokyo.
-    const late = walk(
-      parseFilter(new URLSearchParams("from=2025-02-28&to=2025-02-28&limit=200")),
-    ).filter((e) => e.startedAt >= "2025-02-28T15:00:00.000Z").length;
-    const tokyo = activityPerDay(
-      db,
-      parseFilter(new URLSearchParams("from=2025-03-01&to=2025-03-01&tz=Asia/Tokyo")),
-      Date.parse("2025-03-01T00:00:00Z"),
+    const late = expectedFor(
+      parseFilter(new URLSearchParams("from=2025-02-28T15:00:00Z&to=2025-02-28T23:59:59.999Z")),
+    ).length;
+    const filter = parseFilter(new URLSearchParams("from=2025-03-01&to=2025-03-01&tz=Asia/Tokyo"));
+    const tokyo = await store.countActivity(
+      toEngagementQuery(filter),
+      chartOf(filter, Date.parse("2025-03-01T00:00:00Z")),
     );
     expect(tokyo).toEqual({
       days: [{ day: "2025-03-01", count: late }],
@@ -759,12 +774,6 @@ describe("activity chart days", () => {
   });
 });
 
-const STRATEGIES = [
-  ["rare-term strategy", { frequentTerm: 2000 }],
-  ["frequent-term walk", { frequentTerm: 0, walkChunk: 4 }],
-  ["frequent-term join", { frequentTerm: 0, walkFrequentTerms: false }],
-] as const;
-
 /** Counts stop at CAP; facets and the chart count the newest SAMPLE (at most, at least CAP). */
 describe.each(
   STRATEGIES.flatMap(([label, tuning]) => [
@@ -772,26 +781,14 @@ describe.each(
     [`${label}, cap 9, sample 5`, tuning, 9, 5] as const,
   ]),
 )("past the cap (%s)", (_label, tuning, CAP, SAMPLE) => {
-  const saved = { search: { ...searchTuning }, count: { ...countTuning } };
-  beforeAll(() => {
-    Object.assign(searchTuning, tuning);
-    Object.assign(countTuning, { cap: CAP, sample: SAMPLE, useCounters: false });
-  });
-  afterAll(() => {
-    Object.assign(searchTuning, saved.search);
-    Object.assign(countTuning, saved.count);
-  });
+  const capped = tunedStore({ ...tuning, countCap: CAP, facetSample: SAMPLE, useCounters: false });
+  const counters = tunedStore({ ...tuning, countCap: CAP, facetSample: SAMPLE, useCounters: true });
 
   /** Every match of a filter, newest first: the order the list shows and the cap keeps. */
-  const newest = (f: EngagementFilter) =>
-    everything()
-      .filter((e) => oracle(e, f))
-      .sort(
-        (a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt) || Number(b.id) - Number(a.id),
-      );
+  const newest = (f: EngagementFilter) => expectedFor({ ...f, sort: "startedAt" });
   const KEYS = ["type", "status", "direction", "owner"] as const;
-  const valueOf = (e: EngagementView, key: (typeof KEYS)[number]) =>
-    key === "owner" ? (e.owner?.id ?? null) : e[key];
+  const valueOf = (e: ModelEngagement, key: (typeof KEYS)[number]) =>
+    key === "owner" ? e.ownerId : e[key];
 
   /** The filter without its four facet dimensions: the set facets and the chart walk. */
   const broad = (f: EngagementFilter): EngagementFilter => ({
@@ -801,7 +798,7 @@ describe.each(
     status: [],
     direction: [],
   });
-  const passes = (f: EngagementFilter, e: EngagementView, key: (typeof KEYS)[number]) =>
+  const passes = (f: EngagementFilter, e: ModelEngagement, key: (typeof KEYS)[number]) =>
     key === "owner"
       ? f.owner === null || valueOf(e, key) === f.owner
       : f[key].length === 0 || f[key].includes(valueOf(e, key)!);
@@ -837,19 +834,20 @@ describe.each(
         .map(([value, count]) => ({ value, count }))
         .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
     }
-    out.owner = out.owner.filter((o) => o.value !== null).slice(0, 10);
+    out.owner = out.owner!.filter((o) => o.value !== null).slice(0, 10);
     return { ...out, capped, sampled: capped ? SAMPLE : null };
   }
 
   for (const query of FILTERS) {
-    it(`counts for "${query || "(no filter)"}" stop at ${CAP}, facets cover the newest ${SAMPLE} matches of the broad filter`, () => {
+    it(`counts for "${query || "(no filter)"}" stop at ${CAP}, facets cover the newest ${SAMPLE} matches of the broad filter`, async () => {
       const filter = parseFilter(new URLSearchParams(query));
+      const q = toEngagementQuery(filter);
       const matches = newest(filter).length;
-      expect(countEngagements(db, filter)).toEqual({
+      expect(await capped.countEngagements(q)).toEqual({
         count: Math.min(matches, CAP),
         capped: matches > CAP,
       });
-      const facets = facetCounts(db, filter);
+      const facets = await capped.countFacets(q);
       const strip = (values: { value: string | null; count: number }[]) =>
         values.map(({ value, count }) => ({ value, count }));
       expect({
@@ -864,13 +862,15 @@ describe.each(
   }
 
   for (const query of FILTERS) {
-    it(`summarize for "${query || "(no filter)"}" answers what count, facets and chart do`, () => {
+    it(`summarize for "${query || "(no filter)"}" answers what count, facets and chart do`, async () => {
       const filter = parseFilter(new URLSearchParams(query));
+      const q = toEngagementQuery(filter);
       for (const anchor of ["2025-02-28T00:00:00Z", "2025-01-10T00:00:00Z"].map(Date.parse)) {
-        expect(summarize(db, filter, anchor)).toEqual({
-          count: countEngagements(db, filter),
-          facets: facetCounts(db, filter),
-          activity: activityPerDay(db, filter, anchor),
+        const chart = chartOf(filter, anchor);
+        expect(await capped.summarizeEngagements(q, chart)).toEqual({
+          count: await capped.countEngagements(q),
+          facets: await capped.countFacets(q),
+          activity: await capped.countActivity(q, chart),
         });
       }
     });
@@ -882,37 +882,35 @@ describe.each(
     expect(sizes.some((n) => n > 0 && n <= CAP)).toBe(true);
   });
 
-  it("counts exactly, never capped, where the counters answer", () => {
-    countTuning.useCounters = true;
-    try {
-      const filter = parseFilter(new URLSearchParams("owner=501&type=call"));
-      const matches = newest(filter).length;
-      expect(matches).toBeGreaterThan(CAP);
-      expect(countEngagements(db, filter)).toEqual({ count: matches, capped: false });
-      expect(facetCounts(db, filter).capped).toBe(false);
-    } finally {
-      countTuning.useCounters = false;
-    }
+  it("counts exactly, never capped, where the counters answer", async () => {
+    const filter = parseFilter(new URLSearchParams("owner=501&type=call"));
+    const matches = newest(filter).length;
+    expect(matches).toBeGreaterThan(CAP);
+    const q = toEngagementQuery(filter);
+    expect(await counters.countEngagements(q)).toEqual({ count: matches, capped: false });
+    expect((await counters.countFacets(q)).capped).toBe(false);
   });
 
   for (const query of ["", "owner=502", "user=501", "contact=c3", "q=pricing", "deleted=include"]) {
-    it(`the chart for "${query || "(no filter)"}" counts its matches among the newest ${SAMPLE} of the broad filter and marks older days partial`, () => {
+    it(`the chart for "${query || "(no filter)"}" counts its matches among the newest ${SAMPLE} of the broad filter and marks older days partial`, async () => {
       const filter = parseFilter(new URLSearchParams(`${query}&from=2025-02-01&to=2025-02-28`));
       // Exact when the filter itself has at most CAP matches, else what the broad walk read.
       const own = newest(filter).length <= CAP;
       const rows = own ? newest(filter) : newest(broad(filter));
-      const capped = !own && rows.length > SAMPLE;
+      const partial = !own && rows.length > SAMPLE;
       const counted = own ? rows : rows.slice(0, SAMPLE);
       const tally = new Map<string, number>();
       for (const e of counted) {
         if (!KEYS.every((key) => passes(filter, e, key))) continue;
-        const day = e.startedAt.slice(0, 10);
-        tally.set(day, (tally.get(day) ?? 0) + 1);
+        tally.set(dayOf(e), (tally.get(dayOf(e)) ?? 0) + 1);
       }
-      const oldest = capped ? counted[counted.length - 1]!.startedAt.slice(0, 10) : "";
-      const activity = activityPerDay(db, filter, Date.parse("2025-02-28T00:00:00Z"));
-      expect(activity.capped).toBe(capped);
-      expect(activity.sampled).toBe(capped ? SAMPLE : null);
+      const oldest = partial ? dayOf(counted[counted.length - 1]!) : "";
+      const activity = await capped.countActivity(
+        toEngagementQuery(filter),
+        chartOf(filter, Date.parse("2025-02-28T00:00:00Z")),
+      );
+      expect(activity.capped).toBe(partial);
+      expect(activity.sampled).toBe(partial ? SAMPLE : null);
       expect(activity.days).toEqual(
         Array.from({ length: 28 }, (_, i) => {
           const day = `2025-02-${String(i + 1).padStart(2, "0")}`;

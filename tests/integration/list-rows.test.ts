@@ -3,10 +3,11 @@ import { renderToStaticMarkup } from "react-dom/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EngagementRows } from "@/components/engagements/engagement-rows";
 import { iconsOf, toListRow, type ListRow } from "@/components/engagements/list-row";
-import { listEngagements, type EngagementView } from "@/db/queries/engagements";
+import type { EngagementView } from "@/db/types";
 import { parseFilter } from "@/lib/filters";
 import { deliver } from "../helpers/deliver";
 import { fixture } from "../helpers/morph";
+import { toEngagementQuery } from "../helpers/read-queries";
 import { setUpAppDatabase } from "../helpers/temp-db";
 
 // The list sends each row to the browser as a ListRow; these hold it to what the table showed
@@ -15,8 +16,8 @@ import { setUpAppDatabase } from "../helpers/temp-db";
 const temp = setUpAppDatabase({ APP_ALLOW_PUBLIC: "1" });
 afterAll(() => temp.cleanup());
 
-function post(body: unknown) {
-  expect(deliver(temp.db, body).status).toBe(200);
+async function post(body: unknown) {
+  expect((await deliver(temp.store, body)).status).toBe(200);
 }
 
 function engagement(id: string, fields: Record<string, unknown>) {
@@ -37,12 +38,14 @@ const ref = (model: string, id: string) => ({ object: "resourceRef", model, id }
 let views: EngagementView[] = [];
 const html = (row: ListRow) => renderToStaticMarkup(createElement(EngagementRows, { rows: [row] }));
 
-beforeAll(() => {
-  for (const name of ["user-created", "contact-created", "company-created"]) post(fixture(name));
-  post(fixture("engagement-call-created"));
-  post(fixture("engagement-meeting-updated"));
-  post(fixture("engagement-email-expanded-refs"));
-  post(
+beforeAll(async () => {
+  for (const name of ["user-created", "contact-created", "company-created"]) {
+    await post(fixture(name));
+  }
+  await post(fixture("engagement-call-created"));
+  await post(fixture("engagement-meeting-updated"));
+  await post(fixture("engagement-email-expanded-refs"));
+  await post(
     engagement("task-no-status", {
       type: "task",
       title: "Send the order form",
@@ -55,14 +58,14 @@ beforeAll(() => {
       ],
     }),
   );
-  post(
+  await post(
     engagement("note-untitled", {
       type: "note",
       status: "completed",
       startedAt: "2025-03-10T08:00:00.000Z",
     }),
   );
-  post(
+  await post(
     engagement("gone", {
       type: "call",
       direction: "inbound",
@@ -70,11 +73,12 @@ beforeAll(() => {
       startedAt: "2025-03-11T08:00:00.000Z",
     }),
   );
-  post({
+  await post({
     ...fixture("engagement-deleted"),
     data: { ...fixture("engagement-deleted").data, id: "gone" },
   });
-  views = listEngagements(temp.db, parseFilter({ deleted: "include" })).data;
+  views = (await temp.store.listEngagements(toEngagementQuery(parseFilter({ deleted: "include" }))))
+    .data;
 });
 
 const byExternalId = (id: string) => {

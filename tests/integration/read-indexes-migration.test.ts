@@ -2,10 +2,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase, type AppDatabase } from "@/db/client";
-import { countEngagements, listEngagements } from "@/db/queries/engagements";
+import { openDatabase, type AppDatabase } from "@/db/sqlite/client";
+import { createSqliteStore } from "@/db/sqlite/store";
+import type { Store } from "@/db/store";
 import { parseFilter } from "@/lib/filters";
 import { deliver } from "../helpers/deliver";
+import { toEngagementQuery } from "../helpers/read-queries";
 import { migrationsBefore } from "../helpers/temp-db";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-indexes-"));
@@ -13,8 +15,12 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const TAG = "covering_read_indexes";
 
-function post(db: AppDatabase, i: number) {
-  const result = deliver(db, {
+/** A store on a connection opened here; closing it closes the connection. */
+const storeOn = (db: AppDatabase) =>
+  createSqliteStore({ db, writer: "inline", summaries: "inline" });
+
+async function post(store: Store, i: number) {
+  const result = await deliver(store, {
     event: "crmEngagement::created",
     data: {
       object: "resource",
@@ -52,15 +58,16 @@ describe.each([
   ["from before it (0005)", () => migrationsBefore(dir, TAG)],
   ["at it, before 0007", () => migrationsBefore(dir, "_engagement_fields_compact")],
 ])("migration 0006 (covering read indexes) on a database %s", (label, older) => {
-  it("leaves the covering date and owner indexes, and the same answers", () => {
+  it("leaves the covering date and owner indexes, and the same answers", async () => {
     const file = path.join(dir, `${label.replace(/\W+/g, "-")}.db`);
-    const before = openDatabase(file, { migrationsFolder: older() });
-    for (let i = 0; i < 12; i++) post(before, i);
-    const filter = parseFilter(new URLSearchParams("type=call&limit=3"));
-    const page = listEngagements(before, filter);
-    before.$client.close();
+    const before = storeOn(openDatabase(file, { migrationsFolder: older() }));
+    for (let i = 0; i < 12; i++) await post(before, i);
+    const query = toEngagementQuery(parseFilter(new URLSearchParams("type=call&limit=3")));
+    const page = await before.listEngagements(query);
+    await before.close();
 
     const after = openDatabase(file);
+    const store = storeOn(after);
     try {
       const indexes = indexesOf(after);
       expect(indexes.engagements_started).toEqual([
@@ -95,16 +102,20 @@ describe.each([
         .prepare("select count(*) as n from __drizzle_migrations")
         .get() as { n: number };
       const journal = JSON.parse(
-        fs.readFileSync(path.join(process.cwd(), "db/sqlite/migrations/meta/_journal.json"), "utf8"),
+        fs.readFileSync(
+          path.join(process.cwd(), "db/sqlite/migrations/meta/_journal.json"),
+          "utf8",
+        ),
       ) as { entries: unknown[] };
       expect(applied.n).toBe(journal.entries.length);
-      expect(listEngagements(after, filter)).toEqual(page);
-      expect(countEngagements(after, parseFilter(new URLSearchParams("type=call")))).toEqual({
-        count: 4,
-        capped: false,
-      });
+      expect(await store.listEngagements(query)).toEqual(page);
+      expect(
+        await store.countEngagements(
+          toEngagementQuery(parseFilter(new URLSearchParams("type=call"))),
+        ),
+      ).toEqual({ count: 4, capped: false });
     } finally {
-      after.$client.close();
+      await store.close();
     }
   });
 });

@@ -2,18 +2,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "@/db/client";
-import { getEngagement } from "@/db/queries/engagements";
-import { ingest } from "@/lib/ingest";
+import { openDatabase } from "@/db/sqlite/client";
+import { createSqliteStore } from "@/db/sqlite/store";
+import { ingest } from "@/lib/ingest/ingest";
 import { BULK_WORLD, seedBulk } from "@/scripts/lib/seed";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engagements-seed-"));
 const file = path.join(dir, "bulk.db");
 const stats = seedBulk({ file, count: 400, seed: 3, now: Date.parse("2026-03-02T12:00:00Z") });
 const db = openDatabase(file);
+const store = createSqliteStore({ db, writer: "inline", summaries: "inline" });
 const sql = db.$client;
-afterAll(() => {
-  sql.close();
+afterAll(async () => {
+  await store.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -94,7 +95,7 @@ describe("npm run seed:bulk", () => {
     }
   });
 
-  it("stores rows as ingest() would: redelivering a seeded snapshot changes nothing", () => {
+  it("stores rows as ingest() would: redelivering a seeded snapshot changes nothing", async () => {
     const row = sql
       .prepare(
         `select id, external_id, connector_id, connection_owner_id, created_at, updated_at
@@ -114,14 +115,14 @@ describe("npm run seed:bulk", () => {
         object: "resource",
         model: "crmEngagement",
         id: row.external_id,
-        fields: getEngagement(db, row.id)!.fields,
+        fields: (await store.getEngagement(row.id))!.fields,
         createdAt: new Date(row.created_at).toISOString(),
         updatedAt: new Date(row.updated_at).toISOString(),
         rawResource: null,
         warnings: [],
       },
     });
-    const result = ingest(db, body, {
+    const result = await ingest(store, body, {
       connectorId: row.connector_id,
       connectionOwnerId: row.connection_owner_id,
       idempotencyKey: "seed-redelivery",
@@ -131,7 +132,7 @@ describe("npm run seed:bulk", () => {
     expect(result.outcome).toBe("unchanged");
   });
 
-  it("writes every engagement column as ingest() writes it for the same snapshot", () => {
+  it("writes every engagement column as ingest() writes it for the same snapshot", async () => {
     const columns = `type, direction, status, title, description, started_at, ended_at, duration,
       owner_id, created_at, fields, warnings`;
     const rows = sql
@@ -151,15 +152,15 @@ describe("npm run seed:bulk", () => {
         const id = row.id as number;
         const seeded = { ...stored.get(id)!, refs: refs.all(id) };
         // A newer version of the same snapshot: applied, so ingest() rewrites every column.
-        const result = ingest(
-          db,
+        const result = await ingest(
+          store,
           JSON.stringify({
             event: "crmEngagement::updated",
             data: {
               object: "resource",
               model: "crmEngagement",
               id: row.external_id,
-              fields: getEngagement(db, id)!.fields,
+              fields: (await store.getEngagement(id))!.fields,
               createdAt: new Date(row.created_at as number).toISOString(),
               updatedAt: new Date((row.updated_at as number) + 1).toISOString(),
               rawResource: null,

@@ -1,5 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { ingest } from "@/lib/ingest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ingest } from "@/lib/ingest/ingest";
 import { generateTraffic } from "@/scripts/lib/traffic";
 import { createTempDatabase } from "../helpers/temp-db";
 
@@ -10,20 +10,22 @@ describe("npm run simulate's traffic", () => {
   const traffic = generateTraffic({ count: 120, seed: 7, now: Date.parse("2026-03-02T12:00:00Z") });
   const outcomes = new Map<string, number>();
   const statuses = new Map<number, number>();
-  let receivedAt = Date.parse("2026-03-02T12:00:00Z");
-  for (const phase of traffic.phases) {
-    for (const delivery of phase) {
-      const result = ingest(temp.db, delivery.body, {
-        connectorId: "hubspot",
-        connectionOwnerId: "acme-prod",
-        idempotencyKey: delivery.key,
-        headers: {},
-        receivedAt: receivedAt++,
-      });
-      outcomes.set(result.outcome, (outcomes.get(result.outcome) ?? 0) + 1);
-      statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+  beforeAll(async () => {
+    let receivedAt = Date.parse("2026-03-02T12:00:00Z");
+    for (const phase of traffic.phases) {
+      for (const delivery of phase) {
+        const result = await ingest(temp.store, delivery.body, {
+          connectorId: "hubspot",
+          connectionOwnerId: "acme-prod",
+          idempotencyKey: delivery.key,
+          headers: {},
+          receivedAt: receivedAt++,
+        });
+        outcomes.set(result.outcome, (outcomes.get(result.outcome) ?? 0) + 1);
+        statuses.set(result.status, (statuses.get(result.status) ?? 0) + 1);
+      }
     }
-  }
+  });
   const sql = temp.db.$client;
 
   it("is accepted whole: every delivery answered 200", () => {
