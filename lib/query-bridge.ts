@@ -1,2 +1,0 @@
-// Goes once the tests import these from @/lib/filters.
-export { activityWindow, toDeliveryQuery, toEngagementQuery } from "@/lib/filters";
