@@ -10,6 +10,7 @@ import type { Delivery } from "@/lib/ingest/group";
 export { openDatabase, type AppDatabase } from "@/db/client";
 export { searchTuning } from "@/db/queries/engagements";
 export { ingestGroup, type Delivery } from "@/lib/ingest/group";
+export { DERIVED_KEYS, type DerivedKey } from "@/lib/morph/fields";
 
 /** The app's ingest() of one delivery, in its own transaction. */
 export const ingestOne = (db: AppDatabase, { rawBody, meta }: Delivery) =>
