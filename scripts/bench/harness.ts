@@ -224,11 +224,9 @@ export async function withRss<T>(
 }
 
 // ---------------------------------------------------------------- build and machine
-/** `next build` unless a build with the benchmark's routes is there (or `force`); true if it built. */
+/** `next build` unless a build is there (or `force`); true if it built. */
 export function ensureBuild(force: boolean) {
-  const buildId = path.join(root, ".next", "BUILD_ID");
-  const noop = path.join(root, ".next", "server", "app", "api", "bench", "noop");
-  if (!force && fs.existsSync(buildId) && fs.existsSync(noop)) return false;
+  if (!force && fs.existsSync(path.join(root, ".next", "BUILD_ID"))) return false;
   log("building the app (next build)...");
   const result = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
   if (result.status !== 0) throw new Error("next build failed");

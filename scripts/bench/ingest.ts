@@ -24,6 +24,8 @@ type IngestTarget = {
   id: TargetId;
   label: string;
   server: Server;
+  /** GET for the health route (a); every other target takes a new delivery per request. */
+  method: "GET" | "POST";
   path: string;
 };
 type IngestRun = {
@@ -48,20 +50,23 @@ function loadOnce(
   seconds: number,
   nextPayload: NextPayload,
 ): Promise<AutocannonResult> {
-  const request: AutocannonRequest = {
-    method: "POST",
-    path: target.path,
-    setupRequest: (request) => {
-      const { key, body } = nextPayload();
-      return {
-        ...request,
-        method: "POST",
-        path: target.path,
-        headers: { ...HEADERS, "x-idempotency-key": key },
-        body,
-      };
-    },
-  };
+  const request: AutocannonRequest =
+    target.method === "GET"
+      ? { method: "GET", path: target.path }
+      : {
+          method: "POST",
+          path: target.path,
+          setupRequest: (request) => {
+            const { key, body } = nextPayload();
+            return {
+              ...request,
+              method: "POST",
+              path: target.path,
+              headers: { ...HEADERS, "x-idempotency-key": key },
+              body,
+            };
+          },
+        };
   return autocannon({
     url: target.server.url,
     connections: concurrency,
@@ -195,11 +200,10 @@ const FILES = {
 
 async function startTargets(harness: Harness) {
   const file = (id: keyof typeof FILES) => path.join(harness.workDir, FILES[id], "app.db");
-  log("ingest: starting next start (noop + webhook), bare ingest() and raw SQLite servers");
+  log("ingest: starting next start (health + webhook), bare ingest() and raw SQLite servers");
   const next = await startNext(harness, "next-ingest", {
     DATABASE_URL: file("b"),
     WEBHOOK_SECRET,
-    BENCH_NOOP: "1",
     APP_ALLOW_PUBLIC: "1",
   });
   const bare = {
@@ -209,29 +213,28 @@ async function startTargets(harness: Harness) {
     d1: await startBare(harness, "raw", "each", file("d1")),
     e: await startBare(harness, "ingest", "group", file("e"), { BENCH_SYNCHRONOUS: "NORMAL" }),
   };
+  const post = (id: TargetId, label: string, server: Server, path = "/"): IngestTarget => ({
+    id,
+    label,
+    server,
+    method: "POST",
+    path,
+  });
   const targets: IngestTarget[] = [
-    { id: "a", label: "(a) no-op Next route", server: next, path: "/api/bench/noop" },
+    // The floor: a route that skips the proxy, as the webhook does, and does next to nothing.
     {
-      id: "b",
-      label: "(b) webhook route, next start",
+      id: "a",
+      label: "(a) health route, next start",
       server: next,
-      path: `/api/webhooks/morph?token=${WEBHOOK_SECRET}`,
+      method: "GET",
+      path: "/api/health",
     },
-    { id: "c", label: "(c) ingest() on node:http, group commit", server: bare.c, path: "/" },
-    { id: "d", label: "(d) raw SQLite on node:http, group commit", server: bare.d, path: "/" },
-    {
-      id: "c1",
-      label: "(c1) ingest() on node:http, a commit per request",
-      server: bare.c1,
-      path: "/",
-    },
-    {
-      id: "d1",
-      label: "(d1) raw SQLite on node:http, a commit per request",
-      server: bare.d1,
-      path: "/",
-    },
-    { id: "e", label: "(e) = (c) with synchronous=NORMAL", server: bare.e, path: "/" },
+    post("b", "(b) webhook route, next start", next, `/api/webhooks/morph?token=${WEBHOOK_SECRET}`),
+    post("c", "(c) ingest() on node:http, group commit", bare.c),
+    post("d", "(d) raw SQLite on node:http, group commit", bare.d),
+    post("c1", "(c1) ingest() on node:http, a commit per request", bare.c1),
+    post("d1", "(d1) raw SQLite on node:http, a commit per request", bare.d1),
+    post("e", "(e) = (c) with synchronous=NORMAL", bare.e),
   ];
   return { targets, servers: [next, ...Object.values(bare)], file };
 }
