@@ -7,8 +7,7 @@
  * path before and after on the same file (a copy: migrations run on it).
  */
 import { parseArgs } from "node:util";
-import { openDatabase } from "@/db/client";
-import { summarize } from "@/db/queries/engagements";
+import { openDatabase } from "./bench/app";
 import { appReads } from "./lib/app-reads";
 import { readCases, toSearchParams } from "./lib/read-queries";
 
@@ -55,7 +54,7 @@ for (const { name, filter: params } of readCases(db.$client, now)) {
   const first = app.page(filter).data[0];
   const anchor = first && filter.sort === "startedAt" ? Date.parse(first.startedAt) : now;
   console.log(
-    `| ${name} | ${count}${capped ? "+" : ""} | ${time(() => app.page(filter))} | ${time(() => app.count(filter))} | ${time(() => app.facets(filter))} | ${time(activity)} | ${time(() => summarize(db, filter, anchor))} |`,
+    `| ${name} | ${count}${capped ? "+" : ""} | ${time(() => app.page(filter))} | ${time(() => app.count(filter))} | ${time(() => app.facets(filter))} | ${time(activity)} | ${time(() => app.summary(filter, anchor))} |`,
   );
 }
 db.$client.close();

@@ -4,6 +4,7 @@ import {
   countEngagements,
   facetCounts,
   listEngagements,
+  summarize,
 } from "@/db/queries/engagements";
 import { decodeCursor, parseFilter, type EngagementFilter } from "@/lib/filters";
 
@@ -28,6 +29,8 @@ export function appReads(db: AppDatabase) {
       const anchor = first && filter.sort === "startedAt" ? Date.parse(first.startedAt) : now;
       return () => activityPerDay(db, filter, anchor);
     },
+    /** What the page reads beside its list (count, facets, chart) in one call, at `anchor`. */
+    summary: (filter: EngagementFilter, anchor: number) => summarize(db, filter, anchor),
     /** The filter for the page after `page`, by its keyset cursor. */
     next: (filter: EngagementFilter, page: ReturnType<typeof listEngagements>) => ({
       ...filter,

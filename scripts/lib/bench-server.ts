@@ -5,16 +5,14 @@
  *            validation: the storage floor `ingest()` is compared with.
  * Both commit the same way, chosen by the third argument:
  *   group  — what arrives in one turn of the event loop is one transaction with a savepoint per
- *            delivery (the app's writer, lib/ingest/writer.ts, with the same batching);
+ *            delivery (scripts/lib/batch.ts, batching as the app's writer, lib/ingest/writer.ts);
  *   each   — one IMMEDIATE transaction per request.
  * Usage: node --import tsx scripts/lib/bench-server.ts <ingest|raw> <database file> [group|each]
  * Prints "listening <port>" once ready.
  */
 import http from "node:http";
-import { openDatabase } from "@/db/client";
-import { ingest } from "@/lib/ingest";
-import { failureOf, ingestGroup, type Delivery, type DeliveryAnswer } from "@/lib/ingest/group";
-import { createBatchingWriter } from "@/lib/ingest/writer";
+import { ingestGroup, ingestOne, openDatabase, type Delivery } from "../bench/app";
+import { answering, createBatcher, type Answer } from "./batch";
 import { createRawGroup, createRawIngest, type RawResult } from "./raw-ingest";
 
 const [mode, file, commit = "group"] = process.argv.slice(2);
@@ -28,31 +26,20 @@ const sqlite = db.$client;
 // The app runs with openDatabase()'s pragmas; BENCH_SYNCHRONOUS lets the bench take fsync out.
 if (process.env.BENCH_SYNCHRONOUS) sqlite.pragma(`synchronous = ${process.env.BENCH_SYNCHRONOUS}`);
 
-type Answer = DeliveryAnswer<RawResult>;
-type Apply = (delivery: Delivery) => Answer | Promise<Answer>;
+type Apply = (delivery: Delivery) => Answer<RawResult> | Promise<Answer<RawResult>>;
 
-function applyEach(one: (delivery: Delivery) => RawResult): Apply {
-  return (delivery) => {
-    try {
-      return { ok: true, result: one(delivery) };
-    } catch (error) {
-      return { ok: false, error: failureOf(error) };
-    }
-  };
-}
-
-const rawOne = createRawIngest(sqlite);
-const ingestOne = (d: Delivery): RawResult => ingest(db, d.rawBody, d.meta);
-let apply: Apply;
-if (commit === "each") {
-  apply = applyEach(mode === "ingest" ? ingestOne : rawOne);
-} else {
+function chooseApply(): Apply {
+  if (commit === "each") {
+    return answering(
+      mode === "ingest" ? (d: Delivery) => ingestOne(db, d) : createRawIngest(sqlite),
+    );
+  }
   const rawGroup = createRawGroup(sqlite);
-  const writer = createBatchingWriter<RawResult>((deliveries) =>
+  return createBatcher<Delivery, RawResult>((deliveries) =>
     mode === "ingest" ? ingestGroup(db, deliveries) : rawGroup(deliveries),
   );
-  apply = (delivery) => writer.submit(delivery);
 }
+const apply = chooseApply();
 
 const KEPT_HEADERS = [
   "content-type",

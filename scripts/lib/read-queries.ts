@@ -162,7 +162,7 @@ export function createReader(sqlite: Database.Database) {
 export type ReadCase = { name: string; filter: ReadFilter; combo?: boolean };
 
 /**
- * The benchmark's read cases (scripts/bench.ts, scripts/bench-counts.ts): each filter alone and
+ * The benchmark's read cases (scripts/bench/, scripts/bench-counts.ts): each filter alone and
  * three realistic combinations, with the busiest owner, contact, company, deal and user of the
  * database in `sqlite`, dates counted back from `now`.
  */

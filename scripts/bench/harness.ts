@@ -1,0 +1,292 @@
+/** The processes a run starts and cleans up, what they use (RSS, CPU), and the figures' arithmetic. */
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "./app";
+import { READ_SAMPLES } from "./settings";
+
+export const root = path.resolve(import.meta.dirname, "..", "..");
+const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+export const benchStarted = Date.now();
+
+export function log(message: string) {
+  const seconds = ((Date.now() - benchStarted) / 1000).toFixed(0).padStart(4);
+  console.log(`[${seconds}s] ${message}`);
+}
+
+// ---------------------------------------------------------------- processes, always cleaned up
+/** Where a run keeps its databases and logs, and the servers it started. */
+export type Harness = { workDir: string; children: Set<ChildProcess>; cleanup(): void };
+
+function killGroup(child: ChildProcess) {
+  // Each server runs in its own process group: this takes tsx's esbuild helper along too.
+  try {
+    if (child.pid) process.kill(-child.pid, "SIGKILL");
+  } catch {}
+}
+
+/** A fresh work dir; on exit (or a signal) every server still running is killed and the dir removed. */
+export function createHarness({ keep }: { keep: boolean }): Harness {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "engagements-bench-"));
+  const children = new Set<ChildProcess>();
+  const cleanup = () => {
+    for (const child of children) killGroup(child);
+    children.clear();
+    if (!keep) fs.rmSync(workDir, { recursive: true, force: true });
+  };
+  process.on("exit", cleanup);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      cleanup();
+      process.exit(130);
+    });
+  }
+  return { workDir, children, cleanup };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export type Server = { name: string; url: string; pid: number; stop(): void };
+
+function track(harness: Harness, child: ChildProcess, name: string): Server {
+  harness.children.add(child);
+  return {
+    name,
+    url: "",
+    pid: child.pid!,
+    stop() {
+      killGroup(child);
+      harness.children.delete(child);
+    },
+  };
+}
+
+async function waitFor(url: string, child: ChildProcess, logFile: string, timeoutMs = 90_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not come up; log:\n${fs.readFileSync(logFile, "utf8").slice(-2000)}`);
+}
+
+export async function startNext(
+  harness: Harness,
+  name: string,
+  env: Record<string, string>,
+): Promise<Server> {
+  const port = await freePort();
+  const logFile = path.join(harness.workDir, `${name}.log`);
+  const out = fs.openSync(logFile, "w");
+  const child = spawn(
+    process.execPath,
+    // As `npm start` runs it (scripts/start.mjs): a fixed V8 old-space limit.
+    [
+      "--max-old-space-size=384",
+      nextBin,
+      "start",
+      "--port",
+      String(port),
+      "--hostname",
+      "127.0.0.1",
+    ],
+    {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: "production", ...env, PORT: String(port) },
+      stdio: ["ignore", out, out],
+      detached: true,
+    },
+  );
+  const server = track(harness, child, name);
+  server.url = `http://127.0.0.1:${port}`;
+  await waitFor(`${server.url}/api/health`, child, logFile);
+  return server;
+}
+
+/** The port a bare server prints ("listening <port>") once it is ready. */
+function announcedPort(child: ChildProcess, mode: string, logFile: string): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    let text = "";
+    const timer = setTimeout(() => reject(new Error(`bare ${mode} server did not start`)), 60_000);
+    child.stdout!.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      const match = text.match(/listening (\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    });
+    child.once("exit", () =>
+      reject(new Error(`bare ${mode} server exited: ${fs.readFileSync(logFile, "utf8")}`)),
+    );
+  });
+}
+
+/** One of scripts/lib/bench-server.ts's bare `node:http` servers, on its own database file. */
+export async function startBare(
+  harness: Harness,
+  mode: "ingest" | "raw",
+  commit: "group" | "each",
+  dbFile: string,
+  env: Record<string, string> = {},
+): Promise<Server> {
+  const logFile = path.join(harness.workDir, `bare-${path.basename(path.dirname(dbFile))}.log`);
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(root, "scripts/lib/bench-server.ts"), mode, dbFile, commit],
+    {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ["ignore", "pipe", fs.openSync(logFile, "w")],
+      detached: true,
+    },
+  );
+  const server = track(harness, child, mode);
+  server.url = `http://127.0.0.1:${await announcedPort(child, mode, logFile)}`;
+  return server;
+}
+
+/** A process and its descendants (`next start` runs the server in a child process). */
+function processTree(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.split(") ")[1]!.split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {}
+  }
+  const out: number[] = [];
+  const visit = (p: number) => {
+    out.push(p);
+    for (const c of children.get(p) ?? []) visit(c);
+  };
+  visit(pid);
+  return out;
+}
+
+/** CPU time (user + system, ms) a process tree has used so far, from /proc. */
+function cpuMs(pids: number[]) {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {}
+  }
+  return total;
+}
+
+/** Peak resident memory of a process tree while `fn` runs, sampled from /proc, and its CPU time. */
+export async function withRss<T>(
+  pid: number,
+  fn: () => Promise<T>,
+): Promise<{ value: T; rssMb: number; cpuMs: number }> {
+  const pids = processTree(pid);
+  const cpuBefore = cpuMs(pids);
+  let peak = 0;
+  const sample = () => {
+    let kb = 0;
+    for (const p of pids) {
+      try {
+        const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+        kb += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+      } catch {}
+    }
+    peak = Math.max(peak, kb / 1024);
+  };
+  sample();
+  const timer = setInterval(sample, 250);
+  try {
+    const value = await fn();
+    sample();
+    return { value, rssMb: Math.round(peak), cpuMs: cpuMs(pids) - cpuBefore };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+// ---------------------------------------------------------------- build and machine
+/** `next build` unless a build is there (or `force`); true if it built. */
+export function ensureBuild(force: boolean) {
+  if (!force && fs.existsSync(path.join(root, ".next", "BUILD_ID"))) return false;
+  log("building the app (next build)...");
+  const result = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
+  if (result.status !== 0) throw new Error("next build failed");
+  return true;
+}
+
+export function machine() {
+  let commit = "";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root }).toString().trim();
+  } catch {}
+  const db = openDatabase(":memory:");
+  const sqliteVersion = (db.$client.prepare("SELECT sqlite_version() AS v").get() as { v: string })
+    .v;
+  db.$client.close();
+  return {
+    date: new Date().toISOString(),
+    commit,
+    node: process.version,
+    sqlite: sqliteVersion,
+    os: `${os.type()} ${os.release()}`,
+    cpus: `${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}`,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    loadAverage: os.loadavg().map(round2),
+  };
+}
+
+// ---------------------------------------------------------------- figures
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+export const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+export const round2 = (x: number) => Math.round(x * 100) / 100;
+export const round3 = (x: number) => Math.round(x * 1000) / 1000;
+/**
+ * top/bottom for runs taken in rounds, each round running both sides back to back: the median
+ * of the rounds' own ratios. The two sides of a round share the machine's state of the moment;
+ * medians taken from different rounds would not.
+ */
+export const pairedRatio = (top: number[], bottom: number[]) =>
+  round2(median(top.map((x, i) => x / bottom[i]!)));
+
+export type Timing = { median: number; min: number; max: number };
+
+/** Median of `samples` runs after a warm-up; a query slower than 200 ms gets 5 (it misses its target anyway). */
+export function time(fn: () => unknown, samples = READ_SAMPLES): Timing {
+  const warm = performance.now();
+  fn();
+  if (performance.now() - warm > 200) samples = Math.min(samples, 5);
+  const times: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const t = performance.now();
+    fn();
+    times.push(performance.now() - t);
+  }
+  return {
+    median: round2(median(times)),
+    min: round2(Math.min(...times)),
+    max: round2(Math.max(...times)),
+  };
+}
