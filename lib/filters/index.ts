@@ -10,9 +10,3 @@ export * from "./engagement-filter";
 export * from "./delivery-filter";
 export * from "./links";
 export * from "./chips";
-
-// Older names, still imported by db/ and scripts/ until they take `EngagementQuery`.
-export {
-  decodeEngagementCursor as decodeCursor,
-  encodeEngagementCursor as encodeCursor,
-} from "./cursor";

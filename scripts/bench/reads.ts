@@ -3,7 +3,7 @@ import path from "node:path";
 import { appReads, type AppReads } from "../lib/app-reads";
 import { createReader, readCases, toSearchParams, type ReadCase } from "../lib/read-queries";
 import { seedBulk, type SeedStats } from "../lib/seed";
-import { openDatabase, searchTuning } from "./app";
+import { openDatabase } from "./app";
 import {
   log,
   median,
@@ -137,17 +137,16 @@ function captureStatements(sqlite: Sqlite) {
   };
 }
 
-type Planner = { app: AppReads; capture: ReturnType<typeof captureStatements> };
+type Planner = {
+  app: AppReads;
+  /** The same reads with frequent terms sorted, not walked. */
+  sorting: AppReads;
+  capture: ReturnType<typeof captureStatements>;
+};
 
-/** Full text: the app's page as shipped, and with the date walk for frequent terms turned off. */
-function timeSortingAllMatches(app: AppReads, filter: ReturnType<AppReads["parse"]>) {
-  const walk = searchTuning.walkFrequentTerms;
-  searchTuning.walkFrequentTerms = false;
-  try {
-    return time(() => app.page(filter), 5);
-  } finally {
-    searchTuning.walkFrequentTerms = walk;
-  }
+/** Full text with the date walk for frequent terms turned off: every match sorted by date. */
+function timeSortingAllMatches(sorting: AppReads, filter: ReturnType<AppReads["parse"]>) {
+  return time(() => sorting.page(filter), 5);
 }
 
 /** One case through the app's functions: its timings, and the plans of what it ran. */
@@ -163,7 +162,7 @@ function benchCase(app: AppReads, planner: Planner, c: ReadCase, now: number) {
     facets: time(() => app.facets(filter)),
     activity: time(activity),
   };
-  const sortAllMatches = filter.q ? timeSortingAllMatches(app, filter) : null;
+  const sortAllMatches = filter.q ? timeSortingAllMatches(planner.sorting, filter) : null;
   const planFilter = planner.app.parse(params);
   const plans = {
     page: planner.capture.during(() => planner.app.page(planFilter)),
@@ -198,7 +197,7 @@ function benchDeepPages(app: AppReads, reader: ReturnType<typeof createReader>, 
     let filter = first;
     for (let i = 0; i < 99; i++) {
       const page = app.page(filter);
-      if (!page.nextCursor) break;
+      if (!page.next) break;
       filter = app.next(filter, page);
     }
     deep[c.name] = {
@@ -261,7 +260,11 @@ export async function benchReads(harness: Harness, settings: BenchSettings, file
   // OFFSET is not something the app does: raw SQL shows what page 100 would cost with it.
   const reader = createReader(db.$client);
   const planDb = openDatabase(file);
-  const planner = { app: appReads(planDb), capture: captureStatements(planDb.$client) };
+  const planner = {
+    app: appReads(planDb),
+    sorting: appReads(db, { walkFrequentTerms: false }),
+    capture: captureStatements(planDb.$client),
+  };
   const now = Date.now();
   const cases = readCases(db.$client, now);
   log(`reads: ${cases.length} cases, the app's functions, median of ${READ_SAMPLES}`);

@@ -2,7 +2,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { SeedStats } from "../lib/seed";
-import { searchTuning } from "./app";
+import { DEFAULT_TUNING } from "./app";
 import { findings, mark, targetRows, type RunFigures } from "./findings";
 import type { machine, Timing } from "./harness";
 import type { IngestResult } from "./ingest";
@@ -163,7 +163,7 @@ function textAndDeepSection(reads: ReadsResult) {
   const text = reads.cases.filter((c) => c.sortAllMatches);
   return [
     "",
-    `Full text, the app's page (ms): as shipped (a term with more than ${searchTuning.frequentTerm} matches walks the date index and tests each row) vs with that walk turned off (\`searchTuning.walkFrequentTerms = false\`: all matches sorted by date).`,
+    `Full text, the app's page (ms): as shipped (a term with more than ${DEFAULT_TUNING.frequentTerm} matches walks the date index and tests each row) vs with that walk turned off (\`searchTuning.walkFrequentTerms = false\`: all matches sorted by date).`,
     "",
     "| filter | rows | as shipped | sorting all matches |",
     "| --- | ---: | ---: | ---: |",

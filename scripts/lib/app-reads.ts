@@ -1,41 +1,49 @@
-import type { AppDatabase } from "@/db/client";
+import type { AppDatabase } from "@/db/sqlite/client";
+import { countActivity } from "@/db/sqlite/queries/engagements/activity";
 import {
-  activityPerDay,
-  countEngagements,
-  facetCounts,
-  listEngagements,
-  summarize,
-} from "@/db/queries/engagements";
-import { decodeCursor, parseFilter, type EngagementFilter } from "@/lib/filters";
+  createReadContext,
+  DEFAULT_TUNING,
+  type ReadTuning,
+} from "@/db/sqlite/queries/engagements/context";
+import { countEngagements } from "@/db/sqlite/queries/engagements/counts";
+import { countFacets } from "@/db/sqlite/queries/engagements/facets";
+import { listEngagements } from "@/db/sqlite/queries/engagements/list";
+import { summarize } from "@/db/sqlite/queries/engagements/summary";
+import type { EngagementPage } from "@/db/types";
+import {
+  activityWindow,
+  parseFilter,
+  toEngagementQuery,
+  type EngagementFilter,
+} from "@/lib/filters";
 
 /**
- * The app's own reads, called exactly as the engagements page calls them
- * (components/engagements/engagement-browser.tsx): the URL's params through `parseFilter`, then
- * the page, the total, the facets and the activity chart. Every call site of
- * db/queries/engagements.ts the benchmark makes is here, so a change of their shapes (e.g. a
- * capped count returning `{ count, capped }`, or a sibling function) is adapted in this one place.
+ * The app's own reads on SQLite, as the store runs them for the engagements page
+ * (lib/engagements/load-engagement-list.ts), synchronously so each can be timed alone: the
+ * URL's params through `parseFilter`, then the page, total, facets and chart.
  */
-export function appReads(db: AppDatabase) {
+export function appReads(db: AppDatabase, tuning: Partial<ReadTuning> = {}) {
+  const context = (filter: EngagementFilter) =>
+    createReadContext(db, toEngagementQuery(filter), { ...DEFAULT_TUNING, ...tuning });
+  const chart = (filter: EngagementFilter, anchor: number) =>
+    activityWindow(toEngagementQuery(filter), filter.tz, anchor);
   return {
     parse: (params: URLSearchParams): EngagementFilter => parseFilter(params),
-    page: (filter: EngagementFilter) => listEngagements(db, filter),
+    page: (filter: EngagementFilter) => listEngagements(context(filter)),
     /** The total as a number, and whether it is a lower bound ("10,000+"). */
-    count: (filter: EngagementFilter): { count: number; capped: boolean } =>
-      countEngagements(db, filter),
-    facets: (filter: EngagementFilter) => facetCounts(db, filter),
+    count: (filter: EngagementFilter) => countEngagements(context(filter)),
+    facets: (filter: EngagementFilter) => countFacets(context(filter)),
     /** The chart, anchored as the page anchors it: the newest row on screen (or `now`). */
     activity: (filter: EngagementFilter, now: number) => {
-      const first = listEngagements(db, filter).data[0];
+      const first = listEngagements(context(filter)).data[0];
       const anchor = first && filter.sort === "startedAt" ? Date.parse(first.startedAt) : now;
-      return () => activityPerDay(db, filter, anchor);
+      return () => countActivity(context(filter), chart(filter, anchor));
     },
     /** What the page reads beside its list (count, facets, chart) in one call, at `anchor`. */
-    summary: (filter: EngagementFilter, anchor: number) => summarize(db, filter, anchor),
+    summary: (filter: EngagementFilter, anchor: number) =>
+      summarize(context(filter), chart(filter, anchor)),
     /** The filter for the page after `page`, by its keyset cursor. */
-    next: (filter: EngagementFilter, page: ReturnType<typeof listEngagements>) => ({
-      ...filter,
-      cursor: decodeCursor(page.nextCursor),
-    }),
+    next: (filter: EngagementFilter, page: EngagementPage) => ({ ...filter, cursor: page.next }),
   };
 }
 export type AppReads = ReturnType<typeof appReads>;

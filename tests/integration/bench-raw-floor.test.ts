@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { ingest } from "@/lib/ingest";
-import { ingestGroup, type Delivery } from "@/lib/ingest/group";
+import { ingestGroup, ingestOne, type Delivery } from "@/scripts/bench/app";
 import { createRawGroup, createRawIngest } from "@/scripts/lib/raw-ingest";
 import {
   createRng,
@@ -73,7 +72,7 @@ describe("the ingest benchmark's raw-SQL floor", () => {
     const single = deliveries(40, 0);
     const grouped = deliveries(40, 1000);
     for (const delivery of single) {
-      const result = ingest(viaIngest.db, delivery.rawBody, delivery.meta);
+      const result = ingestOne(viaIngest.db, delivery);
       expect(raw(delivery)).toMatchObject({ status: result.status, outcome: result.outcome });
     }
     for (let i = 0; i < grouped.length; i += 10) {

@@ -11,7 +11,7 @@ import { createSqliteStore } from "@/db/sqlite/store";
 import type { EngagementQuery, EngagementView } from "@/db/types";
 import { guardCell } from "@/lib/engagements/csv";
 import { loadEngagement } from "@/lib/engagements/load-engagement";
-import { encodeCursor, parseFilter, type EngagementFilter } from "@/lib/filters";
+import { encodeEngagementCursor, parseFilter, type EngagementFilter } from "@/lib/filters";
 import { deliver, type DeliverOptions } from "../helpers/deliver";
 import { fixture } from "../helpers/morph";
 import { engagementKey, PostedEngagements, type ModelEngagement } from "../helpers/read-model";
@@ -363,7 +363,7 @@ describe.each(STRATEGIES)("listEngagements (%s)", (_label, tuning) => {
   });
 
   it("a cursor past the end gives an empty last page", async () => {
-    const query = queryOf(`cursor=${encodeCursor({ startedAt: 0, id: 0 })}`);
+    const query = queryOf(`cursor=${encodeEngagementCursor({ startedAt: 0, id: 0 })}`);
     expect(await tuned.listEngagements(query)).toEqual({ data: [], next: null });
   });
 });
