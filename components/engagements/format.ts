@@ -1,3 +1,4 @@
+import type { MultiKey } from "@/lib/filters";
 import type { SpriteName } from "./sprite-icon";
 
 const TYPE_LABELS: Record<string, string> = {
@@ -46,6 +47,12 @@ export function directionLabel(direction: string | null) {
   if (direction === "inbound") return "Inbound";
   if (direction === "outbound") return "Outbound";
   return direction ?? "No direction";
+}
+
+/** A type, status or direction value as its chip and facet show it. */
+export function filterValueLabel(key: MultiKey, value: string) {
+  if (key === "type") return typeLabel(value);
+  return key === "status" ? statusLabel(value) : directionLabel(value);
 }
 
 export function formatAmount(amount: unknown, currency: unknown) {
