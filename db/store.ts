@@ -1,6 +1,4 @@
-import { resolveDatabasePath, writerMode } from "@/lib/config";
 import type { RecordModel, RefRole, DeliveryOutcome } from "./models";
-import { createSqliteStore } from "./sqlite/store";
 import type {
   Activity,
   ActivityWindow,
@@ -72,15 +70,4 @@ export interface Store {
   /** Where the data lives, for the start banner. */
   describe(): string;
   close(): Promise<void>;
-}
-
-const globalForStore = globalThis as unknown as { appStore?: Store };
-
-/** The app's store, opened (and migrated) on first use, cached on globalThis for hot reload. */
-export function getStore(): Store {
-  globalForStore.appStore ??= createSqliteStore({
-    file: resolveDatabasePath(),
-    writer: writerMode(),
-  });
-  return globalForStore.appStore;
 }

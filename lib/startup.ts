@@ -1,4 +1,4 @@
-import { getStore } from "@/db/store";
+import { getStore } from "@/db/app-store";
 import { appSecretSource } from "@/lib/auth/secrets";
 import { isEnabled } from "@/lib/config";
 import { schedulePruning } from "@/lib/maintenance";

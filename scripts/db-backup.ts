@@ -1,5 +1,5 @@
 // `npm run db:backup [-- FILE]`: a consistent copy of the (possibly running) database.
-import { getStore } from "@/db/store";
+import { getStore } from "@/db/app-store";
 import { resolveDatabasePath } from "@/lib/config";
 
 const source = resolveDatabasePath();

@@ -1,5 +1,5 @@
 // `npm run db:prune`: drop raw bodies older than LOG_RETENTION_DAYS (default 90) from the delivery log.
-import { getStore } from "@/db/store";
+import { getStore } from "@/db/app-store";
 import { retentionDays } from "@/lib/config";
 import { pruneDeliveryBodies } from "@/lib/maintenance";
 

@@ -1,4 +1,4 @@
-import { getStore } from "@/db/store";
+import { getStore } from "@/db/app-store";
 
 const store = getStore();
 console.log(`Migrated ${store.describe()}`);

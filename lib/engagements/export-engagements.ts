@@ -1,4 +1,4 @@
-import { getStore } from "@/db/store";
+import { getStore } from "@/db/app-store";
 import type { EngagementView } from "@/db/types";
 import {
   encodeEngagementCursor,

@@ -1,5 +1,5 @@
 import { cache } from "react";
-import { getStore } from "@/db/store";
+import { getStore } from "@/db/app-store";
 import { parseId } from "@/lib/parse-id";
 
 /** One engagement whole by its URL id; null for an id that is not one of ours. */

@@ -1,4 +1,5 @@
-import { getStore, type Store } from "@/db/store";
+import { getStore } from "@/db/app-store";
+import type { Store } from "@/db/store";
 import type { DeliveryAnswer, DeliveryMeta } from "@/db/types";
 import {
   authenticateBeforeBody,

@@ -1,6 +1,6 @@
 import { OWNER_MODEL, REFERENCE_ROLES } from "@/db/roles";
 import type { RecordModel, RefRole } from "@/db/models";
-import { getStore } from "@/db/store";
+import { getStore } from "@/db/app-store";
 import type { Connection, RecordView } from "@/db/types";
 import type { EngagementFilter, RefFilterKey } from "@/lib/filters";
 import {

@@ -1,5 +1,5 @@
 import { isRecordModel } from "@/db/roles";
-import { getStore } from "@/db/store";
+import { getStore } from "@/db/app-store";
 import { formatConnection, parseConnection } from "@/lib/filters";
 import { HttpError } from "@/lib/http-error";
 

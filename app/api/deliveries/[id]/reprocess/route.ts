@@ -1,4 +1,4 @@
-import { getStore } from "@/db/store";
+import { getStore } from "@/db/app-store";
 import { errorResponse, HttpError } from "@/lib/http-error";
 import { reprocessDelivery } from "@/lib/ingest/reprocess";
 import { parseId } from "@/lib/parse-id";
