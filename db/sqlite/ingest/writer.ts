@@ -65,6 +65,29 @@ export type StartWorker = (databaseFile: string) => Worker;
 const startBundledWorker: StartWorker = (databaseFile) =>
   new Worker(new URL("./writer-worker.ts", import.meta.url), { workerData: { databaseFile } });
 
+/** Wires a writer thread: its replies answer what it holds; on exit, `onExit` gets the rest. */
+function attachThread(
+  thread: Worker,
+  onExit: (held: Pending[], ready: boolean, code: number) => void,
+): Map<number, Pending> {
+  const held = new Map<number, Pending>();
+  let ready = false;
+  thread.unref();
+  thread.on("message", (reply: WriterReply) => {
+    ready = true;
+    for (const { id, answer } of reply) {
+      held.get(id)?.resolve(answer);
+      held.delete(id);
+    }
+  });
+  thread.on("error", (error) => console.error("ingest writer thread failed", error));
+  thread.on("exit", (code) => {
+    onExit([...held.values()], ready, code);
+    held.clear();
+  });
+  return held;
+}
+
 /**
  * The single writer: a thread owns the write connection, so each group's CPU and fsync run
  * beside the server's event loop. If it dies, what it held answers 503 (a retry of one that did
@@ -86,7 +109,17 @@ export function createThreadWriter(
   let useFallback = false;
 
   const toFallback = (pending: Pending) => fallback!.submit(pending.delivery).then(pending.resolve);
-
+  const retire = (thread: Worker, held: Pending[], ready: boolean, code: number) => {
+    if (worker === thread) worker = null;
+    if (!ready && fallback && !closed) {
+      console.error(`ingest writer thread did not start (code ${code}); writing on this thread`);
+      useFallback = true;
+      held.forEach(toFallback);
+      return;
+    }
+    if (!closed) console.error(`ingest writer thread exited (code ${code})`);
+    for (const pending of held) pending.resolve({ ok: false, error: WRITER_GONE });
+  };
   const spawn = () => {
     let thread: Worker;
     try {
@@ -95,32 +128,9 @@ export function createThreadWriter(
       console.error("ingest writer thread could not start", error);
       return null;
     }
-    const mine = new Map<number, Pending>();
-    let ready = false;
     worker = thread;
-    inFlight = mine;
     startedAt = Date.now();
-    thread.unref();
-    thread.on("message", (reply: WriterReply) => {
-      ready = true;
-      for (const { id, answer } of reply) {
-        mine.get(id)?.resolve(answer);
-        mine.delete(id);
-      }
-    });
-    thread.on("error", (error) => console.error("ingest writer thread failed", error));
-    thread.on("exit", (code) => {
-      if (worker === thread) worker = null;
-      if (!ready && fallback && !closed) {
-        console.error(`ingest writer thread did not start (code ${code}); writing on this thread`);
-        useFallback = true;
-        for (const pending of mine.values()) toFallback(pending);
-      } else {
-        if (!closed) console.error(`ingest writer thread exited (code ${code})`);
-        for (const pending of mine.values()) pending.resolve({ ok: false, error: WRITER_GONE });
-      }
-      mine.clear();
-    });
+    inFlight = attachThread(thread, (held, ready, code) => retire(thread, held, ready, code));
     return thread;
   };
 
