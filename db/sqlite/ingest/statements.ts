@@ -22,12 +22,21 @@ function prepare<P extends Params, R = never>(
   jsonColumns: readonly (keyof P & string)[] = [],
 ) {
   const names = Array.from(source.matchAll(/@(\w+)/g), (match) => match[1]!);
-  const json = names.map((name) => (jsonColumns as readonly string[]).includes(name));
   const statement = sqlite.prepare(source.replace(/@\w+/g, "?"));
-  const args = (p: P) => names.map((name, i) => (json[i] ? toJson(p[name]) : p[name]));
+  // One generated call per statement, `statement.run(p.a, json(p.b))`: each read is then a
+  // fixed property of one object shape, which V8 inlines; a loop over the names is ~40 µs
+  // slower per delivery (about 9 %). The names are \w+ from the SQL.
+  const args = names.map((name) =>
+    (jsonColumns as readonly string[]).includes(name) ? `json(p.${name})` : `p.${name}`,
+  );
+  const bind = (method: "get" | "run") =>
+    new Function("statement", "json", `return (p) => statement.${method}(${args.join(", ")});`)(
+      statement,
+      toJson,
+    );
   return {
-    get: (params: P) => statement.get(...args(params)) as R | undefined,
-    run: (params: P) => statement.run(...args(params)),
+    get: bind("get") as (params: P) => R | undefined,
+    run: bind("run") as (params: P) => Database.RunResult,
   };
 }
 

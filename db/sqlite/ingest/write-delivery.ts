@@ -90,9 +90,8 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
   const s = statementsFor(db);
   const { meta, change } = delivery;
   const log = (entry: LogEntry) => logDelivery(s, delivery, started, entry);
-  const scope = { connectorId: meta.connectorId, connectionOwnerId: meta.connectionOwnerId };
-
-  const bound = s.findKey.get({ ...scope, key: meta.idempotencyKey });
+  const { connectorId, connectionOwnerId, idempotencyKey: key, receivedAt } = meta;
+  const bound = s.findKey.get({ connectorId, connectionOwnerId, key });
   if (bound) return answerBoundKey(s, delivery, bound, log);
 
   if ("refused" in change) {
@@ -109,7 +108,7 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
     return { status: change.refused.status, body, outcome: "rejected", deliveryId };
   }
 
-  const applied = applyChange(s, change, { ...scope, receivedAt: meta.receivedAt });
+  const applied = applyChange(s, change, { connectorId, connectionOwnerId, receivedAt });
   // The response echoes the body: the log keeps it once (see `readLoggedResponse`).
   const deliveryId = log({
     outcome: applied.outcome,
@@ -121,13 +120,14 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
     originalDeliveryId: null,
   });
   s.bindKey.run({
-    ...scope,
-    key: meta.idempotencyKey,
+    connectorId,
+    connectionOwnerId,
+    key,
     bodyHash: delivery.bodyHash,
     deliveryId,
     responseStatus: 200,
     responseBody: delivery.rawBody,
-    createdAt: meta.receivedAt,
+    createdAt: receivedAt,
   });
   return { status: 200, body: delivery.rawBody, outcome: applied.outcome, deliveryId };
 }
