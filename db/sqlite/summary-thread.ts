@@ -13,6 +13,26 @@ type Pending = {
   reject: (error: unknown) => void;
 };
 
+/** A summary on this thread, a turn of the event loop after the rows. */
+function summarizeLater(summarizeHere: Summarize, { request, resolve, reject }: Pending) {
+  setImmediate(() => {
+    try {
+      resolve(summarizeHere(request.query, request.chart));
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
+
+/** A worker's reply settles the request it answers. */
+function settle(pending: Map<number, Pending>, reply: SummaryReply) {
+  const waiting = pending.get(reply.id);
+  if (!waiting) return;
+  pending.delete(reply.id);
+  if (reply.summary) waiting.resolve(reply.summary);
+  else waiting.reject(new Error(`summary worker: ${reply.error}`));
+}
+
 /**
  * The list page's summary on a worker thread with its own connection.
  *
@@ -29,15 +49,7 @@ export function createSummaryThread(workerData: SummaryWorkerData, summarizeHere
   let nextId = 0;
   const pending = new Map<number, Pending>();
 
-  const here = ({ request, resolve, reject }: Pending) => {
-    setImmediate(() => {
-      try {
-        resolve(summarizeHere(request.query, request.chart));
-      } catch (error) {
-        reject(error);
-      }
-    });
-  };
+  const here = (waiting: Pending) => summarizeLater(summarizeHere, waiting);
 
   const start = (): Worker | null => {
     let started: Worker;
@@ -52,11 +64,7 @@ export function createSummaryThread(workerData: SummaryWorkerData, summarizeHere
     started.unref();
     started.on("message", (reply: SummaryReply) => {
       answered = true;
-      const waiting = pending.get(reply.id);
-      if (!waiting) return;
-      pending.delete(reply.id);
-      if (reply.summary) waiting.resolve(reply.summary);
-      else waiting.reject(new Error(`summary worker: ${reply.error}`));
+      settle(pending, reply);
     });
     const retire = (error: unknown) => {
       if (worker !== started) return;

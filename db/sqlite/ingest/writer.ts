@@ -111,14 +111,14 @@ export function createThreadWriter(
   const toFallback = (pending: Pending) => fallback!.submit(pending.delivery).then(pending.resolve);
   const retire = (thread: Worker, held: Pending[], ready: boolean, code: number) => {
     if (worker === thread) worker = null;
-    if (!ready && fallback && !closed) {
-      console.error(`ingest writer thread did not start (code ${code}); writing on this thread`);
-      useFallback = true;
-      held.forEach(toFallback);
-      return;
+    useFallback = !ready && fallback !== undefined && !closed;
+    if (useFallback)
+      console.error(`ingest writer thread did not start (code ${code}); writing here`);
+    else if (!closed) console.error(`ingest writer thread exited (code ${code})`);
+    for (const pending of held) {
+      if (useFallback) toFallback(pending);
+      else pending.resolve({ ok: false, error: WRITER_GONE });
     }
-    if (!closed) console.error(`ingest writer thread exited (code ${code})`);
-    for (const pending of held) pending.resolve({ ok: false, error: WRITER_GONE });
   };
   const spawn = () => {
     let thread: Worker;
@@ -138,14 +138,10 @@ export function createThreadWriter(
     if (useFallback) return batch.forEach(toFallback);
     // A writer that died within a second of starting is not restarted on every request.
     const thread = worker ?? (closed || Date.now() - startedAt < restartBackoffMs ? null : spawn());
-    if (!thread) {
-      for (const p of batch) p.resolve({ ok: false, error: WRITER_GONE });
-      return;
-    }
+    if (!thread) return batch.forEach((p) => p.resolve({ ok: false, error: WRITER_GONE }));
     const message: WriterRequest = batch.map((pending) => {
-      const id = ++nextId;
-      inFlight.set(id, pending);
-      return { id, delivery: pending.delivery };
+      inFlight.set(++nextId, pending);
+      return { id: nextId, delivery: pending.delivery };
     });
     thread.postMessage(message);
   });
