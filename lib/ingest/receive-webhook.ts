@@ -56,7 +56,7 @@ async function authenticate(request: Request) {
 }
 
 /** What an authenticated request must carry before its body is read as a delivery. */
-function checkRequest(request: Request) {
+function checkRequest(request: Request, identity: Identity) {
   const contentType = request.headers.get("content-type");
   if (!isJsonContentType(contentType)) {
     return new HttpError(415, "unsupported_media_type", "Send the event as application/json.", {
@@ -67,7 +67,7 @@ function checkRequest(request: Request) {
     ["x-conector-id", "x-conector-id (or x-connector-id)"],
     ["x-owner-id", "x-owner-id"],
     ["x-idempotency-key", "x-idempotency-key"],
-  ].find(([header]) => !identityOf(request)[header as keyof ReturnType<typeof identityOf>]?.trim());
+  ].find(([header]) => !identity[header as keyof Identity]?.trim());
   if (missing) {
     return new HttpError(400, "missing_header", `Missing header ${missing[1]}.`, {
       header: missing[0],
@@ -75,6 +75,8 @@ function checkRequest(request: Request) {
   }
   return null;
 }
+
+type Identity = ReturnType<typeof identityOf>;
 
 function identityOf(request: Request) {
   return {
@@ -129,7 +131,7 @@ export async function receiveWebhook(
       });
       return error.toResponse();
     };
-    const refused = checkRequest(request);
+    const refused = checkRequest(request, identity);
     if (refused) return await refuse(refused);
     if (rawBody === null) {
       try {

@@ -5,7 +5,7 @@
  */
 import type { AppDatabase } from "@/db/sqlite/client";
 import { writeGroup } from "@/db/sqlite/ingest/group";
-import { writeDeliveryNow } from "@/db/sqlite/ingest/write-delivery";
+import { writeDelivery } from "@/db/sqlite/ingest/write-delivery";
 import type { DeliveryMeta } from "@/db/types";
 import { readDelivery } from "@/lib/ingest/read-delivery";
 
@@ -16,9 +16,9 @@ export { DERIVED_KEYS, type DerivedKey } from "@/db/fields-codec";
 /** A delivery as the webhook hands it on: its body and what arrived with it. */
 export type Delivery = { rawBody: string; meta: DeliveryMeta };
 
-/** The app's ingest of one delivery, read and written in its own transaction on this thread. */
+/** The app's ingest of one delivery, read and written in an IMMEDIATE transaction of its own. */
 export const ingestOne = (db: AppDatabase, { rawBody, meta }: Delivery) =>
-  writeDeliveryNow(db, readDelivery(rawBody, meta));
+  db.$client.transaction(() => writeDelivery(db, readDelivery(rawBody, meta))).immediate();
 
 /** The app's group commit, as its writer thread runs it, on this thread. */
 export const ingestGroup = (db: AppDatabase, deliveries: readonly Delivery[]) =>

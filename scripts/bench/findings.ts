@@ -75,7 +75,7 @@ function ttfbFinding(reads: ReadsResult) {
   const slowFirstByte = http.filter((c) => Math.max(c.api.median, c.page.median) > 25);
   const slowFull = http.filter((c) => c.page.total > 25);
   return (
-    `**Page TTFB.** The page sends its rows in the first flush and streams the count, facets and chart in after them (\`summarize\` on a worker thread, lib/engagements/summary-thread.ts), so its first byte waits for the page query and the render of the rows only. The rows cross the RSC payload as data for one client component (a \`ListRow\` each, components/engagements/list-row.ts), not as server element trees: the server renders them once, to HTML, instead of three times (tree, its decoding, HTML). ` +
+    `**Page TTFB.** The page sends its rows in the first flush and streams the count, facets and chart in after them (\`summarize\` on a worker thread, db/sqlite/summary-thread.ts), so its first byte waits for the page query and the render of the rows only. The rows cross the RSC payload as data for one client component (a \`ListRow\` each, components/engagements/list-row.ts), not as server element trees: the server renders them once, to HTML, instead of three times (tree, its decoding, HTML). ` +
     (slowFirstByte.length
       ? `First byte over 25 ms: ${slowFirstByte.map((c) => `${c.name} (page ${c.page.median} ms, of which parse and page query ${data(c.name).rows} ms; API ${c.api.median} ms)`).join(", ")}. `
       : `Every first byte is within 25 ms (HTTP floor ${reads.http.floor.median} ms). `) +
@@ -88,7 +88,7 @@ function ttfbFinding(reads: ReadsResult) {
 function bulkFindings(b: SeedStats) {
   const top = [...b.sizeByObject].sort((x, y) => y.bytes - x.bytes).slice(0, 4);
   return [
-    `**Bytes per engagement.** ${Math.round(b.bytesPerEngagement)} bytes at ${b.engagements}${b.bytesPerEngagement > 1200 ? ` (target 1,200)` : ""}; the largest objects: ${top.map((o) => `${o.name} ${Math.round(o.bytes / b.engagements)} B`).join(", ")} per engagement. \`fields\` is stored without the values the typed columns and ref rows give back exactly (lib/morph/fields.ts) and read back whole; the delivery log keeps each body as received. The bulk load writes no delivery log; through the webhook each delivery also keeps its raw body.`,
+    `**Bytes per engagement.** ${Math.round(b.bytesPerEngagement)} bytes at ${b.engagements}${b.bytesPerEngagement > 1200 ? ` (target 1,200)` : ""}; the largest objects: ${top.map((o) => `${o.name} ${Math.round(o.bytes / b.engagements)} B`).join(", ")} per engagement. \`fields\` is stored without the values the typed columns and ref rows give back exactly (db/fields-codec.ts) and read back whole; the delivery log keeps each body as received. The bulk load writes no delivery log; through the webhook each delivery also keeps its raw body.`,
     "",
     `**Bulk load.** ${Math.round(b.rowsPerSecond)} rows/s counts every row written (engagements, ref rows, records), ${Math.round(b.engagementsPerSecond)} engagements/s. Phases (s): ${Object.entries(
       b.phases,

@@ -64,7 +64,7 @@ function ingestSection(ingest: IngestResult) {
   const lines = [
     "## Ingest",
     "",
-    `Interleaved a b c d c1 d1 e, ${ingest.rounds} rounds of ${ingest.seconds} s per target and concurrency (medians shown, and ratios as the median of each round's own ratio; every request a new engagement under a new idempotency key, realistic bodies with refs). (a) and (b) are one \`next start\` process: (a) is \`GET /api/health\`, which skips the proxy as the webhook does and runs one \`select 1\`, the framework's floor; (b) is the webhook, which hands each delivery to the writer thread (lib/ingest/writer.ts): what queued up while it wrote is one transaction with a savepoint per delivery, each answered after the one COMMIT. (c), (d), (c1), (d1), (e) are bare \`node:http\` processes (scripts/lib/bench-server.ts): (c) and (d) batch the same way on their one thread, (c1) and (d1) commit each request alone. All use the app's pragmas (WAL, synchronous=FULL) except (e).`,
+    `Interleaved a b c d c1 d1 e, ${ingest.rounds} rounds of ${ingest.seconds} s per target and concurrency (medians shown, and ratios as the median of each round's own ratio; every request a new engagement under a new idempotency key, realistic bodies with refs). (a) and (b) are one \`next start\` process: (a) is \`GET /api/health\`, which skips the proxy as the webhook does and runs one \`select 1\`, the framework's floor; (b) is the webhook, which hands each delivery to the writer thread (db/sqlite/ingest/writer.ts): what queued up while it wrote is one transaction with a savepoint per delivery, each answered after the one COMMIT. (c), (d), (c1), (d1), (e) are bare \`node:http\` processes (scripts/lib/bench-server.ts): (c) and (d) batch the same way on their one thread, (c1) and (d1) commit each request alone. All use the app's pragmas (WAL, synchronous=FULL) except (e).`,
     "",
     "| concurrency | target | req/s | p50 ms | p99 ms | errors | timeouts | non-2xx | peak RSS MB | server CPU ms/request | req/s per round |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
@@ -131,7 +131,7 @@ function readsSection(n: number, reads: ReadsResult, settings: BenchSettings) {
   const lines = [
     `## Reads at ${n} engagements`,
     "",
-    `The app's own functions, called as the engagements page calls them (scripts/lib/app-reads.ts): the URL's params through \`parseFilter\` (lib/filters.ts), then \`listEngagements\`, \`countEngagements\`, \`facetCounts\` and \`activityPerDay\` (db/queries/engagements.ts). Median of ${READ_SAMPLES} (5 for a call over 200 ms) after a warm-up, with min–max, ms. Page = 50 rows with every reference and owner resolved to a name. Values are the worst case: the busiest owner, contact, company, deal, user. "counters" = answered from \`engagement_counts\` alone. Through \`next start\` (APP_ALLOW_PUBLIC=1), p50 of ${settings.httpSamples} requests per URL taken round-robin over every case, after ${HTTP_WARM_ROUNDS} warm-up rounds the same way: the API's TTFB / full response, and the page's TTFB / first row in the stream / full response (its count, facets and chart stream in after the rows). The 25 ms target is judged on the TTFB.`,
+    `The app's own functions, called as the engagements page calls them (scripts/lib/app-reads.ts): the URL's params through \`parseFilter\` (lib/filters/), then \`listEngagements\`, \`countEngagements\`, \`countFacets\` and \`countActivity\` (db/sqlite/queries/engagements/). Median of ${READ_SAMPLES} (5 for a call over 200 ms) after a warm-up, with min–max, ms. Page = 50 rows with every reference and owner resolved to a name. Values are the worst case: the busiest owner, contact, company, deal, user. "counters" = answered from \`engagement_counts\` alone. Through \`next start\` (APP_ALLOW_PUBLIC=1), p50 of ${settings.httpSamples} requests per URL taken round-robin over every case, after ${HTTP_WARM_ROUNDS} warm-up rounds the same way: the API's TTFB / full response, and the page's TTFB / first row in the stream / full response (its count, facets and chart stream in after the rows). The 25 ms target is judged on the TTFB.`,
     "",
     "| filter | rows | parse | page (≤ 2; text ≤ 50) | count (≤ 25; text ≤ 50) | facets (≤ 50) | activity chart | API TTFB / full (TTFB ≤ 25) | page TTFB / first row / full (TTFB ≤ 25) |",
     "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -163,7 +163,7 @@ function textAndDeepSection(reads: ReadsResult) {
   const text = reads.cases.filter((c) => c.sortAllMatches);
   return [
     "",
-    `Full text, the app's page (ms): as shipped (a term with more than ${DEFAULT_TUNING.frequentTerm} matches walks the date index and tests each row) vs with that walk turned off (\`searchTuning.walkFrequentTerms = false\`: all matches sorted by date).`,
+    `Full text, the app's page (ms): as shipped (a term with more than ${DEFAULT_TUNING.frequentTerm} matches walks the date index and tests each row) vs with that walk turned off (tuning \`walkFrequentTerms: false\`: all matches sorted by date).`,
     "",
     "| filter | rows | as shipped | sorting all matches |",
     "| --- | ---: | ---: | ---: |",

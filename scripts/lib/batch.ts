@@ -2,7 +2,7 @@ import type Database from "better-sqlite3";
 
 /**
  * Group commit for the benchmark's bare servers (scripts/lib/bench-server.ts), the way the app's
- * writer does it (lib/ingest/writer.ts): what arrives in one turn of the event loop is applied as
+ * writer does it (db/sqlite/ingest/writer.ts): what arrives in one turn of the event loop is applied as
  * one group, in one IMMEDIATE transaction with a savepoint per item.
  */
 

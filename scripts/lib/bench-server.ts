@@ -5,7 +5,7 @@
  *            validation: the storage floor `ingest()` is compared with.
  * Both commit the same way, chosen by the third argument:
  *   group  — what arrives in one turn of the event loop is one transaction with a savepoint per
- *            delivery (scripts/lib/batch.ts, batching as the app's writer, lib/ingest/writer.ts);
+ *            delivery (scripts/lib/batch.ts, batching as the app's writer, db/sqlite/ingest/writer.ts);
  *   each   — one IMMEDIATE transaction per request.
  * Usage: node --import tsx scripts/lib/bench-server.ts <ingest|raw> <database file> [group|each]
  * Prints "listening <port>" once ready.

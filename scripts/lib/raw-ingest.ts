@@ -58,7 +58,7 @@ const sha = (text: string, encoding: "hex" | "base64url") =>
 const ms = (value: unknown) => (typeof value === "string" ? Date.parse(value) : null);
 
 /**
- * `fields` as ingest() stores it (lib/morph/fields.ts, storeEngagementFields), trusting that
+ * `fields` as ingest() stores it (db/fields-codec.ts, storeEngagementFields), trusting that
  * every value the columns hold is exactly what they give back: a letter per such key, and the
  * other keys' values as received.
  */
@@ -194,7 +194,7 @@ export function createRawIngest(sqlite: Database.Database) {
   return (delivery: Delivery): RawResult => sqlite.transaction(write).immediate(delivery);
 }
 
-/** The raw writes as ingestGroup commits: one transaction for the group, a savepoint each. */
+/** The raw writes as the app's group commit (writeGroup) makes them: one transaction for the group, a savepoint each. */
 export function createRawGroup(sqlite: Database.Database) {
   const write = createRawWrite(sqlite);
   return (deliveries: readonly Delivery[]): Answer<RawResult>[] =>

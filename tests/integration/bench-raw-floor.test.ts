@@ -13,9 +13,9 @@ import { createTempDatabase } from "../helpers/temp-db";
 
 const viaIngest = createTempDatabase();
 const viaRaw = createTempDatabase();
-afterAll(() => {
-  viaIngest.cleanup();
-  viaRaw.cleanup();
+afterAll(async () => {
+  await viaIngest.cleanup();
+  await viaRaw.cleanup();
 });
 
 /** The benchmark's kind of payload: realistic engagements with references. */

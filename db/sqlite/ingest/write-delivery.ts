@@ -132,11 +132,6 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
   return { status: 200, body: delivery.rawBody, outcome: applied.outcome, deliveryId };
 }
 
-/** A delivery in a transaction of its own (reprocessing, tests). */
-export function writeDeliveryNow(db: AppDatabase, delivery: IncomingDelivery): DeliveryResult {
-  return db.$client.transaction(() => writeDelivery(db, delivery)).immediate();
-}
-
 /** Logs a request refused before it was read as a delivery, so the log shows every attempt. */
 export function logRefusal(db: AppDatabase, refusal: Refusal) {
   const { error, rawBody } = refusal;

@@ -11,7 +11,7 @@ import type { DeliveryOutcome } from "@/db/schema";
 import type { AppDatabase } from "../client";
 import { all, get } from "../prepared";
 import { iso, parseJson } from "./values";
-import { inList, whereClause } from "./engagements/plan";
+import { inList, whereClause } from "./sql";
 
 const SUMMARY_COLUMNS =
   sql.raw(`id, received_at, connector_id, connection_owner_id, idempotency_key,

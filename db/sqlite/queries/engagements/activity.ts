@@ -4,7 +4,8 @@ import { all } from "../../prepared";
 import { deletedScope, walksTerm, withQuery, type ReadContext } from "./context";
 import { countersAnswer, countPasses, countRows } from "./counts";
 import type { WalkRow } from "./page";
-import { plan, whereClause } from "./plan";
+import { whereClause } from "../sql";
+import { plan } from "./plan";
 import { walkText } from "./text-walk";
 import { broadWalk, newestWalk, passesAll, walkRows, type Walk } from "./walk";
 

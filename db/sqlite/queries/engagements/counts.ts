@@ -2,7 +2,8 @@ import { sql, type SQL } from "drizzle-orm";
 import type { EngagementCount, EngagementQuery } from "@/db/types";
 import { get } from "../../prepared";
 import { deletedScope, walksTerm, withQuery, type DeletedScope, type ReadContext } from "./context";
-import { inList, plan, REF_DRIVERS, whereClause, type Range } from "./plan";
+import { inList, whereClause } from "../sql";
+import { plan, REF_DRIVERS, type Range } from "./plan";
 import { walkText } from "./text-walk";
 
 export type FacetKey = "type" | "status" | "direction" | "owner";

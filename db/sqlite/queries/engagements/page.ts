@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { all, pluck, statement } from "../../prepared";
 import type { DeletedScope, ReadContext } from "./context";
-import { plan, whereClause, type Plan, type Range } from "./plan";
+import { whereClause } from "../sql";
+import { plan, type Plan, type Range } from "./plan";
 
 /** An engagements row as the list reads it. */
 export type EngagementRow = {

@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { RefRole } from "@/db/schema";
 import type { EngagementQuery } from "@/db/types";
 import type { DeletedScope } from "./context";
+import { inList } from "../sql";
 import type { TextMode } from "./text";
 
 /** Ref filters that drive a query through engagement_refs, most selective first. */
@@ -35,19 +36,6 @@ function refExists(id: SQL, role: RefRole, refId: string) {
 
 /** Whether ref row `r` is a tombstone's, from the tombstones' partial index (no engagement read). */
 const REF_IS_DELETED = sql`exists (select 1 from engagements d indexed by engagements_deleted_started where d.deleted_at is not null and d.started_at = r.started_at and d.id = r.engagement_id)`;
-
-export function inList(column: SQL, values: string[]) {
-  return values.length === 1
-    ? sql`${column} = ${values[0]}`
-    : sql`${column} in (${sql.join(
-        values.map((v) => sql`${v}`),
-        sql`, `,
-      )})`;
-}
-
-export function whereClause(parts: SQL[]) {
-  return parts.length ? sql`where ${sql.join(parts, sql` and `)}` : sql``;
-}
 
 export function refFilters(query: EngagementQuery) {
   return REF_DRIVERS.filter((role) => query[role] !== null).map((role) => ({
