@@ -1,5 +1,47 @@
 import path from "node:path";
 
+/** Where the data lives: a SQLite file, or a PostgreSQL server. */
+export type DatabaseTarget = { engine: "sqlite"; file: string } | { engine: "postgres"; url: string };
+
+export class ConfigError extends Error {}
+
+/**
+ * `DATABASE_URL` read once: `postgres://…` / `postgresql://…` is a server, anything without a
+ * scheme (or `file:`) is a SQLite file. Another scheme, or a URL that does not parse, is refused.
+ */
+export function databaseTarget(env: NodeJS.ProcessEnv = process.env): DatabaseTarget {
+  const raw = env.DATABASE_URL?.trim() ?? "";
+  if (/^postgres(ql)?:\/\//i.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError(
+        "DATABASE_URL is not a valid URL; expected postgres://user:password@host:port/database.",
+      );
+    }
+    return { engine: "postgres", url: raw };
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1];
+  if (scheme && scheme.toLowerCase() !== "file") {
+    throw new ConfigError(
+      `DATABASE_URL has the scheme "${scheme}:"; expected a SQLite file path (file: allowed) or postgres://…`,
+    );
+  }
+  return { engine: "sqlite", file: resolveDatabasePath(env) };
+}
+
+/** A PostgreSQL URL with its password masked, for logs and the start banner. */
+export function redactDatabaseUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    if (parsed.searchParams.has("password")) parsed.searchParams.set("password", "***");
+    return parsed.toString();
+  } catch {
+    return "postgres://…";
+  }
+}
+
 /** `DATABASE_URL` as a file path: a leading `file:` is allowed, default `./data/app.db`. */
 export function resolveDatabasePath(env: NodeJS.ProcessEnv = process.env): string {
   const raw = env.DATABASE_URL?.trim() || "./data/app.db";

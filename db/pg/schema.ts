@@ -1,0 +1,180 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { DeliveryOutcome, RecordModel, RefRole, StoredEngagementFields } from "../models";
+
+/**
+ * The PostgreSQL tables. Every unique key leads with (connector_id, connection_owner_id), the
+ * column pair a distributed PostgreSQL would shard by (docs/architecture.md). Instants are epoch
+ * ms in bigint, as on SQLite, so rules and cursors are the same numbers on both engines.
+ */
+
+const ms = (name: string) => bigint(name, { mode: "number" });
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+export const engagements = pgTable(
+  "engagements",
+  {
+    id: bigint("id", { mode: "number" }).generatedByDefaultAsIdentity(),
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    externalId: text("external_id").notNull(),
+    type: text("type"),
+    direction: text("direction"),
+    status: text("status"),
+    title: text("title"),
+    description: text("description"),
+    startedAt: ms("started_at").notNull(),
+    endedAt: ms("ended_at"),
+    duration: bigint("duration", { mode: "number" }),
+    ownerId: text("owner_id"),
+    createdAt: ms("created_at"),
+    updatedAt: ms("updated_at").notNull(),
+    deletedAt: ms("deleted_at"),
+    fields: jsonb("fields").$type<StoredEngagementFields>().notNull(),
+    warnings: jsonb("warnings").$type<string[]>().notNull(),
+    contentHash: text("content_hash").notNull(),
+    ingestedAt: ms("ingested_at").notNull(),
+    // 'simple': lowercased words, no stemming, as SQLite's unicode61 (docs/api.md says where they differ).
+    search: tsvector("search").generatedAlwaysAs(
+      sql`to_tsvector('simple'::regconfig, coalesce(title, '') || ' ' || coalesce(description, ''))`,
+    ),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectorId, t.connectionOwnerId, t.id] }),
+    uniqueIndex("engagements_identity").on(t.connectorId, t.connectionOwnerId, t.externalId),
+    index("engagements_id").on(t.id),
+    index("engagements_started").on(t.startedAt, t.id),
+    index("engagements_connection_started").on(
+      t.connectorId,
+      t.connectionOwnerId,
+      t.startedAt,
+      t.id,
+    ),
+    index("engagements_owner_started").on(t.ownerId, t.startedAt, t.id),
+    index("engagements_deleted_started")
+      .on(t.startedAt, t.id)
+      .where(sql`${t.deletedAt} is not null`),
+    index("engagements_search").using("gin", t.search),
+  ],
+);
+
+/** An engagement's references, with its startedAt copied in: a record's timeline is one index walk. */
+export const engagementRefs = pgTable(
+  "engagement_refs",
+  {
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    engagementId: bigint("engagement_id", { mode: "number" }).notNull(),
+    role: text("role").$type<RefRole>().notNull(),
+    refId: text("ref_id").notNull(),
+    position: integer("position").notNull(),
+    startedAt: ms("started_at").notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.connectorId, t.connectionOwnerId, t.engagementId, t.role, t.refId],
+    }),
+    index("engagement_refs_lookup").on(t.role, t.refId, t.startedAt, t.engagementId),
+  ],
+);
+
+export const records = pgTable(
+  "records",
+  {
+    id: bigint("id", { mode: "number" }).generatedByDefaultAsIdentity(),
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    model: text("model").$type<RecordModel>().notNull(),
+    externalId: text("external_id").notNull(),
+    name: text("name"),
+    email: text("email"),
+    phone: text("phone"),
+    fields: jsonb("fields").$type<Record<string, unknown>>().notNull(),
+    warnings: jsonb("warnings").$type<string[]>().notNull(),
+    createdAt: ms("created_at"),
+    updatedAt: ms("updated_at").notNull(),
+    deletedAt: ms("deleted_at"),
+    contentHash: text("content_hash").notNull(),
+    ingestedAt: ms("ingested_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.connectorId, t.connectionOwnerId, t.id] }),
+    uniqueIndex("records_identity").on(t.connectorId, t.connectionOwnerId, t.model, t.externalId),
+    index("records_model_name").on(t.model, t.name),
+    index("records_lookup").on(t.model, t.externalId),
+  ],
+);
+
+/**
+ * The idempotency log. A refused request may carry no connection, so rows are keyed by id alone;
+ * distributed, this table would be sharded by id (docs/architecture.md).
+ */
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    receivedAt: ms("received_at").notNull(),
+    connectorId: text("connector_id"),
+    connectionOwnerId: text("connection_owner_id"),
+    idempotencyKey: text("idempotency_key"),
+    event: text("event"),
+    model: text("model"),
+    resourceId: text("resource_id"),
+    engagementId: bigint("engagement_id", { mode: "number" }),
+    outcome: text("outcome").$type<DeliveryOutcome>().notNull(),
+    httpStatus: integer("http_status").notNull(),
+    error: jsonb("error").$type<{ code: string; message: string; details?: unknown }>(),
+    warnings: jsonb("warnings").$type<string[]>().notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    body: text("body"),
+    bodyHash: text("body_hash"),
+    bodyBytes: integer("body_bytes"),
+    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    responseBody: text("response_body"),
+    repeatCount: integer("repeat_count").notNull().default(0),
+    lastRepeatAt: ms("last_repeat_at"),
+    originalDeliveryId: bigint("original_delivery_id", { mode: "number" }),
+  },
+  (t) => [
+    index("deliveries_key").on(t.idempotencyKey),
+    index("deliveries_resource").on(t.resourceId),
+    index("deliveries_engagement").on(t.engagementId, t.id),
+    index("deliveries_outcome").on(t.outcome, t.id),
+    index("deliveries_received").on(t.receivedAt),
+  ],
+);
+
+/** Keys bound by their first accepted delivery; a repeat of the same body gets this response back. */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    key: text("key").notNull(),
+    bodyHash: text("body_hash").notNull(),
+    deliveryId: bigint("delivery_id", { mode: "number" }).notNull(),
+    responseStatus: integer("response_status").notNull(),
+    responseBody: text("response_body").notNull(),
+    createdAt: ms("created_at")
+      .notNull()
+      .default(sql`(extract(epoch from now()) * 1000)::bigint`),
+  },
+  (t) => [primaryKey({ columns: [t.connectorId, t.connectionOwnerId, t.key] })],
+);
+
+/** Values every process must share: the generated webhook secret and UI password. */
+export const settings = pgTable("settings", {
+  name: text("name").primaryKey(),
+  value: text("value").notNull(),
+});

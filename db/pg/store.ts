@@ -1,0 +1,60 @@
+import { sql } from "drizzle-orm";
+import type { Store } from "../store";
+import type { PgDatabase } from "./client";
+import { connectPg } from "./connection";
+import { logRefusal, writeDelivery } from "./ingest/write-delivery";
+import { backupDatabase, pruneDeliveryBodies } from "./maintenance";
+import {
+  countDeliveriesByOutcome,
+  deliveryFilterChoices,
+  getDelivery,
+  listDeliveries,
+} from "./queries/deliveries";
+import { countActivity } from "./queries/engagements/activity";
+import { countEngagements } from "./queries/engagements/counts";
+import { getEngagement } from "./queries/engagements/detail";
+import { countFacets } from "./queries/engagements/facets";
+import { hasAnyEngagement, listEngagements } from "./queries/engagements/list";
+import { namesFor } from "./queries/engagements/resolve";
+import { summarize } from "./queries/engagements/summary";
+import { connectionsOf, getRecord, searchRecords } from "./queries/records";
+import { withPgStorageErrors } from "./storage-errors";
+import { redactDatabaseUrl } from "@/lib/config";
+
+export type PgStoreOptions = { url: string; poolSize?: number };
+
+/**
+ * The Store on a PostgreSQL server. No writer thread: each delivery is its own transaction on a
+ * pooled connection, and the database orders concurrent writers from any number of processes.
+ */
+export function createPgStore(options: PgStoreOptions): Store & { ready(): Promise<PgDatabase> } {
+  const connection = connectPg(options.url, { max: options.poolSize });
+  const run = <T>(fn: (db: PgDatabase) => Promise<T>) =>
+    withPgStorageErrors(async () => fn(await connection.ready()));
+
+  return {
+    ready: connection.ready,
+    ingestDelivery: (delivery) => run((db) => writeDelivery(db, delivery)),
+    logRefusal: (refusal) => run((db) => logRefusal(db, refusal)),
+    listEngagements: (query) => run((db) => listEngagements(db, query)),
+    summarizeEngagements: (query, chart) => run((db) => summarize(db, query, chart)),
+    countEngagements: (query) => run((db) => countEngagements(db, query)),
+    countFacets: (query) => run((db) => countFacets(db, query)),
+    countActivity: (query, chart) => run((db) => countActivity(db, query, chart)),
+    hasAnyEngagement: () => run((db) => hasAnyEngagement(db)),
+    getEngagement: (id) => run((db) => getEngagement(db, id)),
+    namesFor: (model, ids, conn) => run((db) => namesFor(db, model, ids, conn)),
+    getRecord: (model, conn, id) => run((db) => getRecord(db, model, conn, id)),
+    connectionsOf: (model, role, id) => run((db) => connectionsOf(db, model, role, id)),
+    searchRecords: (model, q, conn) => run((db) => searchRecords(db, model, q, conn)),
+    listDeliveries: (query) => run((db) => listDeliveries(db, query)),
+    countDeliveriesByOutcome: (query) => run((db) => countDeliveriesByOutcome(db, query)),
+    deliveryFilterChoices: () => run((db) => deliveryFilterChoices(db)),
+    getDelivery: (id) => run((db) => getDelivery(db, id)),
+    pruneDeliveryBodies: (beforeMs) => run((db) => pruneDeliveryBodies(db, beforeMs)),
+    backup: (destination) => run(() => backupDatabase(options.url, destination)),
+    checkHealth: () => run(async (db) => void (await db.execute(sql`select 1`))),
+    describe: () => `${redactDatabaseUrl(options.url)} (PostgreSQL)`,
+    close: () => connection.close(),
+  };
+}
