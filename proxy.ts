@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
 import { isAuthenticatedRequest, isHttpsRequest } from "@/lib/auth/session";
+import { errorPageResponse, errorResponse } from "@/lib/http-error";
 
 /** Reachable without a session: the sign-in screens themselves (health and webhook skip the proxy). */
 const OPEN_PATHS = [/^\/login\/?$/, /^\/api\/session(\/|$)/];
@@ -44,14 +45,19 @@ function redirectToLogin(request: NextRequest) {
 }
 
 /** Login for pages and the read API, and a per-request CSP nonce for pages. */
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
   const { pathname } = request.nextUrl;
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
   const isOpen = OPEN_PATHS.some((pattern) => pattern.test(pathname));
 
-  if (!isOpen && !isAuthenticatedRequest(request)) {
-    return isApi ? unauthorized() : redirectToLogin(request);
+  let allowed: boolean;
+  try {
+    allowed = isOpen || (await isAuthenticatedRequest(request));
+  } catch (error) {
+    // The password lives in the database on PostgreSQL: down, nothing can be checked.
+    return isApi ? errorResponse(error) : errorPageResponse(error);
   }
+  if (!allowed) return isApi ? unauthorized() : redirectToLogin(request);
   // API responses get their static CSP from next.config.ts.
   if (isApi) return NextResponse.next();
 

@@ -3,7 +3,7 @@ import { cookies } from "next/headers";
 import Link from "next/link";
 import { Activity, LogOut, ScrollText } from "lucide-react";
 import { NavLink } from "@/components/ui/nav-link";
-import { isPublicAccess, isValidSessionToken, SESSION_COOKIE } from "@/lib/auth/session";
+import { isPublicAccess, isSignedIn, SESSION_COOKIE } from "@/lib/auth/session";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -15,7 +15,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // Reading the cookie also makes every page dynamic, which the per-request CSP nonce needs.
   const session = (await cookies()).get(SESSION_COOKIE)?.value;
   const isPublic = isPublicAccess();
-  const signedIn = !isPublic && isValidSessionToken(session);
+  const signedIn = !isPublic && (await isSignedIn(session));
 
   return (
     <html lang="en">

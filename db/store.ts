@@ -13,9 +13,11 @@ import type {
   EngagementQuery,
   Facets,
   IncomingDelivery,
+  KeptSetting,
   RecordSuggestion,
   RecordView,
   Refusal,
+  SettingName,
   Summary,
 } from "./types";
 
@@ -65,6 +67,10 @@ export interface Store {
   /** Drops raw bodies of deliveries received before `beforeMs`; rows and keys stay. */
   pruneDeliveryBodies(beforeMs: number): Promise<{ pruned: number }>;
   backup(destination: string): Promise<{ destination: string; bytes: number }>;
+  /** A shared setting, or null when none is kept. */
+  readSetting(name: SettingName): Promise<string | null>;
+  /** Keeps `proposed` unless a value is kept already; answers the kept one. */
+  keepSetting(name: SettingName, proposed: string): Promise<KeptSetting>;
   /** Resolves when the database answers; rejects with StorageUnavailableError when not. */
   checkHealth(): Promise<void>;
   /** Where the data lives, for the start banner. */

@@ -296,3 +296,8 @@ export type Refusal = {
   about: DeliveryAbout;
   error: DeliveryFailure;
 };
+
+/** Values one install shares across its processes: generated secrets. */
+export type SettingName = "webhook-secret" | "app-password";
+
+export type KeptSetting = { value: string; created: boolean; where: string };

@@ -1,7 +1,8 @@
 import path from "node:path";
 
 /** Where the data lives: a SQLite file, or a PostgreSQL server. */
-export type DatabaseTarget = { engine: "sqlite"; file: string } | { engine: "postgres"; url: string };
+export type DatabaseTarget =
+  { engine: "sqlite"; file: string } | { engine: "postgres"; url: string };
 
 export class ConfigError extends Error {}
 
@@ -47,12 +48,6 @@ export function resolveDatabasePath(env: NodeJS.ProcessEnv = process.env): strin
   const raw = env.DATABASE_URL?.trim() || "./data/app.db";
   const withoutScheme = raw.startsWith("file:") ? raw.slice("file:".length) : raw;
   return withoutScheme === ":memory:" ? withoutScheme : path.resolve(withoutScheme);
-}
-
-/** Secrets generated at first start live beside the database, so one data folder is one install. */
-export function secretFilePath(name: "webhook-secret" | "app-password", databasePath: string) {
-  const dir = databasePath === ":memory:" ? path.resolve("data") : path.dirname(databasePath);
-  return path.join(dir, name);
 }
 
 export function isEnabled(value: string | undefined): boolean {

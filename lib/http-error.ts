@@ -53,3 +53,18 @@ export function errorResponse(error: unknown): Response {
   console.error(error);
   return new HttpError(500, "internal_error", "Something went wrong on our side.").toResponse();
 }
+
+/** The same mapping for a browser: a small HTML page that says what happened and to retry. */
+export function errorPageResponse(error: unknown): Response {
+  const json = errorResponse(error);
+  const unavailable = json.status === 503;
+  const title = unavailable ? "The database is not answering" : "Something went wrong on our side";
+  const hint = unavailable
+    ? "The app reconnects by itself as soon as the database is back. Try again in a few seconds."
+    : "Trying again often helps; the server log has the details.";
+  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>${title}</title><main><h1>${title}</h1><p>${hint}</p><p><a href="">Try again</a></p></main></html>`;
+  const headers = new Headers(json.headers);
+  headers.set("content-type", "text/html; charset=utf-8");
+  headers.set("cache-control", "no-store");
+  return new Response(html, { status: json.status, headers });
+}

@@ -3,11 +3,11 @@
  * so a newcomer sees a living app in a minute. Doubles as a load generator.
  */
 import { randomBytes } from "node:crypto";
-import fs from "node:fs";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { resolveSecret } from "@/lib/auth/secrets";
-import { isEnabled, resolveDatabasePath, secretFilePath } from "@/lib/config";
+import { createPgStore } from "@/db/pg/store";
+import { readSetting, settingFile } from "@/db/sqlite/settings";
+import { databaseTarget, isEnabled } from "@/lib/config";
 import { generateTraffic, type SimDelivery } from "./lib/traffic";
 
 const HELP = `Usage: npm run simulate -- [options]
@@ -63,18 +63,31 @@ const seed = positiveInt("seed", args.seed, true);
 const baseUrl = (args.url ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, "");
 
 /** The server's secret, read the way it reads it, but never created here: that is the server's job. */
-function findCredentials(): { query: string; note: string } {
+/** The secret the server keeps for this DATABASE_URL, without creating one. */
+async function keptSecret(): Promise<{ value: string | null; where: string }> {
+  const target = databaseTarget();
+  if (target.engine === "sqlite") {
+    const where = settingFile(target.file, "webhook-secret");
+    return { value: readSetting(target.file, "webhook-secret"), where };
+  }
+  const store = createPgStore({ url: target.url, poolSize: 1 });
+  try {
+    return { value: await store.readSetting("webhook-secret"), where: "the database" };
+  } finally {
+    await store.close();
+  }
+}
+
+async function findCredentials(): Promise<{ query: string; note: string }> {
   if (process.env.WEBHOOK_SECRET?.trim()) {
     return {
       query: `?token=${encodeURIComponent(process.env.WEBHOOK_SECRET.trim())}`,
       note: "secret from WEBHOOK_SECRET",
     };
   }
-  const databasePath = resolveDatabasePath();
-  const file = secretFilePath("webhook-secret", databasePath);
-  if (fs.existsSync(file)) {
-    const secret = resolveSecret("webhook-secret", undefined, databasePath);
-    return { query: `?token=${encodeURIComponent(secret.value)}`, note: `secret from ${file}` };
+  const kept = await keptSecret();
+  if (kept.value) {
+    return { query: `?token=${encodeURIComponent(kept.value)}`, note: `secret from ${kept.where}` };
   }
   if (isEnabled(process.env.WEBHOOK_ALLOW_UNSIGNED)) {
     return {
@@ -83,7 +96,7 @@ function findCredentials(): { query: string; note: string } {
     };
   }
   fail(
-    `no webhook secret: WEBHOOK_SECRET is not set and ${file} does not exist.\n` +
+    `no webhook secret: WEBHOOK_SECRET is not set and none is kept in ${kept.where}.\n` +
       "Start the app first (npm start creates the secret beside its database), from this same folder\n" +
       "and with the same DATABASE_URL, or set WEBHOOK_SECRET for both.",
   );
@@ -108,7 +121,7 @@ type Tally = {
 
 async function main() {
   await checkServer();
-  const credentials = findCredentials();
+  const credentials = await findCredentials();
   const traffic = generateTraffic({
     count,
     seed,

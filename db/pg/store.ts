@@ -18,6 +18,7 @@ import { hasAnyEngagement, listEngagements } from "./queries/engagements/list";
 import { namesFor } from "./queries/engagements/resolve";
 import { summarize } from "./queries/engagements/summary";
 import { connectionsOf, getRecord, searchRecords } from "./queries/records";
+import { keepSetting, readSetting } from "./settings";
 import { withPgStorageErrors } from "./storage-errors";
 import { redactDatabaseUrl } from "@/lib/config";
 
@@ -53,6 +54,8 @@ export function createPgStore(options: PgStoreOptions): Store & { ready(): Promi
     getDelivery: (id) => run((db) => getDelivery(db, id)),
     pruneDeliveryBodies: (beforeMs) => run((db) => pruneDeliveryBodies(db, beforeMs)),
     backup: (destination) => run(() => backupDatabase(options.url, destination)),
+    readSetting: (name) => run((db) => readSetting(db, name)),
+    keepSetting: (name, proposed) => run((db) => keepSetting(db, name, proposed)),
     checkHealth: () => run(async (db) => void (await db.execute(sql`select 1`))),
     describe: () => `${redactDatabaseUrl(options.url)} (PostgreSQL)`,
     close: () => connection.close(),

@@ -20,6 +20,7 @@ import { hasAnyEngagement, listEngagements } from "./queries/engagements/list";
 import { namesFor } from "./queries/engagements/resolve";
 import { summarize } from "./queries/engagements/summary";
 import { connectionsOf, getRecord, searchRecords } from "./queries/records";
+import { keepSetting, readSetting } from "./settings";
 import { withStorageErrors } from "./storage-errors";
 import { createSummaryThread } from "./summary-thread";
 import { sql } from "drizzle-orm";
@@ -76,6 +77,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { db: Ap
     getDelivery: (id) => read(() => getDelivery(db, id)),
     pruneDeliveryBodies: (beforeMs) => read(() => pruneDeliveryBodies(db, beforeMs)),
     backup: (destination) => backupDatabase(db, destination),
+    readSetting: async (name) => readSetting(file, name),
+    keepSetting: async (name, proposed) => keepSetting(file, name, proposed),
     checkHealth: () => read(() => void get(db, sql`select 1`)),
     describe: () => `${file} (SQLite, migrated)`,
     async close() {

@@ -1,9 +1,9 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import fs from "node:fs";
-import path from "node:path";
-import { resolveDatabasePath, secretFilePath } from "@/lib/config";
+import { getStore } from "@/db/app-store";
+import type { Store } from "@/db/store";
+import type { SettingName } from "@/db/types";
 
-type SecretName = "webhook-secret" | "app-password";
+type SecretName = SettingName;
 
 /** Standard Webhooks' format, re-rolled until it has no `+` or `/`, so the token pastes cleanly into a URL. */
 function generateWebhookSecret(): string {
@@ -19,51 +19,48 @@ const GENERATORS: Record<SecretName, () => string> = {
   "app-password": () => randomBytes(18).toString("base64url"),
 };
 
-export type ResolvedSecret = { value: string; source: "env" | "file" | "generated"; file: string };
+const ENV_VARS: Record<SecretName, string> = {
+  "webhook-secret": "WEBHOOK_SECRET",
+  "app-password": "APP_PASSWORD",
+};
+
+export type ResolvedSecret = {
+  value: string;
+  source: "env" | "stored" | "generated";
+  /** Where a stored or generated value is kept: a file beside SQLite, or the database. */
+  where: string | null;
+};
 
 /**
- * A secret from its env var, else from the owner-only file beside the database, else generated
- * there now. Generation is exclusive (`wx`), so two processes starting together agree.
+ * A secret from its env var, else the one the store keeps (beside the SQLite file, or in the
+ * PostgreSQL database), else generated and kept now: the first process to start decides for all.
  */
-export function resolveSecret(
+export async function resolveSecret(
   name: SecretName,
   envValue: string | undefined,
-  databasePath: string = resolveDatabasePath(),
-): ResolvedSecret {
-  const file = secretFilePath(name, databasePath);
-  if (envValue?.trim()) return { value: envValue.trim(), source: "env", file };
-  try {
-    return { value: fs.readFileSync(file, "utf8").trim(), source: "file", file };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
-  }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const value = GENERATORS[name]();
-  try {
-    fs.writeFileSync(file, `${value}\n`, { mode: 0o600, flag: "wx" });
-    return { value, source: "generated", file };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    return { value: fs.readFileSync(file, "utf8").trim(), source: "file", file };
-  }
+  store: Store = getStore(),
+): Promise<ResolvedSecret> {
+  if (envValue?.trim()) return { value: envValue.trim(), source: "env", where: null };
+  const kept = await store.keepSetting(name, GENERATORS[name]());
+  return { value: kept.value, source: kept.created ? "generated" : "stored", where: kept.where };
 }
 
-const cache = globalThis as unknown as { appSecrets?: Map<SecretName, ResolvedSecret> };
+const cache = globalThis as unknown as { appSecrets?: Map<SecretName, Promise<ResolvedSecret>> };
 
-/** The running app's secrets, resolved once per process (start-up's banner included). */
-export function appSecretSource(name: SecretName): ResolvedSecret {
+/** The running app's secrets, resolved once per process; a failed lookup is tried again next time. */
+export function appSecretSource(name: SecretName): Promise<ResolvedSecret> {
   cache.appSecrets ??= new Map();
   let secret = cache.appSecrets.get(name);
   if (!secret) {
-    const env = name === "webhook-secret" ? process.env.WEBHOOK_SECRET : process.env.APP_PASSWORD;
-    secret = resolveSecret(name, env);
+    secret = resolveSecret(name, process.env[ENV_VARS[name]]);
     cache.appSecrets.set(name, secret);
+    secret.catch(() => cache.appSecrets?.delete(name));
   }
   return secret;
 }
 
-export function appSecret(name: SecretName): string {
-  return appSecretSource(name).value;
+export async function appSecret(name: SecretName): Promise<string> {
+  return (await appSecretSource(name)).value;
 }
 
 /** Constant-time string equality (both sides hashed first, so lengths leak nothing either). */

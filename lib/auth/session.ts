@@ -15,18 +15,12 @@ export function sessionToken(password: string): string {
   return createHmac("sha256", password).update(SESSION_LABEL).digest("base64url");
 }
 
-export function isValidSessionToken(
-  token: string | undefined | null,
-  password: string = appSecret("app-password"),
-): boolean {
+export function isValidSessionToken(token: string | undefined | null, password: string): boolean {
   if (!token) return false;
   return safeEqual(token, sessionToken(password));
 }
 
-export function checkPassword(
-  candidate: string | null | undefined,
-  password: string = appSecret("app-password"),
-): boolean {
+export function checkPassword(candidate: string | null | undefined, password: string): boolean {
   if (typeof candidate !== "string" || candidate.length === 0) return false;
   return safeEqual(candidate, password);
 }
@@ -48,9 +42,14 @@ export function readCookie(header: string | null, name: string): string | undefi
 }
 
 /** Whether a request carries a valid session cookie (or the app is public). */
-export function isAuthenticatedRequest(request: Request): boolean {
+/** Whether a session cookie's value signs in under the app's password. */
+export async function isSignedIn(token: string | undefined | null): Promise<boolean> {
+  return isValidSessionToken(token, await appSecret("app-password"));
+}
+
+export async function isAuthenticatedRequest(request: Request): Promise<boolean> {
   if (isPublicAccess()) return true;
-  return isValidSessionToken(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
+  return isSignedIn(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
 }
 
 /** HTTPS as the browser saw it: behind a proxy, the first `x-forwarded-proto` says. */

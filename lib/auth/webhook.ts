@@ -1,6 +1,6 @@
 import { Webhook } from "standardwebhooks";
 import { isEnabled } from "@/lib/config";
-import { appSecret, safeEqual } from "./secrets";
+import { safeEqual } from "./secrets";
 
 export type WebhookAuthMethod = "token" | "bearer" | "signature" | "unsigned";
 
@@ -14,10 +14,7 @@ export type PreBodyAuth =
   | { state: "needs-signature" }
   | { state: "refused"; reason: string };
 
-export function authenticateBeforeBody(
-  request: Request,
-  secret = appSecret("webhook-secret"),
-): PreBodyAuth {
+export function authenticateBeforeBody(request: Request, secret: string): PreBodyAuth {
   const url = new URL(request.url);
   const token = url.searchParams.get("token");
   if (token !== null && safeEqual(token, secret)) return { state: "accepted", method: "token" };
@@ -59,7 +56,7 @@ const verifiers = new Map<string, Webhook>();
 export function verifySignature(
   rawBody: string,
   headers: Headers,
-  secret = appSecret("webhook-secret"),
+  secret: string,
 ): { ok: true } | { ok: false; reason: string } {
   let verifier = verifiers.get(secret);
   if (!verifier) {

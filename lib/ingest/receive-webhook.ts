@@ -6,6 +6,7 @@ import {
   verifySignature,
   type WebhookAuthMethod,
 } from "@/lib/auth/webhook";
+import { appSecret } from "@/lib/auth/secrets";
 import { MAX_BODY_BYTES } from "@/lib/config";
 import { errorResponse, HttpError } from "@/lib/http-error";
 import { readBodyWithLimit } from "./read-body";
@@ -41,7 +42,9 @@ function isJsonContentType(value: string | null) {
 
 /** Credentials first: an unauthenticated request is answered without reading its body. */
 async function authenticate(request: Request) {
-  const auth = authenticateBeforeBody(request);
+  // On PostgreSQL the secret is kept in the database: unreachable, this throws and answers 503.
+  const secret = await appSecret("webhook-secret");
+  const auth = authenticateBeforeBody(request, secret);
   if (auth.state === "refused") {
     return new HttpError(401, "unauthorized", auth.reason).toResponse({
       "www-authenticate": "Bearer",
@@ -50,7 +53,7 @@ async function authenticate(request: Request) {
   if (auth.state === "accepted") return { method: auth.method, rawBody: null };
   // Unverified until the signature checks out: answered, but nothing is stored.
   const rawBody = await readBodyWithLimit(request, MAX_BODY_BYTES);
-  const verified = verifySignature(rawBody, request.headers);
+  const verified = verifySignature(rawBody, request.headers, secret);
   if (!verified.ok) return new HttpError(401, "unauthorized", verified.reason).toResponse();
   return { method: "signature" as const, rawBody };
 }

@@ -175,22 +175,24 @@ describe("failure limiter", () => {
 
 describe("GET /api/session?token= (the sign-in link)", () => {
   it("signs in and goes to /engagements", async () => {
-    const res = GET(new Request(`http://localhost/api/session?token=${PASSWORD}`));
+    const res = await GET(new Request(`http://localhost/api/session?token=${PASSWORD}`));
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/engagements");
     expect(res.headers.get("set-cookie")).toContain(`ev_session=${sessionToken(PASSWORD)}`);
   });
 
-  it("sends a wrong token to /login with an error", () => {
-    const res = GET(new Request("http://localhost/api/session?token=nope"));
+  it("sends a wrong token to /login with an error", async () => {
+    const res = await GET(new Request("http://localhost/api/session?token=nope"));
     expect(res.status).toBe(303);
     expect(res.headers.get("location")).toBe("/login?error=invalid");
     expect(res.headers.get("set-cookie")).toBeNull();
   });
 
-  it("counts wrong tokens against the same limit", () => {
-    for (let i = 0; i < 10; i++) GET(new Request("http://localhost/api/session?token=nope"));
-    expect(GET(new Request(`http://localhost/api/session?token=${PASSWORD}`)).status).toBe(429);
+  it("counts wrong tokens against the same limit", async () => {
+    for (let i = 0; i < 10; i++) await GET(new Request("http://localhost/api/session?token=nope"));
+    expect((await GET(new Request(`http://localhost/api/session?token=${PASSWORD}`))).status).toBe(
+      429,
+    );
   });
 });
 
@@ -214,8 +216,8 @@ describe("proxy", () => {
     proxy(new NextRequest(`http://localhost${path}`, { headers: cookie ? { cookie } : {} }));
   const passedThrough = (res: Response) => res.headers.get("x-middleware-next") === "1";
 
-  it("redirects an anonymous page request to /login, remembering where it was going", () => {
-    const res = run("/deliveries?outcome=duplicate");
+  it("redirects an anonymous page request to /login, remembering where it was going", async () => {
+    const res = await run("/deliveries?outcome=duplicate");
     expect(res.status).toBe(307);
     const location = new URL(res.headers.get("location")!);
     expect(location.origin).toBe("http://localhost");
@@ -231,38 +233,40 @@ describe("proxy", () => {
       "/api/records",
       "/api/engagements/1",
     ]) {
-      const res = run(path);
+      const res = await run(path);
       expect(res.status).toBe(401);
       expect((await res.json()).error.code).toBe("unauthorized");
     }
   });
 
-  it("refuses a forged cookie", () => {
-    expect(run("/deliveries", "ev_session=forged").status).toBe(307);
-    expect(run("/api/deliveries", `ev_session=${sessionToken("old-password")}`).status).toBe(401);
+  it("refuses a forged cookie", async () => {
+    expect((await run("/deliveries", "ev_session=forged")).status).toBe(307);
+    expect(
+      (await run("/api/deliveries", `ev_session=${sessionToken("old-password")}`)).status,
+    ).toBe(401);
   });
 
-  it("lets a session through, with a fresh CSP nonce on pages", () => {
-    const page = run("/deliveries", goodCookie);
+  it("lets a session through, with a fresh CSP nonce on pages", async () => {
+    const page = await run("/deliveries", goodCookie);
     expect(passedThrough(page)).toBe(true);
     const csp = page.headers.get("content-security-policy")!;
     expect(csp).toMatch(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
     expect(csp).not.toMatch(/script-src[^;]*'unsafe-inline'/);
     expect(csp).toContain("frame-ancestors 'none'");
-    const again = run("/deliveries", goodCookie).headers.get("content-security-policy");
+    const again = (await run("/deliveries", goodCookie)).headers.get("content-security-policy");
     expect(again).not.toBe(csp);
-    expect(passedThrough(run("/api/deliveries", goodCookie))).toBe(true);
+    expect(passedThrough(await run("/api/deliveries", goodCookie))).toBe(true);
   });
 
-  it("keeps the login screens open", () => {
-    expect(passedThrough(run("/login"))).toBe(true);
-    expect(passedThrough(run("/api/session?token=x"))).toBe(true);
+  it("keeps the login screens open", async () => {
+    expect(passedThrough(await run("/login"))).toBe(true);
+    expect(passedThrough(await run("/api/session?token=x"))).toBe(true);
   });
 
-  it("opens everything with APP_ALLOW_PUBLIC=1", () => {
+  it("opens everything with APP_ALLOW_PUBLIC=1", async () => {
     process.env.APP_ALLOW_PUBLIC = "1";
-    expect(passedThrough(run("/deliveries"))).toBe(true);
-    expect(passedThrough(run("/api/engagements"))).toBe(true);
+    expect(passedThrough(await run("/deliveries"))).toBe(true);
+    expect(passedThrough(await run("/api/engagements"))).toBe(true);
   });
 
   it("never runs on health, the webhook or static files", () => {

@@ -38,13 +38,17 @@ function tooManyAttempts(request: Request, retryAfterSeconds: number): Response 
 }
 
 /** One sign-in attempt, rate-limited per client: a session cookie and a redirect, or back to /login. */
-function attemptSignIn(request: Request, candidate: string | null, next: string): Response {
+async function attemptSignIn(
+  request: Request,
+  candidate: string | null,
+  next: string,
+): Promise<Response> {
   const limiter = signInLimiter();
   const client = clientKey(request);
   const decision = limiter.check(client);
   if (!decision.allowed) return tooManyAttempts(request, decision.retryAfterSeconds);
 
-  const password = appSecret("app-password");
+  const password = await appSecret("app-password");
   if (!checkPassword(candidate, password)) {
     limiter.recordFailure(client);
     return seeOther(loginUrl(next, "invalid"));
@@ -53,7 +57,7 @@ function attemptSignIn(request: Request, candidate: string | null, next: string)
 }
 
 /** The sign-in link printed at start: `/api/session?token=<password>`. */
-export function GET(request: Request): Response {
+export async function GET(request: Request): Promise<Response> {
   const url = new URL(request.url);
   const next = safeNextPath(url.searchParams.get("next"));
   const token = url.searchParams.get("token");
