@@ -34,13 +34,20 @@ function buildIsCurrent() {
   return [...SOURCES, ...SOURCES_ALSO].every((entry) => newestMtime(entry) <= built);
 }
 
+// The settings first, with the app's own rules (lib/config.ts), so a bad one stops us before a build.
+const tsx = path.join(root, "node_modules", "tsx", "dist", "cli.mjs");
+const check = spawnSync(process.execPath, [tsx, path.join(root, "scripts", "check-config.ts")], {
+  cwd: root,
+  stdio: "inherit",
+});
+if (check.status !== 0) process.exit(check.status ?? 1);
+
 if (!buildIsCurrent()) {
   console.log("Building the app (first start, or the sources changed)...");
   const build = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const port = process.env.PORT || "3000";
 // Node sizes V8's heap from the machine's memory (gigabytes here) and then collects lazily:
 // the server's RSS climbed past 500 MB under page traffic with ~40 MB live. A fixed old-space
 // limit keeps it near 220 MB (a 50,000-row CSV export included); NODE_OPTIONS can set another.
@@ -49,11 +56,8 @@ const heap = /max-old-space-size/.test(process.env.NODE_OPTIONS ?? "")
   : ["--max-old-space-size=384"];
 const server = spawn(
   process.execPath,
-  [...heap, nextBin, "start", "--port", port, ...process.argv.slice(2)],
-  {
-    cwd: root,
-    stdio: "inherit",
-  },
+  [...heap, path.join(root, "scripts", "server.mjs"), ...process.argv.slice(2)],
+  { cwd: root, stdio: "inherit", env: { NODE_ENV: "production", ...process.env } },
 );
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.kill(signal));
 server.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
