@@ -1,5 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
-import type { Activity, ActivityDay, ActivityWindow, EngagementCount } from "@/db/types";
+import { chartDays, DAY_MS, dayOf } from "@/db/activity-days";
+import { passesAll } from "@/db/facets";
+import type { Activity, ActivityWindow, EngagementCount } from "@/db/types";
 import { all } from "../../prepared";
 import { deletedScope, walksTerm, withQuery, type ReadContext } from "./context";
 import { countersAnswer, countPasses, countRows } from "./counts";
@@ -7,23 +9,7 @@ import type { WalkRow } from "./page";
 import { whereClause } from "../sql";
 import { plan } from "./plan";
 import { walkText } from "./text-walk";
-import { broadWalk, newestWalk, passesAll, walkRows, type Walk } from "./walk";
-
-const DAY_MS = 86_400_000;
-
-const dayOf = (chart: ActivityWindow, ms: number) => Math.floor((ms + chart.offsetMs) / DAY_MS);
-
-function chartDays(chart: ActivityWindow, byDay: Map<number, number>, partialUpTo: number) {
-  const days: ActivityDay[] = [];
-  for (let day = chart.startDay; day <= chart.endDay; day++) {
-    days.push({
-      day: new Date(day * DAY_MS).toISOString().slice(0, 10),
-      count: byDay.get(day) ?? 0,
-      ...(day <= partialUpTo ? { partial: true as const } : {}),
-    });
-  }
-  return days;
-}
+import { broadWalk, newestWalk, walkRows, type Walk } from "./walk";
 
 function countByDay(
   chart: ActivityWindow,

@@ -1,13 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
+import { FACET_KEYS, type FacetKey } from "@/db/facets";
 import type { EngagementCount, EngagementQuery } from "@/db/types";
 import { get } from "../../prepared";
 import { deletedScope, walksTerm, withQuery, type DeletedScope, type ReadContext } from "./context";
 import { inList, whereClause } from "../sql";
 import { plan, REF_DRIVERS, type Range } from "./plan";
 import { walkText } from "./text-walk";
-
-export type FacetKey = "type" | "status" | "direction" | "owner";
-export const FACET_KEYS: FacetKey[] = ["type", "status", "direction", "owner"];
 
 function isTextOnly(query: EngagementQuery) {
   return (

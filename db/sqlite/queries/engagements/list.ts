@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { EngagementPage } from "@/db/types";
+import { cutPage } from "@/db/views";
 import type { AppDatabase } from "../../client";
 import { get } from "../../prepared";
 import { deletedScope, walksTerm, type ReadContext } from "./context";
@@ -28,13 +29,8 @@ export function listEngagements(ctx: ReadContext): EngagementPage {
   } else {
     rows = pageRows(ctx, options);
   }
-  const more = rows.length > query.limit;
-  const page = more ? rows.slice(0, query.limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    data: resolveEngagements(ctx.db, page),
-    next: more && last ? { startedAt: last.started_at, id: last.id } : null,
-  };
+  const page = cutPage(rows, query.limit);
+  return { data: resolveEngagements(ctx.db, page.rows), next: page.next };
 }
 
 /** Whether anything at all was ever ingested (the "nothing yet" empty state). */

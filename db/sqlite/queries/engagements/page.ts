@@ -3,27 +3,9 @@ import { all, pluck, statement } from "../../prepared";
 import type { DeletedScope, ReadContext } from "./context";
 import { whereClause } from "../sql";
 import { plan, type Plan, type Range } from "./plan";
+import type { EngagementRow } from "@/db/views";
 
-/** An engagements row as the list reads it. */
-export type EngagementRow = {
-  id: number;
-  connector_id: string;
-  connection_owner_id: string;
-  external_id: string;
-  type: string | null;
-  direction: string | null;
-  status: string | null;
-  title: string | null;
-  description: string | null;
-  started_at: number;
-  ended_at: number | null;
-  duration: number | null;
-  owner_id: string | null;
-  created_at: number | null;
-  updated_at: number;
-  deleted_at: number | null;
-  warnings: string;
-};
+export type { EngagementRow };
 
 export const ROW_COLUMN_NAMES = [
   "id",

@@ -3,7 +3,8 @@ import { walksTerm, type ReadContext } from "./context";
 import { countEngagements, countersAnswer, countRows } from "./counts";
 import { activityFromCounts, activityFromWalk } from "./activity";
 import { facetsFromCounters, facetsFromWalk } from "./facets";
-import { passesAll, broadWalk } from "./walk";
+import { broadWalk } from "./walk";
+import { passesAll } from "@/db/facets";
 
 /**
  * What the engagements page shows beside its list, from one read of the rows where the

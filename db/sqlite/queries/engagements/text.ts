@@ -1,25 +1,18 @@
 import { sql } from "drizzle-orm";
 import type { AppDatabase } from "../../client";
 import { get } from "../../prepared";
+import { searchTokens } from "@/db/text-search";
 
 /** How a query's text is searched: its FTS5 query, and whether the term matches many rows. */
 export type TextMode = { fts: string; frequent: boolean } | null;
 
 /**
- * User text → an FTS5 query that can only mean "all these words": each token is quoted (so
- * `NEAR(`, `-`, `*`, `OR`, `"` are plain text), a trailing `*` on a word keeps prefix search.
+ * User text (db/text-search.ts) → an FTS5 query that can only mean "all these words": each
+ * token is quoted (so `NEAR(`, `-`, `OR` are plain text), a prefix token keeps its `*`.
  * Returns null when nothing searchable is left.
  */
 export function toFtsQuery(text: string | null): string | null {
-  if (!text) return null;
-  const phrases: string[] = [];
-  for (const raw of text.normalize("NFC").split(/\s+/)) {
-    const prefix = /\w\*+$/u.test(raw);
-    const token = raw.replace(/["*]/g, "");
-    if (!/[\p{L}\p{N}]/u.test(token)) continue;
-    phrases.push(`"${token}"${prefix ? "*" : ""}`);
-    if (phrases.length >= 16) break;
-  }
+  const phrases = searchTokens(text).map(({ text, prefix }) => `"${text}"${prefix ? "*" : ""}`);
   return phrases.length ? phrases.join(" ") : null;
 }
 

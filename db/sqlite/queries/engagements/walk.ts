@@ -1,7 +1,5 @@
-import type { EngagementQuery } from "@/db/types";
 import { statement } from "../../prepared";
 import { deletedScope, walksTerm, withQuery, type ReadContext } from "./context";
-import { FACET_KEYS, type FacetKey } from "./counts";
 import {
   inOrderOf,
   pageWalkRows,
@@ -26,16 +24,6 @@ export function newestWalk(ctx: ReadContext, range?: Range): Walk {
 /** The query without its four facet dimensions, walked once: facets and chart fold its rows. */
 export function broadWalk(ctx: ReadContext): Walk {
   return newestWalk(withQuery(ctx, { owner: null, type: [], status: [], direction: [] }));
-}
-
-export function passesFacet(query: EngagementQuery, key: FacetKey, value: string | null) {
-  return key === "owner"
-    ? query.owner === null || value === query.owner
-    : query[key].length === 0 || (value !== null && query[key].includes(value));
-}
-
-export function passesAll(query: EngagementQuery, row: WalkRow) {
-  return FACET_KEYS.every((key) => passesFacet(query, key, row[key]));
 }
 
 function newestMatches(ctx: ReadContext, range: Range | undefined, limit: number): WalkRow[] {
