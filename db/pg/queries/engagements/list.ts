@@ -1,0 +1,70 @@
+import { sql } from "drizzle-orm";
+import type { EngagementPage, EngagementQuery } from "@/db/types";
+import { cutPage, type EngagementRow } from "@/db/views";
+import type { PgDatabase } from "../../client";
+import { whereClause } from "../sql";
+import { createReadContext, rowsOf, type ReadContext } from "./context";
+import { resolveEngagements } from "./resolve";
+import { sourceOf } from "./where";
+
+/** The columns a list row reads (db/views.ts turns them into a view). */
+export const ROW_COLUMNS = sql.raw(
+  [
+    "id",
+    "connector_id",
+    "connection_owner_id",
+    "external_id",
+    "type",
+    "direction",
+    "status",
+    "title",
+    "description",
+    "started_at",
+    "ended_at",
+    "duration",
+    "owner_id",
+    "created_at",
+    "updated_at",
+    "deleted_at",
+    "warnings",
+  ]
+    .map((column) => `e.${column}`)
+    .join(", "),
+);
+
+/** The page's query: `limit` rows in list order after the cursor, on the index of its order. */
+function pageQuery(ctx: ReadContext, limit: number) {
+  const { query } = ctx;
+  const source = sourceOf(ctx);
+  const where = [...source.where];
+  const keys = sql`(${source.startedAt}, ${source.id})`;
+  const desc = query.newestFirst;
+  if (query.after) {
+    const after = sql`(${query.after.startedAt}::bigint, ${query.after.id}::bigint)`;
+    where.push(desc ? sql`${keys} < ${after}` : sql`${keys} > ${after}`);
+  }
+  const order = desc
+    ? sql`order by ${source.startedAt} desc, ${source.id} desc`
+    : sql`order by ${source.startedAt}, ${source.id}`;
+  return sql`select ${ROW_COLUMNS} from ${source.from} ${whereClause(where)} ${order} limit ${limit}`;
+}
+
+/** One page in the list's order, keyset-paginated on (startedAt, id) in either direction. */
+export async function listEngagements(
+  db: PgDatabase,
+  query: EngagementQuery,
+): Promise<EngagementPage> {
+  const ctx = createReadContext(db, query);
+  const rows = await rowsOf<EngagementRow>(db, pageQuery(ctx, query.limit + 1));
+  const page = cutPage(rows, query.limit);
+  return { data: await resolveEngagements(db, page.rows), next: page.next };
+}
+
+/** Whether anything at all was ever ingested (the "nothing yet" empty state). */
+export async function hasAnyEngagement(db: PgDatabase): Promise<boolean> {
+  const [row] = await rowsOf<{ any: boolean }>(
+    db,
+    sql`select exists (select 1 from engagements) as any`,
+  );
+  return row!.any;
+}
