@@ -57,11 +57,12 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `node node_modules/next/dist/bin/next start --port ${process.env.E2E_PORT} --hostname 127.0.0.1`,
+    command: `node scripts/server.mjs --port ${process.env.E2E_PORT} --hostname 127.0.0.1`,
     url: `http://127.0.0.1:${process.env.E2E_PORT}/api/health`,
     reuseExistingServer: false,
     timeout: 120_000,
     env: {
+      NODE_ENV: "production",
       DATABASE_URL: path.join(process.env.E2E_DATA_DIR, "app.db"),
       WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
       APP_PASSWORD: E2E_APP_PASSWORD,

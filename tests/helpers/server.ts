@@ -19,26 +19,22 @@ export function freePort(): Promise<number> {
 export type RunningApp = { url: string; process: ChildProcess; output: () => string };
 
 /**
- * Starts the built app with `next start` and waits for /api/health. `next start` forks the
- * actual server as a child, so the app gets its own process group and signals go to the group:
- * a SIGKILL then reaches the process that serves, not just its launcher.
+ * Starts the built app as `npm start` serves it (scripts/server.mjs) and waits for /api/health.
+ * The app gets its own process group and signals go to the group, as a service manager sends them.
  */
-export async function startApp(env: Record<string, string>, port?: number): Promise<RunningApp> {
+export async function startApp(
+  env: Record<string, string>,
+  port?: number,
+  options: { healthy?: boolean } = {},
+): Promise<RunningApp> {
   const chosen = port ?? (await freePort());
   const root = path.resolve(import.meta.dirname, "../..");
   const child = spawn(
     process.execPath,
-    [
-      "node_modules/next/dist/bin/next",
-      "start",
-      "--port",
-      String(chosen),
-      "--hostname",
-      "127.0.0.1",
-    ],
+    ["scripts/server.mjs", "--port", String(chosen), "--hostname", "127.0.0.1"],
     {
       cwd: root,
-      env: { ...process.env, ...env },
+      env: { ...process.env, NODE_ENV: "production", ...env },
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
@@ -52,7 +48,9 @@ export async function startApp(env: Record<string, string>, port?: number): Prom
     if (child.exitCode !== null) throw new Error(`app exited early:\n${output}`);
     try {
       const response = await fetch(`${url}/api/health`);
-      if (response.ok) return { url, process: child, output: () => output };
+      // An app started before its database answers serves 503s: `healthy: false` waits for that.
+      if (response.ok || options.healthy === false)
+        return { url, process: child, output: () => output };
     } catch {
       // not listening yet
     }

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+
+/** A fresh engagement under a fresh key, as one Morph delivery. */
+export function engagementDelivery(owner: string, title: string) {
+  const id = randomUUID();
+  const body = JSON.stringify({
+    event: "crmEngagement::created",
+    data: {
+      object: "resource",
+      model: "crmEngagement",
+      id,
+      fields: { type: "note", title, startedAt: new Date().toISOString() },
+      updatedAt: new Date().toISOString(),
+    },
+  });
+  return { id, body };
+}
+
+export function postDelivery(url: string, owner: string, key: string, body: string) {
+  return fetch(`${url}/api/webhooks/morph`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-conector-id": "hubspot",
+      "x-owner-id": owner,
+      "x-idempotency-key": key,
+    },
+    body,
+  });
+}
+
+export type LoadResult = {
+  /** Engagement ids answered 200. */
+  acknowledged: string[];
+  /** Every answer's status with when it was sent, for "accepted before the signal" checks. */
+  answers: { status: number; sentAt: number }[];
+  failures: number;
+};
+
+/**
+ * `workers` senders posting new engagements to `urls` in turn until `until()` says stop. A
+ * request that fails on the socket is not acknowledged: the sender would retry.
+ */
+export async function sendLoad(
+  urls: string[],
+  owner: string,
+  workers: number,
+  until: () => boolean,
+): Promise<LoadResult> {
+  const result: LoadResult = { acknowledged: [], answers: [], failures: 0 };
+  let turn = 0;
+  const worker = async () => {
+    while (!until()) {
+      const url = urls[turn++ % urls.length]!;
+      const { id, body } = engagementDelivery(owner, `load ${owner}`);
+      const sentAt = Date.now();
+      try {
+        const response = await postDelivery(url, owner, id, body);
+        await response.arrayBuffer();
+        result.answers.push({ status: response.status, sentAt });
+        if (response.status === 200) result.acknowledged.push(id);
+      } catch {
+        result.failures++;
+        // A process that is gone refuses at once: don't spin on it.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  return result;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
