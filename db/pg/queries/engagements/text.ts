@@ -3,12 +3,8 @@ import { searchTokens, type SearchToken } from "@/db/text-search";
 /** A word as both engines index it: letters and digits (with their marks). */
 const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
-/**
- * A tsquery operand: quoted, so `&`, `|`, `!`, `:`, `<->`, `(` inside it are plain text. U+0000,
- * which no PostgreSQL text can hold, separates words as any other punctuation does.
- */
-const quote = (text: string) =>
-  `'${text.replace(/\\/g, "\\\\").replace(/'/g, "''").replace(/\0/g, " ")}'`;
+/** A tsquery operand: quoted, so `&`, `|`, `!`, `:`, `<->`, `(` inside it are plain text. */
+const quote = (text: string) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
 
 function termOf({ text, prefix }: SearchToken): string {
   const words = text.match(WORD) ?? [];
