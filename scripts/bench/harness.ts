@@ -1,5 +1,6 @@
 /** The processes a run starts and cleans up, what they use (RSS, CPU), and the figures' arithmetic. */
-import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -8,7 +9,17 @@ import { openDatabase } from "./app";
 import { READ_SAMPLES } from "./settings";
 
 export const root = path.resolve(import.meta.dirname, "..", "..");
-const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
+/**
+ * The benchmark's build of the app (scripts/bench/build.ts), one per checkout. Outside the
+ * repository: `eslint .` would lint a copy inside it, its build output included.
+ */
+export const appDir = path.join(
+  os.tmpdir(),
+  `engagements-bench-app-${createHash("sha1").update(root).digest("hex").slice(0, 8)}`,
+);
+/** The `next` of the app in `dir`: its server must load the same next and react as its build. */
+export const nextBinIn = (dir: string) =>
+  path.join(dir, "node_modules", "next", "dist", "bin", "next");
 export const benchStarted = Date.now();
 
 export function log(message: string) {
@@ -86,6 +97,7 @@ async function waitFor(url: string, child: ChildProcess, logFile: string, timeou
   throw new Error(`${url} did not come up; log:\n${fs.readFileSync(logFile, "utf8").slice(-2000)}`);
 }
 
+/** `next start` of the benchmark's build (scripts/bench/build.ts), ready once /api/health answers. */
 export async function startNext(
   harness: Harness,
   name: string,
@@ -99,7 +111,7 @@ export async function startNext(
     // As `npm start` runs it (scripts/start.mjs): a fixed V8 old-space limit.
     [
       "--max-old-space-size=384",
-      nextBin,
+      nextBinIn(appDir),
       "start",
       "--port",
       String(port),
@@ -107,7 +119,7 @@ export async function startNext(
       "127.0.0.1",
     ],
     {
-      cwd: root,
+      cwd: appDir,
       env: { ...process.env, NODE_ENV: "production", ...env, PORT: String(port) },
       stdio: ["ignore", out, out],
       detached: true,
@@ -223,16 +235,7 @@ export async function withRss<T>(
   }
 }
 
-// ---------------------------------------------------------------- build and machine
-/** `next build` unless a build is there (or `force`); true if it built. */
-export function ensureBuild(force: boolean) {
-  if (!force && fs.existsSync(path.join(root, ".next", "BUILD_ID"))) return false;
-  log("building the app (next build)...");
-  const result = spawnSync(process.execPath, [nextBin, "build"], { cwd: root, stdio: "inherit" });
-  if (result.status !== 0) throw new Error("next build failed");
-  return true;
-}
-
+// ---------------------------------------------------------------- machine
 export function machine() {
   let commit = "";
   try {

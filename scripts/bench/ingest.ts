@@ -4,6 +4,7 @@ import path from "node:path";
 import autocannon, { type AutocannonRequest, type AutocannonResult } from "autocannon";
 import { createRawGroup, createRawIngest } from "../lib/raw-ingest";
 import { ingestGroup, ingestOne, openDatabase } from "./app";
+import { FLOOR_PATH } from "./build";
 import {
   log,
   median,
@@ -24,8 +25,6 @@ type IngestTarget = {
   id: TargetId;
   label: string;
   server: Server;
-  /** GET for the health route (a); every other target takes a new delivery per request. */
-  method: "GET" | "POST";
   path: string;
 };
 type IngestRun = {
@@ -50,23 +49,21 @@ function loadOnce(
   seconds: number,
   nextPayload: NextPayload,
 ): Promise<AutocannonResult> {
-  const request: AutocannonRequest =
-    target.method === "GET"
-      ? { method: "GET", path: target.path }
-      : {
-          method: "POST",
-          path: target.path,
-          setupRequest: (request) => {
-            const { key, body } = nextPayload();
-            return {
-              ...request,
-              method: "POST",
-              path: target.path,
-              headers: { ...HEADERS, "x-idempotency-key": key },
-              body,
-            };
-          },
-        };
+  // Every target, the floor (a) too, takes a new delivery per request.
+  const request: AutocannonRequest = {
+    method: "POST",
+    path: target.path,
+    setupRequest: (request) => {
+      const { key, body } = nextPayload();
+      return {
+        ...request,
+        method: "POST",
+        path: target.path,
+        headers: { ...HEADERS, "x-idempotency-key": key },
+        body,
+      };
+    },
+  };
   return autocannon({
     url: target.server.url,
     connections: concurrency,
@@ -200,7 +197,7 @@ const FILES = {
 
 async function startTargets(harness: Harness) {
   const file = (id: keyof typeof FILES) => path.join(harness.workDir, FILES[id], "app.db");
-  log("ingest: starting next start (health + webhook), bare ingest() and raw SQLite servers");
+  log("ingest: starting next start (floor + webhook), bare ingest() and raw SQLite servers");
   const next = await startNext(harness, "next-ingest", {
     DATABASE_URL: file("b"),
     WEBHOOK_SECRET,
@@ -217,18 +214,11 @@ async function startTargets(harness: Harness) {
     id,
     label,
     server,
-    method: "POST",
     path,
   });
   const targets: IngestTarget[] = [
-    // The floor: a route that skips the proxy, as the webhook does, and does next to nothing.
-    {
-      id: "a",
-      label: "(a) health route, next start",
-      server: next,
-      method: "GET",
-      path: "/api/health",
-    },
+    // The floor: the bench build's route that reads the body and echoes it, past no proxy.
+    post("a", "(a) body-echo floor route, next start", next, FLOOR_PATH),
     post("b", "(b) webhook route, next start", next, `/api/webhooks/morph?token=${WEBHOOK_SECRET}`),
     post("c", "(c) ingest() on node:http, group commit", bare.c),
     post("d", "(d) raw SQLite on node:http, group commit", bare.d),

@@ -5,15 +5,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import {
-  benchStarted,
-  createHarness,
-  ensureBuild,
-  log,
-  machine,
-  root,
-  type Harness,
-} from "./harness";
+import { ensureBuild } from "./build";
+import { benchStarted, createHarness, log, machine, root, type Harness } from "./harness";
 import { benchIngest } from "./ingest";
 import { benchReads, bulkFile, bulkLoad, engagementsIn } from "./reads";
 import { writeReports, type Result } from "./report";

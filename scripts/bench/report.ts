@@ -3,6 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { SeedStats } from "../lib/seed";
 import { DEFAULT_TUNING } from "./app";
+import { FLOOR_PATH } from "./build";
 import { findings, mark, targetRows, type RunFigures } from "./findings";
 import type { machine, Timing } from "./harness";
 import type { IngestResult } from "./ingest";
@@ -60,11 +61,19 @@ function renderMarkdown(r: Result, settings: BenchSettings) {
   return `${lines.join("\n")}\n`;
 }
 
+/** What (a) was in this run: runs before the bench build's floor route used the health route. */
+function floorText(ingest: IngestResult) {
+  if (ingest.summary[0]?.targets.a.label.includes("health")) {
+    return "(a) is `GET /api/health`, which skips the proxy as the webhook does and runs one `select 1`, the framework's floor";
+  }
+  return `(a) is \`POST ${FLOOR_PATH}\`, a route only the benchmark's build of the app adds (scripts/bench/build.ts): it reads the body and answers it back as JSON, the framework's floor for a POST, sent the same bodies and headers as (b); under \`api/webhooks/\`, it skips the proxy as the webhook does`;
+}
+
 function ingestSection(ingest: IngestResult) {
   const lines = [
     "## Ingest",
     "",
-    `Interleaved a b c d c1 d1 e, ${ingest.rounds} rounds of ${ingest.seconds} s per target and concurrency (medians shown, and ratios as the median of each round's own ratio; every request a new engagement under a new idempotency key, realistic bodies with refs). (a) and (b) are one \`next start\` process: (a) is \`GET /api/health\`, which skips the proxy as the webhook does and runs one \`select 1\`, the framework's floor; (b) is the webhook, which hands each delivery to the writer thread (db/sqlite/ingest/writer.ts): what queued up while it wrote is one transaction with a savepoint per delivery, each answered after the one COMMIT. (c), (d), (c1), (d1), (e) are bare \`node:http\` processes (scripts/lib/bench-server.ts): (c) and (d) batch the same way on their one thread, (c1) and (d1) commit each request alone. All use the app's pragmas (WAL, synchronous=FULL) except (e).`,
+    `Interleaved a b c d c1 d1 e, ${ingest.rounds} rounds of ${ingest.seconds} s per target and concurrency (medians shown, and ratios as the median of each round's own ratio; every request a new engagement under a new idempotency key, realistic bodies with refs). (a) and (b) are one \`next start\` process: ${floorText(ingest)}; (b) is the webhook, which hands each delivery to the writer thread (db/sqlite/ingest/writer.ts): what queued up while it wrote is one transaction with a savepoint per delivery, each answered after the one COMMIT. (c), (d), (c1), (d1), (e) are bare \`node:http\` processes (scripts/lib/bench-server.ts): (c) and (d) batch the same way on their one thread, (c1) and (d1) commit each request alone. All use the app's pragmas (WAL, synchronous=FULL) except (e).`,
     "",
     "| concurrency | target | req/s | p50 ms | p99 ms | errors | timeouts | non-2xx | peak RSS MB | server CPU ms/request | req/s per round |",
     "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
