@@ -1,43 +1,17 @@
 import { sql } from "drizzle-orm";
 import type { RecordModel, RefRole } from "@/db/schema";
 import type { Connection, RecordSuggestion, RecordView } from "@/db/types";
+import {
+  recordSearchPatterns,
+  toRecordSuggestion,
+  toRecordView,
+  type StoredRecordRow as Row,
+} from "@/db/record-views";
+import { parseJson } from "@/db/stored-values";
 import type { AppDatabase } from "../client";
 import { all, get } from "../prepared";
-import { iso, parseJson } from "./values";
 
 /** Users, contacts, companies and opportunities: record pages and the filter pickers. */
-
-type Row = {
-  model: RecordModel;
-  external_id: string;
-  connector_id: string;
-  connection_owner_id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  fields: string;
-  warnings: string;
-  updated_at: number;
-  deleted_at: number | null;
-  content_hash: string;
-};
-
-function toView(row: Row): RecordView {
-  return {
-    model: row.model,
-    id: row.external_id,
-    connectorId: row.connector_id,
-    connectionOwnerId: row.connection_owner_id,
-    name: row.name,
-    email: row.email,
-    phone: row.phone,
-    fields: parseJson(row.fields, {}),
-    warnings: parseJson(row.warnings, []),
-    updatedAt: iso(row.updated_at)!,
-    deletedAt: iso(row.deleted_at),
-    synced: row.content_hash !== "",
-  };
-}
 
 /** One record by its external id within one connection (ids are only unique per connection). */
 export function getRecord(
@@ -52,7 +26,7 @@ export function getRecord(
         and connection_owner_id = ${connection.connectionOwnerId}
         and model = ${model} and external_id = ${externalId}`,
   );
-  return row ? toView(row) : null;
+  return row ? toRecordView(row, parseJson) : null;
 }
 
 /**
@@ -86,10 +60,6 @@ export function connectionsOf(
   }));
 }
 
-function escapeLike(text: string) {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** Picker suggestions: name (any word of it) or email starting with `q`, 20 at most. */
 export function searchRecords(
   db: AppDatabase,
@@ -97,9 +67,7 @@ export function searchRecords(
   q: string,
   connection: Connection | null = null,
 ): RecordSuggestion[] {
-  const term = q.trim().slice(0, 100);
-  const prefix = `${escapeLike(term)}%`;
-  const word = `% ${escapeLike(term)}%`;
+  const { term, prefix, word } = recordSearchPatterns(q);
   const scope = connection
     ? sql`and connector_id = ${connection.connectorId} and connection_owner_id = ${connection.connectionOwnerId}`
     : sql``;
@@ -111,11 +79,5 @@ export function searchRecords(
     sql`select * from records where model = ${model} and deleted_at is null and content_hash <> ''
         ${match} ${scope} order by name collate nocase, external_id limit 20`,
   );
-  return rows.map((row) => ({
-    model: row.model,
-    id: row.external_id,
-    name: row.name,
-    email: row.email,
-    connection: { connectorId: row.connector_id, connectionOwnerId: row.connection_owner_id },
-  }));
+  return rows.map(toRecordSuggestion);
 }

@@ -1,16 +1,1 @@
-import { sql, type SQL } from "drizzle-orm";
-
-/** Pieces of SQL every read query builds. */
-
-export function inList(column: SQL, values: string[]) {
-  return values.length === 1
-    ? sql`${column} = ${values[0]}`
-    : sql`${column} in (${sql.join(
-        values.map((v) => sql`${v}`),
-        sql`, `,
-      )})`;
-}
-
-export function whereClause(parts: SQL[]) {
-  return parts.length ? sql`where ${sql.join(parts, sql` and `)}` : sql``;
-}
+export { inList, whereClause } from "../../sql-fragments";
