@@ -1,0 +1,232 @@
+import type { RecordModel, RefRole } from "@/db/models";
+import {
+  buildEngagementColumns,
+  decideChange,
+  tombstoneOf,
+  toOutcome,
+  type StoredVersion,
+} from "@/db/rules";
+import type { EngagementChange, EngagementRefRow, RecordChange } from "@/db/types";
+import { pgJson, pgText, pgWholeNumber } from "./pg-values";
+import type { Params, WriteKind } from "./statements";
+
+/**
+ * Carries out db/rules.ts for one change against the rows the claim locked: every decision is
+ * made here, in order, as SQLite makes them one statement at a time, and what they write is
+ * gathered into the parameters of one `WRITE` statement.
+ */
+
+export type Stored = StoredVersion & { id: number };
+export type LockedRecord = Stored & { model: RecordModel; externalId: string };
+export type Locked = { engagement: Stored | null; records: LockedRecord[] };
+
+type Outcome = "applied" | "unchanged" | "stale";
+
+export type WritePlan = {
+  kind: WriteKind;
+  outcome: Outcome;
+  engagementId: number | null;
+  params: Params;
+  /** How many records `params` inserts: fewer went in when a concurrent writer got there first. */
+  recordInserts: number;
+};
+
+/** One record's write, as `jsonb_to_recordset` in statements.ts reads it. */
+type RecordWrite = {
+  op: "insert" | "update" | "tombstone";
+  id: number | null;
+  model: RecordModel;
+  external_id: string;
+  name?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  fields?: Record<string, unknown>;
+  warnings?: string[];
+  created_at?: number | null;
+  updated_at: number;
+  deleted_at: number | null;
+  content_hash?: string;
+  ingested_at: number;
+};
+
+const identityOf = (model: string, externalId: string) => `${model}\n${externalId}`;
+
+/** The records a change reads (itself if it is one, and every record it carries), once each. */
+export function recordsTouched(change: EngagementChange | RecordChange) {
+  const seen = new Set<string>();
+  const models: string[] = [];
+  const ids: string[] = [];
+  const visit = (record: RecordChange) => {
+    const externalId = pgText(record.externalId);
+    const key = identityOf(record.model, externalId);
+    if (!seen.has(key)) {
+      seen.add(key);
+      models.push(record.model);
+      ids.push(externalId);
+    }
+    record.expanded.forEach(visit);
+  };
+  if (change.model === "crmEngagement") change.expanded.forEach(visit);
+  else visit(change);
+  return { models, ids };
+}
+
+/**
+ * Record decisions in delivery order. A record met twice (carried by two references) is decided
+ * against its first write, and the two writes become one, as one statement writes a row once.
+ */
+function planRecords(locked: LockedRecord[], receivedAt: number) {
+  const stored = new Map<string, Stored>();
+  for (const row of locked) stored.set(identityOf(row.model, row.externalId), row);
+  const writes = new Map<string, RecordWrite>();
+
+  const tombstone = (key: string, change: RecordChange, was: Stored) => {
+    const t = tombstoneOf(was, change.version, receivedAt);
+    const pending = writes.get(key);
+    const fields = { deleted_at: t.deletedAt, updated_at: t.updatedAt, ingested_at: t.ingestedAt };
+    if (pending) Object.assign(pending, fields);
+    else {
+      const external_id = pgText(change.externalId);
+      writes.set(key, { op: "tombstone", id: t.id, model: change.model, external_id, ...fields });
+    }
+    stored.set(key, { ...was, deletedAt: t.deletedAt, updatedAt: t.updatedAt });
+  };
+
+  const apply = (change: RecordChange): Outcome => {
+    const { snapshot, version } = change;
+    const externalId = pgText(change.externalId);
+    const key = identityOf(change.model, externalId);
+    if (snapshot) for (const nested of change.expanded) apply(nested);
+    const was = stored.get(key);
+    const decision = decideChange(was, version, snapshot);
+    if (decision === "stale" || decision === "unchanged") return decision;
+    if (!snapshot && decision === "update") {
+      tombstone(key, change, was!);
+      return "applied";
+    }
+    const insert = decision === "insert" || writes.get(key)?.op === "insert";
+    const write: RecordWrite = {
+      op: insert ? "insert" : "update",
+      id: was?.id ?? null,
+      model: change.model,
+      external_id: externalId,
+      name: snapshot?.name ?? null,
+      email: snapshot?.email ?? null,
+      phone: snapshot?.phone ?? null,
+      fields: snapshot?.fields ?? {},
+      warnings: change.warnings,
+      created_at: change.createdAt,
+      updated_at: version,
+      deleted_at: snapshot ? null : version,
+      content_hash: snapshot?.contentHash ?? "",
+      ingested_at: receivedAt,
+    };
+    writes.set(key, write);
+    stored.set(key, {
+      id: was?.id ?? 0,
+      updatedAt: version,
+      deletedAt: write.deleted_at,
+      contentHash: write.content_hash!,
+    });
+    return "applied";
+  };
+
+  const params = () => {
+    const all = [...writes.values()];
+    return {
+      records: pgJson(all),
+      recordInserts: all.filter((write) => write.op === "insert").length,
+    };
+  };
+  return { apply, params };
+}
+
+/** The references as three arrays for `unnest`, each (role, id) once. */
+function refArrays(refs: readonly EngagementRefRow[]) {
+  const seen = new Set<string>();
+  const refRoles: RefRole[] = [];
+  const refIds: string[] = [];
+  const refPositions: number[] = [];
+  for (const ref of refs) {
+    const refId = pgText(ref.refId);
+    const key = `${ref.role}\n${refId}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    refRoles.push(ref.role);
+    refIds.push(refId);
+    refPositions.push(ref.position);
+  }
+  return { refRoles, refIds, refPositions };
+}
+
+/** The engagement's columns as the write statement takes them. */
+function engagementParams(change: EngagementChange, receivedAt: number): Params {
+  const columns = buildEngagementColumns(change);
+  const { snapshot, version } = change;
+  return {
+    externalId: pgText(change.externalId),
+    type: pgText(columns.type),
+    direction: pgText(columns.direction),
+    status: pgText(columns.status),
+    title: pgText(columns.title),
+    description: pgText(columns.description),
+    startedAt: columns.startedAt,
+    endedAt: columns.endedAt,
+    duration: pgWholeNumber(columns.duration),
+    ownerId: pgText(columns.ownerId),
+    createdAt: change.createdAt,
+    updatedAt: version,
+    deletedAt: snapshot ? null : version,
+    fields: pgJson(columns.fields),
+    contentHash: columns.contentHash,
+    ingestedAt: receivedAt,
+    ...refArrays(snapshot?.normalized.refs ?? []),
+  };
+}
+
+export function planEngagement(
+  change: EngagementChange,
+  receivedAt: number,
+  locked: Locked,
+): WritePlan {
+  const records = planRecords(locked.records, receivedAt);
+  const stored = locked.engagement ?? undefined;
+  // Expanded references carry their records: stored whatever happens to the engagement.
+  for (const record of change.expanded) records.apply(record);
+  const { recordInserts, ...params } = records.params();
+  const { snapshot, version } = change;
+  const decision = decideChange(stored, version, snapshot);
+  if (decision === "stale" || decision === "unchanged") {
+    return { kind: "none", outcome: decision, engagementId: stored!.id, params, recordInserts };
+  }
+  if (!snapshot && decision === "update") {
+    const { id, ...tombstone } = tombstoneOf(stored!, version, receivedAt);
+    const tombstoneParams = { ...params, ...tombstone, engagementId: id };
+    return {
+      kind: "tombstone",
+      outcome: "applied",
+      engagementId: id,
+      params: tombstoneParams,
+      recordInserts,
+    };
+  }
+  const engagementId = stored?.id ?? null;
+  return {
+    kind: decision,
+    outcome: toOutcome(decision),
+    engagementId,
+    params: { ...params, ...engagementParams(change, receivedAt), engagementId },
+    recordInserts,
+  };
+}
+
+export function planRecordChange(
+  change: RecordChange,
+  receivedAt: number,
+  locked: Locked,
+): WritePlan {
+  const records = planRecords(locked.records, receivedAt);
+  const outcome = records.apply(change);
+  const { recordInserts, ...params } = records.params();
+  return { kind: "none", outcome, engagementId: null, params, recordInserts };
+}

@@ -1,0 +1,56 @@
+import type pg from "pg";
+import { isRetryableConflict } from "../storage-errors";
+
+/** A row this transaction decided was new was committed meanwhile by another: start over. */
+export class WriteRace extends Error {
+  constructor(what: string) {
+    super(`a concurrent writer committed ${what} first`);
+    this.name = "WriteRace";
+  }
+}
+
+/** Worth another attempt: a deadlock, a serialization failure, or a lost insert race. */
+export const isRetryable = (error: unknown) =>
+  error instanceof WriteRace || isRetryableConflict(error);
+
+const ATTEMPTS = 8;
+/** Jittered, doubling: up to 2, 4, 8 … 64 ms, so colliding writers do not collide again. */
+const backoffMs = (attempt: number) => Math.random() * Math.min(64, 2 ** attempt);
+
+/**
+ * `fn` in one transaction on one pooled connection: COMMIT before the result is returned. A
+ * client that cannot even roll back is dropped from the pool rather than reused. (Drizzle's
+ * `db.transaction` cannot run named statements, and its failed ROLLBACK hides the first error.)
+ */
+export async function inTransaction<T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN");
+    const result = await fn(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch((rollbackError: Error) => {
+      broken = rollbackError;
+    });
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** Runs `attempt` again, a few times, when it failed in a way another attempt can fix. */
+export async function retryConflicts<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (n >= ATTEMPTS || !isRetryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(n)));
+    }
+  }
+}

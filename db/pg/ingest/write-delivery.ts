@@ -1,0 +1,285 @@
+import type pg from "pg";
+import { StorageUnavailableError } from "@/db/errors";
+import type { DeliveryOutcome } from "@/db/models";
+import { classifyKeyReuse, describeConflict, formatErrorBody } from "@/db/rules";
+import type {
+  DeliveryAnswer,
+  DeliveryError,
+  DeliveryFailure,
+  DeliveryResult,
+  IncomingDelivery,
+  Refusal,
+} from "@/db/types";
+import type { PgDatabase } from "../client";
+import { toStorageError } from "../storage-errors";
+import { planEngagement, planRecordChange, recordsTouched, type Locked } from "./apply";
+import { pgJson, pgText } from "./pg-values";
+import { CLAIM, FIND_KEY, LOG, LOG_REPEAT, runStatement, WRITE, type Params } from "./statements";
+import { describeTooLarge, fitForIndex, isTooLargeToIndex } from "./too-large";
+import { inTransaction, isRetryable, retryConflicts, WriteRace } from "./transaction";
+
+type LogEntry = {
+  outcome: DeliveryOutcome;
+  status: number;
+  responseBody: string | null;
+  error: DeliveryError | null;
+  warnings: string[];
+  engagementId: number | null;
+  originalDeliveryId: number | null;
+};
+
+type BoundKey = {
+  bodyHash: string;
+  deliveryId: number;
+  responseStatus: number;
+  responseBody: string;
+};
+
+type Claimed = Locked & { deliveryId: number | null; bound: BoundKey | null };
+
+const NO_WARNINGS: string[] = [];
+
+const INTERNAL: DeliveryFailure = {
+  status: 500,
+  code: "internal_error",
+  message: "Something went wrong on our side.",
+};
+
+function errorOf({ code, message, details }: DeliveryError): DeliveryError {
+  return details === undefined ? { code, message } : { code, message, details };
+}
+
+/** The connection and key every statement of a delivery is scoped by. */
+function scopeParams(delivery: IncomingDelivery): Params {
+  const { meta } = delivery;
+  return {
+    connectorId: pgText(meta.connectorId),
+    connectionOwnerId: pgText(meta.connectionOwnerId),
+    key: pgText(meta.idempotencyKey),
+  };
+}
+
+/** The log row's parameters (statements.ts `logValues`). */
+function logParams(delivery: IncomingDelivery, started: number, entry: LogEntry): Params {
+  const { meta, about } = delivery;
+  return {
+    ...scopeParams(delivery),
+    receivedAt: meta.receivedAt,
+    idempotencyKey: pgText(meta.idempotencyKey),
+    event: pgText(about.event),
+    model: pgText(about.model),
+    resourceId: pgText(about.resourceId),
+    engagementId: entry.engagementId,
+    outcome: entry.outcome,
+    httpStatus: entry.status,
+    error: pgJson(entry.error),
+    warnings: pgJson(entry.warnings),
+    durationMs: Math.round(delivery.readMs + performance.now() - started),
+    body: pgText(delivery.rawBody),
+    bodyHash: delivery.bodyHash,
+    bodyBytes: Buffer.byteLength(delivery.rawBody),
+    headers: pgJson(meta.headers),
+    responseBody: pgText(entry.responseBody),
+    originalDeliveryId: entry.originalDeliveryId,
+  };
+}
+
+/** A key already bound: the same body replays its first answer, another is a 409. */
+async function answerBoundKey(
+  client: pg.ClientBase,
+  delivery: IncomingDelivery,
+  bound: BoundKey,
+  started: number,
+): Promise<DeliveryResult> {
+  const reuse = classifyKeyReuse(bound.bodyHash, delivery.bodyHash);
+  const failure =
+    reuse === "conflict" ? describeConflict(delivery.meta.idempotencyKey, bound.deliveryId) : null;
+  const status = failure ? failure.status : bound.responseStatus;
+  const body = failure ? formatErrorBody(failure) : bound.responseBody;
+  const [row] = await runStatement<{ id: number }>(
+    client,
+    LOG_REPEAT,
+    logParams(delivery, started, {
+      outcome: reuse,
+      status,
+      responseBody: body,
+      error: failure && errorOf(failure),
+      warnings: NO_WARNINGS,
+      engagementId: null,
+      originalDeliveryId: bound.deliveryId,
+    }),
+  );
+  return { status, body, outcome: reuse, deliveryId: row!.id };
+}
+
+/** A refused body is logged and binds nothing: the sender may fix it and retry with the key. */
+async function answerRefused(
+  client: pg.ClientBase,
+  delivery: IncomingDelivery,
+  refused: DeliveryFailure,
+  started: number,
+): Promise<DeliveryResult> {
+  const [bound] = await runStatement<BoundKey>(client, FIND_KEY, scopeParams(delivery));
+  if (bound) return answerBoundKey(client, delivery, bound, started);
+  const body = formatErrorBody(refused);
+  const [row] = await runStatement<{ id: number }>(
+    client,
+    LOG,
+    logParams(delivery, started, {
+      outcome: "rejected",
+      status: refused.status,
+      responseBody: body,
+      error: errorOf(refused),
+      warnings: NO_WARNINGS,
+      engagementId: null,
+      originalDeliveryId: null,
+    }),
+  );
+  return { status: refused.status, body, outcome: "rejected", deliveryId: row!.id };
+}
+
+/** One attempt at a delivery, inside its transaction. */
+async function writeOnce(
+  client: pg.ClientBase,
+  delivery: IncomingDelivery,
+  started: number,
+): Promise<DeliveryResult> {
+  const { meta, change } = delivery;
+  if ("refused" in change) return answerRefused(client, delivery, change.refused, started);
+
+  const touched = recordsTouched(change);
+  const [claimed] = await runStatement<Claimed>(client, CLAIM, {
+    ...scopeParams(delivery),
+    bodyHash: delivery.bodyHash,
+    rawBody: pgText(delivery.rawBody),
+    receivedAt: meta.receivedAt,
+    externalId: change.model === "crmEngagement" ? pgText(change.externalId) : null,
+    recordModels: touched.models,
+    recordIds: touched.ids,
+  });
+  if (claimed!.deliveryId === null) {
+    const bound =
+      claimed!.bound ?? (await runStatement<BoundKey>(client, FIND_KEY, scopeParams(delivery)))[0];
+    if (!bound) throw new WriteRace("and then dropped the idempotency key");
+    return answerBoundKey(client, delivery, bound, started);
+  }
+
+  const deliveryId = claimed!.deliveryId;
+  const plan =
+    change.model === "crmEngagement"
+      ? planEngagement(change, meta.receivedAt, claimed!)
+      : planRecordChange(change, meta.receivedAt, claimed!);
+  // The response echoes the body: the log keeps it once (see `readLoggedResponse`).
+  const log = logParams(delivery, started, {
+    outcome: plan.outcome,
+    status: 200,
+    responseBody: null,
+    error: null,
+    warnings: change.warnings,
+    engagementId: plan.engagementId,
+    originalDeliveryId: null,
+  });
+  const [written] = await runStatement<{ logged: number; recordsInserted: number }>(
+    client,
+    WRITE[plan.kind],
+    { ...log, ...plan.params, deliveryId },
+  );
+  if (written!.logged !== 1) throw new WriteRace(`engagement ${change.externalId}`);
+  if (written!.recordsInserted !== plan.recordInserts) throw new WriteRace("a record");
+  return { status: 200, body: delivery.rawBody, outcome: plan.outcome, deliveryId };
+}
+
+/** What a failed delivery answers: 503 when PostgreSQL cannot take it now, else a logged 500. */
+function failureOf(error: unknown): DeliveryFailure {
+  const storage = toStorageError(error);
+  if (storage instanceof StorageUnavailableError) {
+    console.error("ingest write failed", error);
+    return storage.failure;
+  }
+  if (isRetryable(error)) {
+    console.error("ingest write kept colliding", error);
+    return new StorageUnavailableError({ postgres: "contention" }).failure;
+  }
+  console.error("ingest failed", error);
+  return INTERNAL;
+}
+
+/**
+ * One delivery's effect and its log row in one transaction: a bound key replays or conflicts;
+ * a refusal is logged and binds nothing; an event binds its key to its answer and is applied.
+ * The key's primary key decides, across processes, which of concurrent duplicates applies.
+ */
+export async function writeDelivery(
+  db: PgDatabase,
+  delivery: IncomingDelivery,
+): Promise<DeliveryAnswer> {
+  const started = performance.now();
+  try {
+    const result = await retryConflicts(() =>
+      inTransaction(db.$client, (client) => writeOnce(client, delivery, started)),
+    );
+    return { ok: true, result };
+  } catch (error) {
+    if (isTooLargeToIndex(error)) return refuseTooLarge(db, delivery, error, started);
+    return { ok: false, error: failureOf(error) };
+  }
+}
+
+/** A value too long for an index: nothing was stored; the refusal is logged with it cut short. */
+async function refuseTooLarge(
+  db: PgDatabase,
+  delivery: IncomingDelivery,
+  error: unknown,
+  started: number,
+): Promise<DeliveryAnswer> {
+  const failure = describeTooLarge(error);
+  const body = formatErrorBody(failure);
+  const params = logParams(delivery, started, {
+    outcome: "rejected",
+    status: failure.status,
+    responseBody: body,
+    error: errorOf(failure),
+    warnings: NO_WARNINGS,
+    engagementId: null,
+    originalDeliveryId: null,
+  });
+  try {
+    const [row] = await runStatement<{ id: number }>(db.$client, LOG, {
+      ...params,
+      idempotencyKey: fitForIndex(params.idempotencyKey as string),
+      resourceId: fitForIndex(params.resourceId as string | null),
+    });
+    return {
+      ok: true,
+      result: { status: failure.status, body, outcome: "rejected", deliveryId: row!.id },
+    };
+  } catch (logError) {
+    return { ok: false, error: failureOf(logError) };
+  }
+}
+
+/** Logs a request refused before it was read as a delivery, so the log shows every attempt. */
+export async function logRefusal(db: PgDatabase, refusal: Refusal): Promise<void> {
+  const { error, rawBody } = refusal;
+  await runStatement(db.$client, LOG, {
+    receivedAt: refusal.receivedAt,
+    connectorId: pgText(refusal.connectorId),
+    connectionOwnerId: pgText(refusal.connectionOwnerId),
+    idempotencyKey: pgText(refusal.idempotencyKey),
+    event: pgText(refusal.about.event),
+    model: pgText(refusal.about.model),
+    resourceId: pgText(refusal.about.resourceId),
+    engagementId: null,
+    outcome: "rejected",
+    httpStatus: error.status,
+    error: pgJson(errorOf(error)),
+    warnings: pgJson(NO_WARNINGS),
+    durationMs: 0,
+    body: pgText(rawBody),
+    bodyHash: refusal.bodyHash,
+    bodyBytes: rawBody === null ? null : Buffer.byteLength(rawBody),
+    headers: pgJson(refusal.headers),
+    responseBody: pgText(formatErrorBody(error)),
+    originalDeliveryId: null,
+  });
+}

@@ -1,0 +1,85 @@
+import { execFile } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { sql } from "drizzle-orm";
+import type { PgDatabase } from "./client";
+
+/** Beside the migration lock (client.ts): one process at a time prunes. */
+const PRUNE_LOCK = 7_100_002;
+
+/**
+ * Drops raw bodies (request and stored response) from log rows received before `beforeMs`.
+ * The rows stay, and so do idempotency keys with their responses, so retries still dedupe.
+ * Every app process schedules this; the one that does not get the lock answers 0 at once.
+ */
+export async function pruneDeliveryBodies(db: PgDatabase, beforeMs: number) {
+  return db.transaction(async (tx) => {
+    const lock = await tx.execute<{ locked: boolean }>(
+      sql`select pg_try_advisory_xact_lock(${PRUNE_LOCK}) as locked`,
+    );
+    if (!lock.rows[0]?.locked) return { pruned: 0 };
+    const result = await tx.execute(
+      sql`update deliveries set body = null, response_body = null
+          where received_at < ${beforeMs} and body is not null`,
+    );
+    return { pruned: result.rowCount ?? 0 };
+  });
+}
+
+const DEBIAN_POSTGRES = "/usr/lib/postgresql";
+
+/** pg_dump on PATH, else the newest of Debian's /usr/lib/postgresql/<version>/bin. */
+export function findPgDump(
+  searchPath = process.env.PATH ?? "",
+  debian = DEBIAN_POSTGRES,
+): string | null {
+  const onPath = searchPath.split(path.delimiter).filter(Boolean);
+  const versions = fs.existsSync(debian)
+    ? fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a))
+    : [];
+  const folders = [...onPath, ...versions.map((v) => path.join(debian, v, "bin"))];
+  for (const folder of folders) {
+    const file = path.join(folder, "pg_dump");
+    try {
+      fs.accessSync(file, fs.constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** The URL without its password, and the password for PGPASSWORD: never on a command line. */
+function splitPassword(url: string) {
+  const parsed = new URL(url);
+  const password = decodeURIComponent(parsed.password) || parsed.searchParams.get("password");
+  parsed.password = "";
+  parsed.searchParams.delete("password");
+  return { url: parsed.toString(), password };
+}
+
+/** A consistent copy of the live database: pg_dump's custom format (`pg_restore` reads it). */
+export async function backupDatabase(url: string, destination: string, pgDump = findPgDump()) {
+  if (!pgDump) {
+    throw new Error(
+      "pg_dump was not found on PATH or in /usr/lib/postgresql/*/bin: install PostgreSQL's " +
+        "client tools (Debian: apt-get install postgresql-client) to back up a PostgreSQL database.",
+    );
+  }
+  const target = path.resolve(destination);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const { url: dbname, password } = splitPassword(url);
+  const env = password ? { ...process.env, PGPASSWORD: password } : process.env;
+  try {
+    await promisify(execFile)(pgDump, ["-Fc", "--no-password", "-f", target, "-d", dbname], {
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    throw new Error(`pg_dump failed${stderr ? `: ${stderr}` : ""}`, { cause: error });
+  }
+  return { destination: target, bytes: fs.statSync(target).size };
+}
