@@ -52,11 +52,10 @@ export function addFacetCount(counts: FacetCounts, key: FacetKey, value: string 
 export function foldFacetGroups(
   query: EngagementQuery,
   groups: (FacetRow & { n: number })[],
-  counts = emptyFacetCounts(),
-  keys = FACET_KEYS,
 ): FacetCounts {
+  const counts = emptyFacetCounts();
   for (const row of groups) {
-    for (const key of keys) {
+    for (const key of FACET_KEYS) {
       if (FACET_KEYS.every((other) => other === key || passesFacet(query, other, row[other]))) {
         addFacetCount(counts, key, row[key], row.n);
       }

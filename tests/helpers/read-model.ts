@@ -252,3 +252,51 @@ export function matches(e: ModelEngagement, q: EngagementQuery): boolean {
     (q.deleted === "include" || (q.deleted === "only") === e.deleted)
   );
 }
+
+const FACETS = ["type", "status", "direction", "owner"] as const;
+type Facet = (typeof FACETS)[number];
+const facetValue = (e: ModelEngagement, key: Facet) => (key === "owner" ? e.ownerId : e[key]);
+const narrows = (q: EngagementQuery, key: Facet) =>
+  key === "owner" ? q.owner !== null : q[key].length > 0;
+const passesFacet = (q: EngagementQuery, e: ModelEngagement, key: Facet) =>
+  key === "owner"
+    ? q.owner === null || e.ownerId === q.owner
+    : q[key].length === 0 || q[key].includes(facetValue(e, key)!);
+const withoutFacet = (q: EngagementQuery, key: Facet): EngagementQuery =>
+  key === "owner" ? { ...q, owner: null } : { ...q, [key]: [] };
+
+/**
+ * The list's facets for a query, as the model counts them: each facet over the matches of the
+ * query less that facet's own filter (Datasette-style), values sorted by count, the 10 busiest
+ * owners. With `sample`, over the newest `sample` matches of the query less all four facets
+ * (each facet over its own newest `sample` once that set is past it and the query narrows a
+ * facet), as SQLite counts past its sample.
+ */
+export function expectedFacets(
+  posted: PostedEngagements,
+  query: EngagementQuery,
+  sample = Infinity,
+) {
+  const newest = (q: EngagementQuery) => posted.matching({ ...q, after: null, newestFirst: true });
+  const broadRows = newest({ ...query, owner: null, type: [], status: [], direction: [] });
+  const ownWalks = broadRows.length > sample && FACETS.some((key) => narrows(query, key));
+  let capped = !ownWalks && broadRows.length > sample;
+  const out: Record<string, { value: string | null; count: number }[]> = {};
+  for (const key of FACETS) {
+    let rows = broadRows;
+    if (ownWalks) {
+      rows = newest(narrows(query, key) ? withoutFacet(query, key) : query);
+      if (rows.length > sample) capped = true;
+    }
+    const tally = new Map<string | null, number>();
+    for (const e of rows.slice(0, sample)) {
+      if (!FACETS.every((other) => other === key || passesFacet(query, e, other))) continue;
+      tally.set(facetValue(e, key), (tally.get(facetValue(e, key)) ?? 0) + 1);
+    }
+    out[key] = [...tally]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || String(a.value).localeCompare(String(b.value)));
+  }
+  out.owner = out.owner!.filter((o) => o.value !== null).slice(0, 10);
+  return { ...out, capped, sampled: capped ? sample : null };
+}

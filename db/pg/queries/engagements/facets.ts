@@ -35,12 +35,17 @@ function groupFacets(ctx: ReadContext, keys: FacetKey[]): Promise<FacetGroup[]> 
   const columns = FACET_KEYS.map((key) =>
     keys.includes(key) ? sql.raw(`${COLUMN[key]} as ${key}`) : sql.raw(`null as ${key}`),
   );
-  const groupBy = keys.map((key) => sql.raw(COLUMN[key]));
+  // No key: one row, the count itself.
+  const groupBy = keys.length
+    ? sql`group by ${sql.join(
+        keys.map((key) => sql.raw(COLUMN[key])),
+        sql`, `,
+      )}`
+    : sql``;
   return rowsOf<FacetGroup>(
     ctx.db,
     sql`select ${sql.join(columns, sql`, `)}, count(*) as n
-        from ${source.from} ${whereClause(source.where)}
-        group by ${sql.join(groupBy, sql`, `)}`,
+        from ${source.from} ${whereClause(source.where)} ${groupBy}`,
   );
 }
 
@@ -62,7 +67,11 @@ export async function countFacetsAndMatches(ctx: ReadContext) {
     groupFacets(ctx, rest),
     ...narrowed.map((key) => groupFacets(withQuery(ctx, withoutFacets(query, [key])), [key])),
   ]);
-  const counts = foldFacetGroups(query, own, emptyFacetCounts(), rest);
+  // Each read already holds every filter but the facets it counts.
+  const counts = emptyFacetCounts();
+  for (const group of own) {
+    for (const key of rest) addFacetCount(counts, key, group[key], group.n);
+  }
   narrowed.forEach((key, i) => {
     for (const group of each[i]!) addFacetCount(counts, key, group[key], group.n);
   });
