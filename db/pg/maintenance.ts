@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase } from "./client";
 
 /** Beside the migration lock (client.ts): one process at a time prunes. */
-const PRUNE_LOCK = 7_100_002;
+export const PRUNE_LOCK = 7_100_002;
 
 /**
  * Drops raw bodies (request and stored response) from log rows received before `beforeMs`.

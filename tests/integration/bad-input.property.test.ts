@@ -1,42 +1,11 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST } from "@/app/api/webhooks/morph/route";
+import { setUpAppStore, testEngines, type EngineStore } from "../helpers/engines";
 import { fixture, webhookRequest } from "../helpers/morph";
-import { setUpAppDatabase } from "../helpers/temp-db";
-
-const temp = setUpAppDatabase({ WEBHOOK_ALLOW_UNSIGNED: "1", WEBHOOK_SECRET: "fuzz-secret" });
-afterAll(() => temp.cleanup());
-const sql = temp.db.$client;
 
 const DOCUMENTED = new Set([200, 400, 409, 413, 415, 422]);
-let tried = 0;
-
-async function expectDocumentedAnswer(body: string) {
-  tried++;
-  const key = randomUUID();
-  const counts = () =>
-    sql
-      .prepare(
-        "select (select count(*) from engagements) e, (select count(*) from records) r, (select count(*) from engagement_refs) f",
-      )
-      .get();
-  const before = counts();
-  const response = await POST(webhookRequest(body, { key }));
-  expect(
-    DOCUMENTED.has(response.status),
-    `status ${response.status} for ${body.slice(0, 200)}`,
-  ).toBe(true);
-  const json = JSON.parse(await response.text());
-  const logged = sql.prepare("select outcome from deliveries where idempotency_key = ?").all(key);
-  expect(logged).toHaveLength(1);
-  if (response.status !== 200) {
-    expect(typeof json.error.code).toBe("string");
-    expect(typeof json.error.message).toBe("string");
-    // Refused: nothing written but the log row.
-    expect(counts()).toEqual(before);
-  }
-}
 
 /** Mutates one path of a valid event to an arbitrary JSON value (or removes it). */
 function mutate(event: unknown, path: string[], value: unknown, remove: boolean): unknown {
@@ -78,7 +47,42 @@ const nasty = fc.oneof(
   fc.constant(null),
 );
 
-describe("bad input never breaks the endpoint", () => {
+describe.each(testEngines())("bad input never breaks the endpoint on %s", (engine) => {
+  let temp: EngineStore;
+  beforeAll(async () => {
+    temp = await setUpAppStore(engine, {
+      WEBHOOK_ALLOW_UNSIGNED: "1",
+      WEBHOOK_SECRET: "fuzz-secret",
+    });
+  });
+  afterAll(() => temp.cleanup());
+  let tried = 0;
+
+  async function expectDocumentedAnswer(body: string) {
+    tried++;
+    const key = randomUUID();
+    const counts = async () =>
+      (await temp.one(
+        `select (select count(*) from engagements) as e, (select count(*) from records) as r,
+                (select count(*) from engagement_refs) as f`,
+      ))!;
+    const before = await counts();
+    const response = await POST(webhookRequest(body, { key }));
+    expect(
+      DOCUMENTED.has(response.status),
+      `status ${response.status} for ${body.slice(0, 200)}`,
+    ).toBe(true);
+    const json = JSON.parse(await response.text());
+    const logged = await temp.all("select outcome from deliveries where idempotency_key = ?", key);
+    expect(logged).toHaveLength(1);
+    if (response.status !== 200) {
+      expect(typeof json.error.code).toBe("string");
+      expect(typeof json.error.message).toBe("string");
+      // Refused: nothing written but the log row.
+      expect(await counts()).toEqual(before);
+    }
+  }
+
   it("mutated envelopes get a 2xx or a documented 4xx, and refusals write nothing", async () => {
     const events = [
       "engagement-call-created",

@@ -1,11 +1,8 @@
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliver } from "../helpers/deliver";
+import { openEngineStore, testEngines, type EngineStore } from "../helpers/engines";
 import { engagementEvent } from "../helpers/morph";
-import { createTempDatabase } from "../helpers/temp-db";
-
-const temp = createTempDatabase();
-afterAll(() => temp.cleanup());
 
 type Step = { action: "created" | "updated" | "deleted"; minute: number };
 
@@ -32,7 +29,13 @@ const history = fc
       .map((order) => ({ steps, order })),
   );
 
-describe("ordering property", () => {
+describe.each(testEngines())("ordering property on %s", (engine) => {
+  let temp: EngineStore;
+  beforeAll(async () => {
+    temp = await openEngineStore(engine);
+  });
+  afterAll(() => temp.cleanup());
+
   it("any interleaving of created/updated/deleted ends in the state of the newest event", async () => {
     let run = 0;
     await fc.assert(
@@ -48,9 +51,10 @@ describe("ordering property", () => {
           expect((await deliver(temp.store, body, { owner: "prop" })).status).toBe(200);
         }
         const newest = steps.reduce((a, b) => (b.minute > a.minute ? b : a));
-        const row = temp.db.$client
-          .prepare("select title, deleted_at, updated_at from engagements where external_id = ?")
-          .get(id) as { title: string | null; deleted_at: number | null; updated_at: number };
+        const row = (await temp.one(
+          "select title, deleted_at, updated_at from engagements where external_id = ?",
+          id,
+        )) as { title: string | null; deleted_at: number | null; updated_at: number };
         expect(row.updated_at).toBe(Date.parse(at(newest.minute)));
         if (newest.action === "deleted") {
           expect(row.deleted_at).not.toBeNull();

@@ -1,12 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as reprocess } from "@/app/api/deliveries/[id]/reprocess/route";
 import { POST as webhook } from "@/app/api/webhooks/morph/route";
+import { setUpAppStore, testEngines, type EngineStore } from "../helpers/engines";
 import { engagementEvent, webhookRequest } from "../helpers/morph";
-import { setUpAppDatabase } from "../helpers/temp-db";
-
-const temp = setUpAppDatabase({ WEBHOOK_ALLOW_UNSIGNED: "1" });
-afterAll(() => temp.cleanup());
 
 const call = (id: string, init: RequestInit = {}) =>
   reprocess(
@@ -16,7 +13,13 @@ const call = (id: string, init: RequestInit = {}) =>
     },
   );
 
-describe("POST /api/deliveries/[id]/reprocess", () => {
+describe.each(testEngines())("POST /api/deliveries/[id]/reprocess on %s", (engine) => {
+  let temp: EngineStore;
+  beforeAll(async () => {
+    temp = await setUpAppStore(engine, { WEBHOOK_ALLOW_UNSIGNED: "1" });
+  });
+  afterAll(() => temp.cleanup());
+
   it("re-applies a conflicting delivery and answers with the new delivery", async () => {
     const key = randomUUID();
     await webhook(webhookRequest(engagementEvent("rp-1", "2025-03-06T10:00:00Z"), { key }));
@@ -34,9 +37,7 @@ describe("POST /api/deliveries/[id]/reprocess", () => {
     const json = await response.json();
     expect(json).toMatchObject({ outcome: "applied", status: 200 });
     expect(json.deliveryId).toBeGreaterThan(Number(conflictId));
-    const title = temp.db.$client
-      .prepare("select title from engagements where external_id = 'rp-1'")
-      .get();
+    const title = await temp.one("select title from engagements where external_id = 'rp-1'");
     expect(title).toEqual({ title: "Fixed" });
   });
 
