@@ -1,21 +1,14 @@
 import { loadEngagementFields } from "./fields-codec";
 import type { DeliveryOutcome, RecordModel, RefRole } from "./models";
 import { REFERENCE_ROLES, ROLE, type ReferenceList } from "./roles";
+import { iso, parseJson } from "./stored-values";
 import type { Connection, DeliveryTouch, EngagementCursor, EngagementView, Ref } from "./types";
 
 /** Stored rows as the API shows them, the same on every engine: each engine reads, this shapes. */
 
-const isoOf = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
 /** JSON an engine hands back as text (SQLite) or already parsed (PostgreSQL's jsonb). */
 function jsonOf<T>(value: unknown, fallback: T): T {
-  if (typeof value !== "string") return (value ?? fallback) as T;
-  if (value === "") return fallback;
-  try {
-    return JSON.parse(value) as T;
-  } catch {
-    return fallback;
-  }
+  return typeof value === "string" ? parseJson(value, fallback) : ((value ?? fallback) as T);
 }
 
 /** An engagements row as the list reads it, in the columns' own names. */
@@ -97,12 +90,12 @@ function baseView(row: EngagementRow): EngagementView {
     status: row.status,
     title: row.title,
     description: row.description,
-    startedAt: isoOf(row.started_at)!,
-    endedAt: isoOf(row.ended_at),
+    startedAt: iso(row.started_at)!,
+    endedAt: iso(row.ended_at),
     duration: row.duration,
-    createdAt: isoOf(row.created_at),
-    updatedAt: isoOf(row.updated_at)!,
-    deletedAt: isoOf(row.deleted_at),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at)!,
+    deletedAt: iso(row.deleted_at),
     owner: null,
     users: [],
     contacts: [],
@@ -187,7 +180,7 @@ export type DeliveryTouchRow = {
 export function toDeliveryTouch(d: DeliveryTouchRow): DeliveryTouch {
   return {
     id: d.id,
-    receivedAt: isoOf(d.received_at)!,
+    receivedAt: iso(d.received_at)!,
     event: d.event,
     outcome: d.outcome,
     httpStatus: d.http_status,

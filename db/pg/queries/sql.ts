@@ -17,6 +17,4 @@ export function anyOf(column: SQL, values: string[]) {
     : sql`${column} = any(${sql.param(stored)}::text[])`;
 }
 
-export function whereClause(parts: SQL[]) {
-  return parts.length ? sql`where ${sql.join(parts, sql` and `)}` : sql``;
-}
+export { whereClause } from "../../sql-fragments";

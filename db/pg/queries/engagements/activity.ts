@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { chartDays, DAY_MS } from "@/db/activity-days";
 import type { Activity, ActivityWindow, EngagementQuery } from "@/db/types";
 import type { PgDatabase } from "../../client";
+import { allRows } from "../rows";
 import { whereClause } from "../sql";
-import { createReadContext, rowsOf, type ReadContext } from "./context";
+import { createReadContext, type ReadContext } from "./context";
 import { sourceOf } from "./where";
 
 /** The matches in the chart's window counted per day of the viewer's zone, exactly. */
@@ -11,7 +12,7 @@ export async function countDays(ctx: ReadContext, chart: ActivityWindow): Promis
   const source = sourceOf(ctx, { fromMs: chart.fromMs, toMs: chart.toMs });
   // floor, not integer division: a day before 1970 is still the day it falls in.
   const day = sql`floor((${source.startedAt} + ${chart.offsetMs}::bigint)::float8 / ${DAY_MS})::int`;
-  const rows = await rowsOf<{ day: number; n: number }>(
+  const rows = await allRows<{ day: number; n: number }>(
     ctx.db,
     sql`select ${day} as day, count(*) as n from ${source.from} ${whereClause(source.where)}
         group by 1`,

@@ -1,4 +1,3 @@
-import type { SQL } from "drizzle-orm";
 import type { EngagementQuery } from "@/db/types";
 import type { PgDatabase } from "../../client";
 import { toTsQuery } from "./text";
@@ -20,8 +19,4 @@ export type DeletedScope = "any" | "live" | "deleted";
 
 export function deletedScope(query: EngagementQuery): DeletedScope {
   return query.deleted === "hide" ? "live" : query.deleted === "only" ? "deleted" : "any";
-}
-
-export async function rowsOf<T>(db: PgDatabase, query: SQL): Promise<T[]> {
-  return (await db.execute(query)).rows as T[];
 }

@@ -7,18 +7,19 @@ import {
   type EngagementRow,
 } from "@/db/views";
 import type { PgDatabase } from "../../client";
-import { rowsOf } from "./context";
+import { allRows } from "../rows";
+
 import { ROW_COLUMNS } from "./list";
 import { resolveEngagements } from "./resolve";
 
 /** One engagement whole: its references resolved, its `fields` as received, its deliveries. */
 export async function getEngagement(db: PgDatabase, id: number): Promise<EngagementDetail | null> {
   const [[row], deliveries] = await Promise.all([
-    rowsOf<EngagementRow & { fields: unknown }>(
+    allRows<EngagementRow & { fields: unknown }>(
       db,
       sql`select ${ROW_COLUMNS}, e.fields from engagements e where e.id = ${id}::bigint`,
     ),
-    rowsOf<DeliveryTouchRow>(
+    allRows<DeliveryTouchRow>(
       db,
       sql`select id, received_at, event, outcome, http_status, idempotency_key, warnings, repeat_count
           from deliveries where engagement_id = ${id}::bigint order by id`,

@@ -15,8 +15,9 @@ import {
 } from "@/db/facets";
 import type { EngagementQuery, Facets } from "@/db/types";
 import type { PgDatabase } from "../../client";
+import { allRows } from "../rows";
 import { whereClause } from "../sql";
-import { createReadContext, rowsOf, withQuery, type ReadContext } from "./context";
+import { createReadContext, withQuery, type ReadContext } from "./context";
 import { namesFor } from "./resolve";
 import { sourceOf } from "./where";
 
@@ -42,7 +43,7 @@ function groupFacets(ctx: ReadContext, keys: FacetKey[]): Promise<FacetGroup[]> 
         sql`, `,
       )}`
     : sql``;
-  return rowsOf<FacetGroup>(
+  return allRows<FacetGroup>(
     ctx.db,
     sql`select ${sql.join(columns, sql`, `)}, count(*) as n
         from ${source.from} ${whereClause(source.where)} ${groupBy}`,

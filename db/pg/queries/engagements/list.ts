@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import type { EngagementPage, EngagementQuery } from "@/db/types";
 import { cutPage, type EngagementRow } from "@/db/views";
 import type { PgDatabase } from "../../client";
+import { allRows } from "../rows";
 import { whereClause } from "../sql";
-import { createReadContext, rowsOf, type ReadContext } from "./context";
+import { createReadContext, type ReadContext } from "./context";
 import { resolveEngagements } from "./resolve";
 import { sourceOf } from "./where";
 
@@ -55,14 +56,14 @@ export async function listEngagements(
   query: EngagementQuery,
 ): Promise<EngagementPage> {
   const ctx = createReadContext(db, query);
-  const rows = await rowsOf<EngagementRow>(db, pageQuery(ctx, query.limit + 1));
+  const rows = await allRows<EngagementRow>(db, pageQuery(ctx, query.limit + 1));
   const page = cutPage(rows, query.limit);
   return { data: await resolveEngagements(db, page.rows), next: page.next };
 }
 
 /** Whether anything at all was ever ingested (the "nothing yet" empty state). */
 export async function hasAnyEngagement(db: PgDatabase): Promise<boolean> {
-  const [row] = await rowsOf<{ any: boolean }>(
+  const [row] = await allRows<{ any: boolean }>(
     db,
     sql`select exists (select 1 from engagements) as any`,
   );

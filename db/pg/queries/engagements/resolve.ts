@@ -11,8 +11,8 @@ import {
   type ResolvedRef,
 } from "@/db/views";
 import type { PgDatabase } from "../../client";
+import { allRows } from "../rows";
 import { asStoredText } from "../sql";
-import { rowsOf } from "./context";
 
 type ResolvedRow = {
   engagement_id: number;
@@ -74,7 +74,7 @@ export async function resolveEngagements(
   rows: EngagementRow[],
 ): Promise<EngagementView[]> {
   if (rows.length === 0) return [];
-  const found = await rowsOf<ResolvedRow>(db, resolveQuery(rows));
+  const found = await allRows<ResolvedRow>(db, resolveQuery(rows));
   const resolved: ResolvedRef[] = found.map((row) => ({
     engagementId: row.engagement_id,
     role: row.role,
@@ -93,7 +93,7 @@ export async function namesFor(
   connection: Connection | null,
 ): Promise<Map<string, string | null>> {
   if (ids.length === 0) return new Map();
-  const rows = await rowsOf<NamedRecordRow>(
+  const rows = await allRows<NamedRecordRow>(
     db,
     sql`select external_id, name, connector_id, connection_owner_id from records
         where model = ${model} and external_id = any(${sql.param(ids.map(asStoredText))}::text[])
