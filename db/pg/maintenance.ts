@@ -2,8 +2,8 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { sql } from "drizzle-orm";
 import type { PgDatabase } from "./client";
+import { inTransaction } from "./ingest/transaction";
 
 /** Beside the migration lock (client.ts): one process at a time prunes. */
 export const PRUNE_LOCK = 7_100_002;
@@ -14,14 +14,16 @@ export const PRUNE_LOCK = 7_100_002;
  * Every app process schedules this; the one that does not get the lock answers 0 at once.
  */
 export async function pruneDeliveryBodies(db: PgDatabase, beforeMs: number) {
-  return db.transaction(async (tx) => {
-    const lock = await tx.execute<{ locked: boolean }>(
-      sql`select pg_try_advisory_xact_lock(${PRUNE_LOCK}) as locked`,
+  return inTransaction(db.$client, async (client) => {
+    const lock = await client.query<{ locked: boolean }>(
+      "select pg_try_advisory_xact_lock($1) as locked",
+      [PRUNE_LOCK],
     );
     if (!lock.rows[0]?.locked) return { pruned: 0 };
-    const result = await tx.execute(
-      sql`update deliveries set body = null, response_body = null
-          where received_at < ${beforeMs} and body is not null`,
+    const result = await client.query(
+      `update deliveries set body = null, response_body = null
+        where received_at < $1 and body is not null`,
+      [beforeMs],
     );
     return { pruned: result.rowCount ?? 0 };
   });

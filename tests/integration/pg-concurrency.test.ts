@@ -6,6 +6,7 @@ import { createPgStore } from "@/db/pg/store";
 import type { Store } from "@/db/store";
 import type { DeliveryResult } from "@/db/types";
 import { ingest } from "@/lib/ingest/ingest";
+import { readDelivery } from "@/lib/ingest/read-delivery";
 import { openEngineStore, testEngines, type EngineStore } from "../helpers/engines";
 import { engagementEvent } from "../helpers/morph";
 import { seededRandom } from "../helpers/seeded-random";
@@ -200,5 +201,43 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
     const both = await Promise.all(stores.map((store) => store.pruneDeliveryBodies(cutoff)));
     expect(both.map((r) => r.pruned).sort((a, b) => a - b)).toEqual([0, 20]);
     expect(await oldBodies()).toBe(0);
+  });
+
+  it("answers 503, not 500, when its connection dies mid-delivery, and the retry goes through", async () => {
+    const key = randomUUID();
+    const body = JSON.stringify(engagementEvent("killed-1", "2025-03-06T10:00:00Z"));
+    // Another session binds the key and holds it uncommitted, so the delivery waits on it.
+    const holder = new pg.Client({ connectionString: first.location });
+    await holder.connect();
+    await holder.query("begin");
+    await holder.query(
+      `insert into idempotency_keys (connector_id, connection_owner_id, key, body_hash,
+         delivery_id, response_status, response_body) values ('hubspot', 'acme-prod', $1, '', 0, 200, '')`,
+      [key],
+    );
+    const answer = first.store.ingestDelivery(
+      readDelivery(body, {
+        connectorId: "hubspot",
+        connectionOwnerId: "acme-prod",
+        idempotencyKey: key,
+        headers: {},
+        receivedAt: Date.now(),
+      }),
+    );
+    const waiting = `select pid from pg_stat_activity
+      where datname = current_database() and wait_event_type = 'Lock'`;
+    for (let i = 0; i < 100 && (await holder.query(waiting)).rows.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await holder.query(`select pg_terminate_backend(pid) from (${waiting}) w`);
+    expect(await answer).toEqual({
+      ok: false,
+      error: expect.objectContaining({ status: 503, code: "storage_unavailable" }),
+    });
+    await holder.query("rollback");
+    await holder.end();
+
+    expect(await stored("killed-1")).toEqual([]);
+    expect((await send(first.store, body, key)).outcome).toBe("applied");
   });
 });

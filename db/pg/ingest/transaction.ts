@@ -19,8 +19,9 @@ const backoffMs = (attempt: number) => Math.random() * Math.min(64, 2 ** attempt
 
 /**
  * `fn` in one transaction on one pooled connection: COMMIT before the result is returned. A
- * client that cannot even roll back is dropped from the pool rather than reused. (Drizzle's
- * `db.transaction` cannot run named statements, and its failed ROLLBACK hides the first error.)
+ * client that lost its server or cannot roll back is dropped from the pool, not reused.
+ * (Drizzle's `db.transaction` runs no named statements, hears no connection errors, and its
+ * failed ROLLBACK hides the first error.)
  */
 export async function inTransaction<T>(
   pool: pg.Pool,
@@ -28,6 +29,11 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A checked-out client whose server goes away emits "error"; unheard, it would end the process.
+  const onError = (error: Error) => {
+    broken = error;
+  };
+  client.on("error", onError);
   try {
     await client.query("BEGIN");
     const result = await fn(client);
@@ -40,6 +46,7 @@ export async function inTransaction<T>(
     throw error;
   } finally {
     client.release(broken);
+    client.off("error", onError);
   }
 }
 
