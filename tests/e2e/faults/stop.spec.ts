@@ -4,7 +4,11 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
 import { expect, test } from "@playwright/test";
-import { createPgTestDatabase, startPgCluster, type PgCluster } from "../../../scripts/lib/pg-cluster";
+import {
+  createPgTestDatabase,
+  startPgCluster,
+  type PgCluster,
+} from "../../../scripts/lib/pg-cluster";
 import { signalApp, startApp } from "../../helpers/server";
 import { sendLoad, sleep } from "./load";
 
@@ -76,7 +80,8 @@ for (const engine of ENGINES) {
       });
       let stop = false;
       const load = sendLoad([app.url], "stop", 16, () => stop);
-      await sleep(1_500);
+      // Long enough that every sender has had answers (the first requests warm the server up).
+      await sleep(3_000);
       const exited = new Promise<number>((resolve) =>
         app.process.once("exit", () => resolve(Date.now())),
       );
@@ -89,7 +94,7 @@ for (const engine of ENGINES) {
       expect(exitedAt - signalledAt).toBeLessThan(10_000);
       // Sent well before the signal: the server had taken it, so it was finished, not refused.
       const before = result.answers.filter((a) => a.sentAt < signalledAt - 100);
-      expect(before.length).toBeGreaterThan(20);
+      expect(before.length).toBeGreaterThanOrEqual(16);
       expect(before.filter((a) => a.status !== 200)).toEqual([]);
       // Whatever came after was refused cleanly: a 503 or a closed connection, never a 500.
       expect(result.answers.filter((a) => a.status !== 200 && a.status !== 503)).toEqual([]);
