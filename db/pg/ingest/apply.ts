@@ -75,70 +75,87 @@ export function recordsTouched(change: EngagementChange | RecordChange) {
  * Record decisions in delivery order. A record met twice (carried by two references) is decided
  * against its first write, and the two writes become one, as one statement writes a row once.
  */
-function planRecords(locked: LockedRecord[], receivedAt: number) {
+type RecordPlan = {
+  stored: Map<string, Stored>;
+  writes: Map<string, RecordWrite>;
+  receivedAt: number;
+};
+
+function startRecordPlan(locked: LockedRecord[], receivedAt: number): RecordPlan {
   const stored = new Map<string, Stored>();
   for (const row of locked) stored.set(identityOf(row.model, row.externalId), row);
-  const writes = new Map<string, RecordWrite>();
+  return { stored, writes: new Map(), receivedAt };
+}
 
-  const tombstone = (key: string, change: RecordChange, was: Stored) => {
-    const t = tombstoneOf(was, change.version, receivedAt);
-    const pending = writes.get(key);
-    const fields = { deleted_at: t.deletedAt, updated_at: t.updatedAt, ingested_at: t.ingestedAt };
-    if (pending) Object.assign(pending, fields);
-    else {
-      const external_id = pgText(change.externalId);
-      writes.set(key, { op: "tombstone", id: t.id, model: change.model, external_id, ...fields });
-    }
-    stored.set(key, { ...was, deletedAt: t.deletedAt, updatedAt: t.updatedAt });
+/** A snapshot's (or a first delete's) whole row. */
+function recordRow(
+  change: RecordChange,
+  was: Stored | undefined,
+  insert: boolean,
+  at: number,
+): RecordWrite {
+  const { snapshot, version } = change;
+  return {
+    op: insert ? "insert" : "update",
+    id: was?.id ?? null,
+    model: change.model,
+    external_id: pgText(change.externalId),
+    name: snapshot?.name ?? null,
+    email: snapshot?.email ?? null,
+    phone: snapshot?.phone ?? null,
+    fields: snapshot?.fields ?? {},
+    warnings: change.warnings,
+    created_at: change.createdAt,
+    updated_at: version,
+    deleted_at: snapshot ? null : version,
+    content_hash: snapshot?.contentHash ?? "",
+    ingested_at: at,
   };
+}
 
-  const apply = (change: RecordChange): Outcome => {
-    const { snapshot, version } = change;
-    const externalId = pgText(change.externalId);
-    const key = identityOf(change.model, externalId);
-    if (snapshot) for (const nested of change.expanded) apply(nested);
-    const was = stored.get(key);
-    const decision = decideChange(was, version, snapshot);
-    if (decision === "stale" || decision === "unchanged") return decision;
-    if (!snapshot && decision === "update") {
-      tombstone(key, change, was!);
-      return "applied";
-    }
-    const insert = decision === "insert" || writes.get(key)?.op === "insert";
-    const write: RecordWrite = {
-      op: insert ? "insert" : "update",
-      id: was?.id ?? null,
-      model: change.model,
-      external_id: externalId,
-      name: snapshot?.name ?? null,
-      email: snapshot?.email ?? null,
-      phone: snapshot?.phone ?? null,
-      fields: snapshot?.fields ?? {},
-      warnings: change.warnings,
-      created_at: change.createdAt,
-      updated_at: version,
-      deleted_at: snapshot ? null : version,
-      content_hash: snapshot?.contentHash ?? "",
-      ingested_at: receivedAt,
-    };
-    writes.set(key, write);
-    stored.set(key, {
-      id: was?.id ?? 0,
-      updatedAt: version,
-      deletedAt: write.deleted_at,
-      contentHash: write.content_hash!,
-    });
+/** A delete of a stored record: its tombstone, folded into a write planned before, if any. */
+function planTombstone(plan: RecordPlan, key: string, change: RecordChange, was: Stored) {
+  const t = tombstoneOf(was, change.version, plan.receivedAt);
+  const times = { deleted_at: t.deletedAt, updated_at: t.updatedAt, ingested_at: t.ingestedAt };
+  const pending = plan.writes.get(key);
+  if (pending) Object.assign(pending, times);
+  else {
+    const external_id = pgText(change.externalId);
+    plan.writes.set(key, { op: "tombstone", id: t.id, model: change.model, external_id, ...times });
+  }
+  plan.stored.set(key, { ...was, deletedAt: t.deletedAt, updatedAt: t.updatedAt });
+}
+
+function planRecord(plan: RecordPlan, change: RecordChange): Outcome {
+  const { snapshot, version } = change;
+  const key = identityOf(change.model, pgText(change.externalId));
+  if (snapshot) for (const nested of change.expanded) planRecord(plan, nested);
+  const was = plan.stored.get(key);
+  const decision = decideChange(was, version, snapshot);
+  if (decision === "stale" || decision === "unchanged") return decision;
+  if (!snapshot && decision === "update") {
+    planTombstone(plan, key, change, was!);
     return "applied";
-  };
+  }
+  const insert = decision === "insert" || plan.writes.get(key)?.op === "insert";
+  const row = recordRow(change, was, insert, plan.receivedAt);
+  plan.writes.set(key, row);
+  plan.stored.set(key, {
+    id: was?.id ?? 0,
+    updatedAt: version,
+    deletedAt: row.deleted_at,
+    contentHash: row.content_hash!,
+  });
+  return "applied";
+}
 
-  const params = () => {
-    const all = [...writes.values()];
-    return {
-      records: pgJson(all),
-      recordInserts: all.filter((write) => write.op === "insert").length,
-    };
+/** The planned record writes as `WRITE`'s `@records`, and how many of them insert. */
+function recordParams(plan: RecordPlan) {
+  const writes = [...plan.writes.values()];
+  return {
+    params: { records: pgJson(writes) },
+    recordInserts: writes.filter((write) => write.op === "insert").length,
   };
-  return { apply, params };
 }
 
 /** The references as three arrays for `unnest`, each (role, id) once. */
@@ -189,11 +206,11 @@ export function planEngagement(
   receivedAt: number,
   locked: Locked,
 ): WritePlan {
-  const records = planRecords(locked.records, receivedAt);
+  const records = startRecordPlan(locked.records, receivedAt);
   const stored = locked.engagement ?? undefined;
   // Expanded references carry their records: stored whatever happens to the engagement.
-  for (const record of change.expanded) records.apply(record);
-  const { recordInserts, ...params } = records.params();
+  for (const record of change.expanded) planRecord(records, record);
+  const { params, recordInserts } = recordParams(records);
   const { snapshot, version } = change;
   const decision = decideChange(stored, version, snapshot);
   if (decision === "stale" || decision === "unchanged") {
@@ -225,8 +242,8 @@ export function planRecordChange(
   receivedAt: number,
   locked: Locked,
 ): WritePlan {
-  const records = planRecords(locked.records, receivedAt);
-  const outcome = records.apply(change);
-  const { recordInserts, ...params } = records.params();
+  const records = startRecordPlan(locked.records, receivedAt);
+  const outcome = planRecord(records, change);
+  const { params, recordInserts } = recordParams(records);
   return { kind: "none", outcome, engagementId: null, params, recordInserts };
 }

@@ -1,10 +1,10 @@
 import type pg from "pg";
 import { isRetryableConflict } from "../storage-errors";
 
-/** A row this transaction decided was new was committed meanwhile by another: start over. */
+/** Another writer committed, meanwhile, a row this transaction decided about: start over. */
 export class WriteRace extends Error {
   constructor(what: string) {
-    super(`a concurrent writer committed ${what} first`);
+    super(`a concurrent writer got there first: ${what}`);
     this.name = "WriteRace";
   }
 }

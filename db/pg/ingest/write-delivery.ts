@@ -7,7 +7,9 @@ import type {
   DeliveryError,
   DeliveryFailure,
   DeliveryResult,
+  EngagementChange,
   IncomingDelivery,
+  RecordChange,
   Refusal,
 } from "@/db/types";
 import type { PgDatabase } from "../client";
@@ -138,37 +140,20 @@ async function answerRefused(
   return { status: refused.status, body, outcome: "rejected", deliveryId: row!.id };
 }
 
-/** One attempt at a delivery, inside its transaction. */
-async function writeOnce(
+/** An event whose key this delivery bound: carried out, with its log row, in one statement. */
+async function applyClaimed(
   client: pg.ClientBase,
   delivery: IncomingDelivery,
+  change: EngagementChange | RecordChange,
+  claimed: Locked & { deliveryId: number },
   started: number,
 ): Promise<DeliveryResult> {
-  const { meta, change } = delivery;
-  if ("refused" in change) return answerRefused(client, delivery, change.refused, started);
-
-  const touched = recordsTouched(change);
-  const [claimed] = await runStatement<Claimed>(client, CLAIM, {
-    ...scopeParams(delivery),
-    bodyHash: delivery.bodyHash,
-    rawBody: pgText(delivery.rawBody),
-    receivedAt: meta.receivedAt,
-    externalId: change.model === "crmEngagement" ? pgText(change.externalId) : null,
-    recordModels: touched.models,
-    recordIds: touched.ids,
-  });
-  if (claimed!.deliveryId === null) {
-    const bound =
-      claimed!.bound ?? (await runStatement<BoundKey>(client, FIND_KEY, scopeParams(delivery)))[0];
-    if (!bound) throw new WriteRace("and then dropped the idempotency key");
-    return answerBoundKey(client, delivery, bound, started);
-  }
-
-  const deliveryId = claimed!.deliveryId;
+  const { meta } = delivery;
+  const { deliveryId } = claimed;
   const plan =
     change.model === "crmEngagement"
-      ? planEngagement(change, meta.receivedAt, claimed!)
-      : planRecordChange(change, meta.receivedAt, claimed!);
+      ? planEngagement(change, meta.receivedAt, claimed)
+      : planRecordChange(change, meta.receivedAt, claimed);
   // The response echoes the body: the log keeps it once (see `readLoggedResponse`).
   const log = logParams(delivery, started, {
     outcome: plan.outcome,
@@ -184,9 +169,43 @@ async function writeOnce(
     WRITE[plan.kind],
     { ...log, ...plan.params, deliveryId },
   );
-  if (written!.logged !== 1) throw new WriteRace(`engagement ${change.externalId}`);
-  if (written!.recordsInserted !== plan.recordInserts) throw new WriteRace("a record");
+  if (written!.logged !== 1) throw new WriteRace(`engagement ${change.externalId} inserted`);
+  if (written!.recordsInserted !== plan.recordInserts) throw new WriteRace("a record inserted");
   return { status: 200, body: delivery.rawBody, outcome: plan.outcome, deliveryId };
+}
+
+/** One attempt at a delivery, inside its transaction. */
+async function writeOnce(
+  client: pg.ClientBase,
+  delivery: IncomingDelivery,
+  started: number,
+): Promise<DeliveryResult> {
+  const { meta, change } = delivery;
+  if ("refused" in change) return answerRefused(client, delivery, change.refused, started);
+  const touched = recordsTouched(change);
+  const [claimed] = await runStatement<Claimed>(client, CLAIM, {
+    ...scopeParams(delivery),
+    bodyHash: delivery.bodyHash,
+    rawBody: pgText(delivery.rawBody),
+    receivedAt: meta.receivedAt,
+    externalId: change.model === "crmEngagement" ? pgText(change.externalId) : null,
+    recordModels: touched.models,
+    recordIds: touched.ids,
+  });
+  if (claimed!.deliveryId !== null) {
+    return applyClaimed(
+      client,
+      delivery,
+      change,
+      claimed as Claimed & { deliveryId: number },
+      started,
+    );
+  }
+  // Bound before this delivery, or by a concurrent one that committed while the claim waited.
+  const bound =
+    claimed!.bound ?? (await runStatement<BoundKey>(client, FIND_KEY, scopeParams(delivery)))[0];
+  if (!bound) throw new WriteRace("the idempotency key bound, then gone");
+  return answerBoundKey(client, delivery, bound, started);
 }
 
 /** What a failed delivery answers: 503 when PostgreSQL cannot take it now, else a logged 500. */
