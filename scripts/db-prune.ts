@@ -2,10 +2,17 @@
 import { getStore } from "@/db/app-store";
 import { retentionDays } from "@/lib/config";
 import { pruneDeliveryBodies } from "@/lib/maintenance";
+import { runScript } from "./lib/run-script";
 
-const store = getStore();
-const { pruned, olderThan } = await pruneDeliveryBodies(store);
-await store.close();
-console.log(
-  `Pruned raw bodies of ${pruned} deliveries received before ${olderThan} (${retentionDays()} days)`,
-);
+await runScript("db:prune", async () => {
+  const store = getStore();
+  try {
+    const { pruned, olderThan } = await pruneDeliveryBodies(store);
+    console.log(
+      `Pruned raw bodies of ${pruned} deliveries received before ${olderThan} ` +
+        `(${retentionDays()} days) in ${store.describe()}`,
+    );
+  } finally {
+    await store.close();
+  }
+});
