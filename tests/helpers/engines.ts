@@ -4,14 +4,9 @@ import type { Store } from "@/db/store";
 import { createPgStore } from "@/db/pg/store";
 import type { PgDatabase } from "@/db/pg/client";
 import { createTempDatabase } from "./temp-db";
+import { testEngines, type Engine } from "./test-engines";
 
-export type Engine = "sqlite" | "postgres";
-
-/** TEST_ENGINES=sqlite (what `npm run test:sqlite` sets) runs the SQLite half alone. */
-export function testEngines(): Engine[] {
-  const named = (process.env.TEST_ENGINES ?? "sqlite,postgres").split(",").map((e) => e.trim());
-  return (["sqlite", "postgres"] as const).filter((engine) => named.includes(engine));
-}
+export { testEngines, type Engine };
 
 export type EngineStore = {
   engine: Engine;

@@ -7,11 +7,13 @@ import {
   type PgCluster,
 } from "../../../scripts/lib/pg-cluster";
 import { seededRandom } from "../../helpers/seeded-random";
+import { testEngines } from "../../helpers/test-engines";
 import { signalApp, startApp, stopApp, type RunningApp } from "../../helpers/server";
 import { postDelivery, sendLoad, sleep } from "./load";
 
 /** Two app processes on one PostgreSQL database, as behind a load balancer. */
 test.describe.configure({ mode: "serial" });
+test.skip(!testEngines().includes("postgres"), "TEST_ENGINES leaves PostgreSQL out");
 
 let cluster: PgCluster;
 let databaseUrl: string;

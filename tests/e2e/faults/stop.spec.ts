@@ -10,6 +10,7 @@ import {
   type PgCluster,
 } from "../../../scripts/lib/pg-cluster";
 import { signalApp, startApp } from "../../helpers/server";
+import { testEngines, type Engine } from "../../helpers/test-engines";
 import { sendLoad, sleep } from "./load";
 
 /**
@@ -19,7 +20,8 @@ import { sendLoad, sleep } from "./load";
  */
 test.describe.configure({ mode: "serial" });
 
-type Engine = {
+type EngineUnderTest = {
+  key: Engine;
   name: string;
   databaseUrl: () => Promise<string>;
   storedIds: (databaseUrl: string) => Promise<Set<string>>;
@@ -29,8 +31,9 @@ type Engine = {
 let cluster: PgCluster | null = null;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "engagements-stop-"));
 
-const ENGINES: Engine[] = [
+const ENGINES: EngineUnderTest[] = [
   {
+    key: "sqlite",
     name: "SQLite",
     databaseUrl: async () => path.join(dir, "app.db"),
     storedIds: async (file) => {
@@ -47,6 +50,7 @@ const ENGINES: Engine[] = [
     cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
   },
   {
+    key: "postgres",
     name: "PostgreSQL",
     databaseUrl: async () => {
       cluster = await startPgCluster();
@@ -68,7 +72,7 @@ const ENGINES: Engine[] = [
   },
 ];
 
-for (const engine of ENGINES) {
+for (const engine of ENGINES.filter((e) => testEngines().includes(e.key))) {
   test(`SIGTERM under load on ${engine.name}: drains, stores every 200, gone within 10 s`, async () => {
     test.setTimeout(120_000);
     const databaseUrl = await engine.databaseUrl();
