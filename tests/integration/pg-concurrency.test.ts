@@ -16,13 +16,16 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
   let first: EngineStore;
   let second: Store;
   let stores: Store[];
+  /** Two more, with wider pools: 20 connections contending for one row. */
+  let wide: Store[];
   beforeAll(async () => {
     first = await openEngineStore("postgres");
     second = createPgStore({ url: first.location, poolSize: 4 });
     stores = [first.store, second];
+    wide = [0, 1].map(() => createPgStore({ url: first.location, poolSize: 10 }));
   });
   afterAll(async () => {
-    await second.close();
+    await Promise.all([second, ...wide].map((store) => store.close()));
     await first.cleanup();
   });
 
@@ -63,6 +66,16 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
     const repeats = rows.filter((row) => row.outcome === "duplicate");
     expect(repeats.every((row) => row.original_delivery_id === original.id)).toBe(true);
   });
+
+  /** Every answer has its own log row, with the outcome it answered. */
+  async function expectLogged(results: DeliveryResult[]) {
+    const rows = await first.all(
+      `select id, outcome from deliveries where id in (${results.map(() => "?").join(", ")})`,
+      ...results.map((r) => r.deliveryId),
+    );
+    const logged = new Map(rows.map((row) => [row.id, row.outcome]));
+    expect(results.map((r) => logged.get(r.deliveryId))).toEqual(results.map((r) => r.outcome));
+  }
 
   type Step = { id: string; minute: number; action: "deleted" | "updated" };
   const snapshotBody = (step: Step) =>
@@ -120,22 +133,16 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
       return steps;
     });
     // One engagement at a time, its 60 snapshots all at once: 20 connections contend for its row.
-    const wide = [0, 1].map(() => createPgStore({ url: first.location, poolSize: 10 }));
-    try {
-      for (const steps of histories) {
-        const order = random.shuffle(steps);
-        const results = await Promise.all(
-          order.map((step, i) => send(wide[i % 2]!, snapshotBody(step))),
-        );
-        expect(new Set(results.map((r) => r.status))).toEqual(new Set([200]));
-        const outcomes = new Set(results.map((r) => r.outcome));
-        expect([...outcomes].every((o) => ["applied", "stale", "unchanged"].includes(o))).toBe(
-          true,
-        );
-        await expectNewest(steps);
-      }
-    } finally {
-      await Promise.all(wide.map((store) => store.close()));
+    for (const steps of histories) {
+      const order = random.shuffle(steps);
+      const results = await Promise.all(
+        order.map((step, i) => send(wide[i % 2]!, snapshotBody(step))),
+      );
+      expect(new Set(results.map((r) => r.status))).toEqual(new Set([200]));
+      await expectLogged(results);
+      const outcomes = new Set(results.map((r) => r.outcome));
+      expect([...outcomes].every((o) => ["applied", "stale", "unchanged"].includes(o))).toBe(true);
+      await expectNewest(steps);
     }
   });
 
@@ -164,6 +171,40 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
         "select name, updated_at from records where model = 'genericContact' and external_id = 'shared-contact'",
       ),
     ).toEqual([{ name: "Name39 Shared", updated_at: Date.parse(at(39)) }]);
+  });
+
+  it("creates a new engagement carrying a record once when 20 versions of it race", async () => {
+    const random = seededRandom("pg-concurrency first insert");
+    const contactEvent = {
+      event: "genericContact::created",
+      data: { model: "genericContact", id: "racing-contact", fields: {}, updatedAt: at(0) },
+    };
+    expect((await send(first.store, JSON.stringify(contactEvent))).outcome).toBe("applied");
+    // Carrying a stored record, each takes the locking transaction, and they race to insert the
+    // engagement (not the record).
+    const results = await Promise.all(
+      random.shuffle(Array.from({ length: 20 }, (_, minute) => minute)).map((minute, i) => {
+        const contact = {
+          object: "resource",
+          model: "genericContact",
+          id: "racing-contact",
+          fields: { firstName: `Racer${minute}` },
+          updatedAt: at(minute),
+        };
+        const event = engagementEvent("racing-1", at(minute), {
+          fields: { title: `v${minute}`, contacts: [contact] },
+        });
+        return send(wide[i % 2]!, JSON.stringify(event));
+      }),
+    );
+    expect(results.filter((r) => r.outcome === "applied").length).toBeGreaterThanOrEqual(1);
+    await expectLogged(results);
+    expect(await stored("racing-1")).toEqual([
+      expect.objectContaining({ title: "v19", updated_at: Date.parse(at(19)), deleted_at: null }),
+    ]);
+    expect(
+      await first.all("select name from records where external_id = 'racing-contact'"),
+    ).toEqual([{ name: "Racer19" }]);
   });
 
   it("prunes under an advisory lock: a second prune at the same time prunes nothing", async () => {

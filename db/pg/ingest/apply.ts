@@ -201,6 +201,18 @@ function engagementParams(change: EngagementChange, receivedAt: number): Params 
   };
 }
 
+/**
+ * `INSERT_NEW`'s parameters for an engagement that is new, or null when the change needs the
+ * rows it touches read first (it carries records). With nothing stored, db/rules.ts decides
+ * an insert, whatever the snapshot.
+ */
+export function planNewEngagement(change: EngagementChange, receivedAt: number) {
+  if (change.expanded.length > 0) return null;
+  const decision = decideChange(undefined, change.version, change.snapshot);
+  if (decision !== "insert") return null;
+  return { outcome: toOutcome(decision), params: engagementParams(change, receivedAt) };
+}
+
 export function planEngagement(
   change: EngagementChange,
   receivedAt: number,

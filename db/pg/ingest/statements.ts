@@ -43,23 +43,28 @@ const SCOPE = scoped();
 const BOUND = `body_hash AS "bodyHash", delivery_id AS "deliveryId",
   response_status AS "responseStatus", response_body AS "responseBody"`;
 
+/** Binds the key to a delivery id drawn here, when `condition` holds and no one bound it first. */
+const bindKey = (condition: string) => `INSERT INTO idempotency_keys
+       (connector_id, connection_owner_id, key, body_hash, delivery_id, response_status, response_body, created_at)
+     SELECT @connectorId::text, @connectionOwnerId::text, @key::text, @bodyHash::text,
+            nextval('deliveries_id_seq'), 200, @rawBody::text, @receivedAt::bigint
+      WHERE ${condition}
+     ON CONFLICT DO NOTHING
+     RETURNING delivery_id`;
+
+const KEY_UNBOUND = `NOT EXISTS (SELECT FROM idempotency_keys WHERE ${SCOPE} AND key = @key)`;
+
 /**
- * Binds the key to this delivery (its id drawn here; none drawn for a plain repeat) unless it
- * is bound already, and only then locks the stored engagement and records the change touches,
- * in one order for every writer. ON CONFLICT waits for a concurrent binder of the same key:
- * after its COMMIT this binds nothing, and a key bound after this statement's snapshot was
- * taken is read with `FIND_KEY`.
+ * Binds the key to this delivery (no id is drawn for a plain repeat) unless it is bound
+ * already, and only then locks the stored engagement and records the change touches, in one
+ * order for every writer. ON CONFLICT waits for a concurrent binder of the same key: after its
+ * COMMIT this binds nothing, and a key bound after this statement's snapshot was taken is read
+ * with `FIND_KEY`.
  */
 export const CLAIM = defineStatement(
   "ingest-claim",
   `WITH claim AS (
-     INSERT INTO idempotency_keys
-       (connector_id, connection_owner_id, key, body_hash, delivery_id, response_status, response_body, created_at)
-     SELECT @connectorId::text, @connectionOwnerId::text, @key::text, @bodyHash::text,
-            nextval('deliveries_id_seq'), 200, @rawBody::text, @receivedAt::bigint
-      WHERE NOT EXISTS (SELECT FROM idempotency_keys WHERE ${SCOPE} AND key = @key)
-     ON CONFLICT DO NOTHING
-     RETURNING delivery_id
+     ${bindKey(KEY_UNBOUND)}
    ), engagement AS (
      SELECT id, updated_at AS "updatedAt", deleted_at AS "deletedAt", content_hash AS "contentHash"
        FROM engagements
@@ -151,11 +156,11 @@ const ENGAGEMENT_VALUES = `@type::text, @direction::text, @status::text, @title:
 const REF_INPUT = `unnest(@refRoles::text[], @refIds::text[], @refPositions::int[])
   AS r(role, ref_id, position)`;
 
-/** What each engagement decision writes (besides records and the log row). */
-const ENGAGEMENT_WRITES = {
-  insert: `engagement AS (
+/** A new engagement and its references, from one row of `source` (none: nothing inserted). */
+const insertEngagement = (source: string) => `engagement AS (
      INSERT INTO engagements (connector_id, connection_owner_id, external_id, ${ENGAGEMENT_COLUMNS})
-     VALUES (@connectorId, @connectionOwnerId, @externalId, ${ENGAGEMENT_VALUES})
+     SELECT @connectorId::text, @connectionOwnerId::text, @externalId::text, ${ENGAGEMENT_VALUES}
+       ${source}
      ON CONFLICT (connector_id, connection_owner_id, external_id) DO NOTHING
      RETURNING id
    ), refs AS (
@@ -164,7 +169,11 @@ const ENGAGEMENT_WRITES = {
      SELECT @connectorId::text, @connectionOwnerId::text, engagement.id, r.role, r.ref_id,
             r.position, @startedAt::bigint
        FROM engagement, ${REF_INPUT}
-   )`,
+   )`;
+
+/** What each engagement decision writes (besides records and the log row). */
+const ENGAGEMENT_WRITES = {
+  insert: insertEngagement(""),
   // References not in the snapshot go; the others are written in place (no delete-then-insert
   // of one key, whose order inside one statement PostgreSQL does not promise).
   update: `engagement AS (
@@ -225,3 +234,32 @@ export const WRITE: Record<WriteKind, Statement> = {
   tombstone: writeStatement("tombstone"),
   none: writeStatement("none"),
 };
+
+/**
+ * A delivery of an engagement never seen, carrying no records, in one statement (its own
+ * transaction): key, engagement, references and log row, so the common case is one round trip.
+ * With the key bound or the engagement stored already it writes nothing (`deliveryId` null).
+ * Should a concurrent writer commit the same engagement while this waits on it, the log row's
+ * id is left NULL on purpose: the NOT NULL constraint undoes the whole statement (see
+ * `isLostInsert`), and the caller takes the transaction path instead.
+ */
+export const INSERT_NEW = defineStatement(
+  "ingest-insert-new",
+  `WITH claim AS (
+     ${bindKey(`${KEY_UNBOUND} AND NOT EXISTS (
+       SELECT FROM engagements WHERE ${SCOPE} AND external_id = @externalId::text)`)}
+   ), ${insertEngagement("FROM claim")}, logged AS (
+     INSERT INTO deliveries (id, ${LOG_COLUMNS})
+     SELECT CASE WHEN engagement.id IS NOT NULL THEN claim.delivery_id END,
+            ${logValues("engagement.id")}
+       FROM claim LEFT JOIN engagement ON true
+     RETURNING id
+   )
+   SELECT (SELECT id FROM logged) AS "deliveryId"`,
+);
+
+/** The NOT NULL violation `INSERT_NEW` raises when it lost its engagement to another writer. */
+export function isLostInsert(error: unknown): boolean {
+  const { code, table, column } = error as { code?: string; table?: string; column?: string };
+  return code === "23502" && table === "deliveries" && column === "id";
+}

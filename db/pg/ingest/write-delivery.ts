@@ -14,9 +14,25 @@ import type {
 } from "@/db/types";
 import type { PgDatabase } from "../client";
 import { toStorageError } from "../storage-errors";
-import { planEngagement, planRecordChange, recordsTouched, type Locked } from "./apply";
+import {
+  planEngagement,
+  planNewEngagement,
+  planRecordChange,
+  recordsTouched,
+  type Locked,
+} from "./apply";
 import { pgJson, pgText } from "./pg-values";
-import { CLAIM, FIND_KEY, LOG, LOG_REPEAT, runStatement, WRITE, type Params } from "./statements";
+import {
+  CLAIM,
+  FIND_KEY,
+  INSERT_NEW,
+  isLostInsert,
+  LOG,
+  LOG_REPEAT,
+  runStatement,
+  WRITE,
+  type Params,
+} from "./statements";
 import { describeTooLarge, fitForIndex, isTooLargeToIndex } from "./too-large";
 import { inTransaction, isRetryable, retryConflicts, WriteRace } from "./transaction";
 
@@ -208,6 +224,42 @@ async function writeOnce(
   return answerBoundKey(client, delivery, bound, started);
 }
 
+/** An engagement never seen, in one statement (`INSERT_NEW`); null when that does not apply. */
+async function insertIfNew(
+  db: PgDatabase,
+  delivery: IncomingDelivery,
+  started: number,
+): Promise<DeliveryResult | null> {
+  const { meta, change } = delivery;
+  if ("refused" in change || change.model !== "crmEngagement") return null;
+  const plan = planNewEngagement(change, meta.receivedAt);
+  if (!plan) return null;
+  const log = logParams(delivery, started, {
+    outcome: plan.outcome,
+    status: 200,
+    responseBody: null,
+    error: null,
+    warnings: change.warnings,
+    engagementId: null,
+    originalDeliveryId: null,
+  });
+  try {
+    const [row] = await runStatement<{ deliveryId: number | null }>(db.$client, INSERT_NEW, {
+      ...log,
+      ...plan.params,
+      bodyHash: delivery.bodyHash,
+      rawBody: pgText(delivery.rawBody),
+    });
+    const deliveryId = row!.deliveryId;
+    if (deliveryId === null) return null;
+    return { status: 200, body: delivery.rawBody, outcome: plan.outcome, deliveryId };
+  } catch (error) {
+    // Another writer got the engagement (or the key) first: the transaction path decides.
+    if (isLostInsert(error) || isRetryable(error)) return null;
+    throw error;
+  }
+}
+
 /** What a failed delivery answers: 503 when PostgreSQL cannot take it now, else a logged 500. */
 function failureOf(error: unknown): DeliveryFailure {
   const storage = toStorageError(error);
@@ -227,6 +279,8 @@ function failureOf(error: unknown): DeliveryFailure {
  * One delivery's effect and its log row in one transaction: a bound key replays or conflicts;
  * a refusal is logged and binds nothing; an event binds its key to its answer and is applied.
  * The key's primary key decides, across processes, which of concurrent duplicates applies.
+ * A new engagement goes in one statement; anything else, or a lost race, takes BEGIN, claim,
+ * write, COMMIT.
  */
 export async function writeDelivery(
   db: PgDatabase,
@@ -234,9 +288,11 @@ export async function writeDelivery(
 ): Promise<DeliveryAnswer> {
   const started = performance.now();
   try {
-    const result = await retryConflicts(() =>
-      inTransaction(db.$client, (client) => writeOnce(client, delivery, started)),
-    );
+    const result =
+      (await insertIfNew(db, delivery, started)) ??
+      (await retryConflicts(() =>
+        inTransaction(db.$client, (client) => writeOnce(client, delivery, started)),
+      ));
     return { ok: true, result };
   } catch (error) {
     if (isTooLargeToIndex(error)) return refuseTooLarge(db, delivery, error, started);
