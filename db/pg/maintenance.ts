@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { findPgBinary } from "./binaries";
 import { promisify } from "node:util";
 import type { PgDatabase } from "./client";
 import { inTransaction } from "./ingest/transaction";
@@ -29,28 +30,9 @@ export async function pruneDeliveryBodies(db: PgDatabase, beforeMs: number) {
   });
 }
 
-const DEBIAN_POSTGRES = "/usr/lib/postgresql";
-
-/** pg_dump on PATH, else the newest of Debian's /usr/lib/postgresql/<version>/bin. */
-export function findPgDump(
-  searchPath = process.env.PATH ?? "",
-  debian = DEBIAN_POSTGRES,
-): string | null {
-  const onPath = searchPath.split(path.delimiter).filter(Boolean);
-  const versions = fs.existsSync(debian)
-    ? fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a))
-    : [];
-  const folders = [...onPath, ...versions.map((v) => path.join(debian, v, "bin"))];
-  for (const folder of folders) {
-    const file = path.join(folder, "pg_dump");
-    try {
-      fs.accessSync(file, fs.constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return null;
+/** pg_dump, found as every PostgreSQL program is (db/pg/binaries.ts). */
+export function findPgDump(searchPath = process.env.PATH ?? "", debian?: string): string | null {
+  return findPgBinary("pg_dump", { searchPath, debian });
 }
 
 /** The URL without its password, and the password for PGPASSWORD: never on a command line. */

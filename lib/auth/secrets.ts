@@ -19,10 +19,9 @@ const GENERATORS: Record<SecretName, () => string> = {
   "app-password": () => randomBytes(18).toString("base64url"),
 };
 
-const ENV_VARS: Record<SecretName, string> = {
-  "webhook-secret": "WEBHOOK_SECRET",
-  "app-password": "APP_PASSWORD",
-};
+/** Read where it is used, by name, so docs/api.md's check finds both. */
+const fromEnv = (name: SecretName) =>
+  name === "webhook-secret" ? process.env.WEBHOOK_SECRET : process.env.APP_PASSWORD;
 
 export type ResolvedSecret = {
   value: string;
@@ -52,7 +51,7 @@ export function appSecretSource(name: SecretName): Promise<ResolvedSecret> {
   cache.appSecrets ??= new Map();
   let secret = cache.appSecrets.get(name);
   if (!secret) {
-    secret = resolveSecret(name, process.env[ENV_VARS[name]]);
+    secret = resolveSecret(name, fromEnv(name));
     cache.appSecrets.set(name, secret);
     secret.catch(() => cache.appSecrets?.delete(name));
   }

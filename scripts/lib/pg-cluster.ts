@@ -1,9 +1,10 @@
 /** A throwaway PostgreSQL cluster from the machine's own binaries (tests, the bench, `npm run pg:local`). */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { findPgBinary } from "../../db/pg/binaries";
 
 export type PgCluster = {
   /** `postgres://postgres@127.0.0.1:<port>/postgres`: trust auth, for creating databases. */
@@ -23,19 +24,10 @@ export const HOW_TO_GET_POSTGRES =
   "(Debian: apt-get install -y postgresql) or set PG_BIN to their folder; " +
   "or run the SQLite half alone with `npm run test:sqlite`.";
 
-/** The folder holding initdb and pg_ctl: PG_BIN, else Debian's newest version, else PATH. */
+/** The folder holding initdb and pg_ctl (db/pg/binaries.ts says where it looks). */
 export function findPgBin(): string | null {
-  const candidates = [process.env.PG_BIN];
-  const debian = "/usr/lib/postgresql";
-  if (fs.existsSync(debian)) {
-    const versions = fs.readdirSync(debian).sort((a, b) => Number(b) - Number(a));
-    candidates.push(...versions.map((v) => path.join(debian, v, "bin")));
-  }
-  for (const dir of candidates) {
-    if (dir && fs.existsSync(path.join(dir, "pg_ctl"))) return dir;
-  }
-  const which = spawnSync("sh", ["-c", "command -v pg_ctl"], { encoding: "utf8" });
-  return which.status === 0 ? path.dirname(which.stdout.trim()) : null;
+  const pgCtl = findPgBinary("pg_ctl");
+  return pgCtl && path.dirname(pgCtl);
 }
 
 export async function freePort(): Promise<number> {
