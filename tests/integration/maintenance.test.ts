@@ -119,6 +119,17 @@ describe.each(testEngines())("maintenance on %s", (engine) => {
       },
     );
 
+    it.runIf(engine === "postgres" && findPgDump() !== null)(
+      "says why pg_dump failed, without the password",
+      async () => {
+        const url = "postgres://app:s3cret-word@127.0.0.1:1/nowhere";
+        const failed = await backupDatabase(url, "/tmp/never.dump").catch((error: Error) => error);
+        expect(failed).toBeInstanceOf(Error);
+        expect((failed as Error).message).toMatch(/^pg_dump failed: /);
+        expect((failed as Error).message).not.toContain("s3cret-word");
+      },
+    );
+
     it.runIf(engine === "postgres")("says so when pg_dump cannot be found", async () => {
       expect(findPgDump("", "/nonexistent")).toBeNull();
       await expect(backupDatabase(temp.location, "/tmp/never.dump", null)).rejects.toThrow(
