@@ -1,4 +1,7 @@
-import type { DeliveryFailure } from "@/db/types";
+import type { DeliveryFailure, DeliveryResult, IncomingDelivery } from "@/db/types";
+import type { PgDatabase } from "../client";
+import { logParams, rejectedEntry } from "./log-row";
+import { LOG, runStatement } from "./statements";
 
 /**
  * A btree index entry holds at most ~2.7 kB (a third of a page, after compression), so an id,
@@ -27,7 +30,7 @@ export function isTooLargeToIndex(error: unknown): boolean {
   return (error as { code?: unknown })?.code === PROGRAM_LIMIT_EXCEEDED;
 }
 
-export function describeTooLarge(error: unknown): DeliveryFailure {
+function describeTooLarge(error: unknown): DeliveryFailure {
   const { constraint = "", table = "" } = error as { constraint?: string; table?: string };
   const path = PATH_OF_INDEX[constraint] ?? PATH_OF_TABLE[table] ?? "(root)";
   return {
@@ -39,6 +42,30 @@ export function describeTooLarge(error: unknown): DeliveryFailure {
 }
 
 /** `text` cut to what an index entry surely holds, for the refusal's own log row. */
-export function fitForIndex(text: string | null): string | null {
-  return text !== null && text.length > INDEXABLE_CHARS ? text.slice(0, INDEXABLE_CHARS) : text;
+function fitForIndex(text: unknown) {
+  return typeof text === "string" && text.length > INDEXABLE_CHARS
+    ? text.slice(0, INDEXABLE_CHARS)
+    : text;
+}
+
+/** Nothing of the delivery was stored: its refusal is logged, with the long values cut short. */
+export async function refuseTooLarge(
+  db: PgDatabase,
+  delivery: IncomingDelivery,
+  error: unknown,
+  started: number,
+): Promise<DeliveryResult> {
+  const entry = rejectedEntry(describeTooLarge(error));
+  const params = logParams(delivery, started, entry);
+  const [row] = await runStatement<{ id: number }>(db.$client, LOG, {
+    ...params,
+    idempotencyKey: fitForIndex(params.idempotencyKey),
+    resourceId: fitForIndex(params.resourceId),
+  });
+  return {
+    status: entry.status,
+    body: entry.responseBody,
+    outcome: "rejected",
+    deliveryId: row!.id,
+  };
 }

@@ -1,10 +1,8 @@
 import type pg from "pg";
 import { StorageUnavailableError } from "@/db/errors";
-import type { DeliveryOutcome } from "@/db/models";
 import { classifyKeyReuse, describeConflict, formatErrorBody } from "@/db/rules";
 import type {
   DeliveryAnswer,
-  DeliveryError,
   DeliveryFailure,
   DeliveryResult,
   EngagementChange,
@@ -14,37 +12,20 @@ import type {
 } from "@/db/types";
 import type { PgDatabase } from "../client";
 import { toStorageError } from "../storage-errors";
+import { planEngagement, planRecordChange, recordsTouched, type Locked } from "./apply";
+import { insertIfNew } from "./insert-new";
 import {
-  planEngagement,
-  planNewEngagement,
-  planRecordChange,
-  recordsTouched,
-  type Locked,
-} from "./apply";
+  acceptedEntry,
+  errorOf,
+  logParams,
+  NO_WARNINGS,
+  rejectedEntry,
+  scopeParams,
+} from "./log-row";
 import { pgJson, pgText } from "./pg-values";
-import {
-  CLAIM,
-  FIND_KEY,
-  INSERT_NEW,
-  isLostInsert,
-  LOG,
-  LOG_REPEAT,
-  runStatement,
-  WRITE,
-  type Params,
-} from "./statements";
-import { describeTooLarge, fitForIndex, isTooLargeToIndex } from "./too-large";
+import { CLAIM, FIND_KEY, LOG, LOG_REPEAT, runStatement, WRITE } from "./statements";
+import { isTooLargeToIndex, refuseTooLarge } from "./too-large";
 import { inTransaction, isRetryable, retryConflicts, WriteRace } from "./transaction";
-
-type LogEntry = {
-  outcome: DeliveryOutcome;
-  status: number;
-  responseBody: string | null;
-  error: DeliveryError | null;
-  warnings: string[];
-  engagementId: number | null;
-  originalDeliveryId: number | null;
-};
 
 type BoundKey = {
   bodyHash: string;
@@ -55,52 +36,11 @@ type BoundKey = {
 
 type Claimed = Locked & { deliveryId: number | null; bound: BoundKey | null };
 
-const NO_WARNINGS: string[] = [];
-
 const INTERNAL: DeliveryFailure = {
   status: 500,
   code: "internal_error",
   message: "Something went wrong on our side.",
 };
-
-function errorOf({ code, message, details }: DeliveryError): DeliveryError {
-  return details === undefined ? { code, message } : { code, message, details };
-}
-
-/** The connection and key every statement of a delivery is scoped by. */
-function scopeParams(delivery: IncomingDelivery): Params {
-  const { meta } = delivery;
-  return {
-    connectorId: pgText(meta.connectorId),
-    connectionOwnerId: pgText(meta.connectionOwnerId),
-    key: pgText(meta.idempotencyKey),
-  };
-}
-
-/** The log row's parameters (statements.ts `logValues`). */
-function logParams(delivery: IncomingDelivery, started: number, entry: LogEntry): Params {
-  const { meta, about } = delivery;
-  return {
-    ...scopeParams(delivery),
-    receivedAt: meta.receivedAt,
-    idempotencyKey: pgText(meta.idempotencyKey),
-    event: pgText(about.event),
-    model: pgText(about.model),
-    resourceId: pgText(about.resourceId),
-    engagementId: entry.engagementId,
-    outcome: entry.outcome,
-    httpStatus: entry.status,
-    error: pgJson(entry.error),
-    warnings: pgJson(entry.warnings),
-    durationMs: Math.round(delivery.readMs + performance.now() - started),
-    body: pgText(delivery.rawBody),
-    bodyHash: delivery.bodyHash,
-    bodyBytes: Buffer.byteLength(delivery.rawBody),
-    headers: pgJson(meta.headers),
-    responseBody: pgText(entry.responseBody),
-    originalDeliveryId: entry.originalDeliveryId,
-  };
-}
 
 /** A key already bound: the same body replays its first answer, another is a 409. */
 async function answerBoundKey(
@@ -139,21 +79,18 @@ async function answerRefused(
 ): Promise<DeliveryResult> {
   const [bound] = await runStatement<BoundKey>(client, FIND_KEY, scopeParams(delivery));
   if (bound) return answerBoundKey(client, delivery, bound, started);
-  const body = formatErrorBody(refused);
+  const entry = rejectedEntry(refused);
   const [row] = await runStatement<{ id: number }>(
     client,
     LOG,
-    logParams(delivery, started, {
-      outcome: "rejected",
-      status: refused.status,
-      responseBody: body,
-      error: errorOf(refused),
-      warnings: NO_WARNINGS,
-      engagementId: null,
-      originalDeliveryId: null,
-    }),
+    logParams(delivery, started, entry),
   );
-  return { status: refused.status, body, outcome: "rejected", deliveryId: row!.id };
+  return {
+    status: entry.status,
+    body: entry.responseBody,
+    outcome: "rejected",
+    deliveryId: row!.id,
+  };
 }
 
 /** An event whose key this delivery bound: carried out, with its log row, in one statement. */
@@ -170,16 +107,11 @@ async function applyClaimed(
     change.model === "crmEngagement"
       ? planEngagement(change, meta.receivedAt, claimed)
       : planRecordChange(change, meta.receivedAt, claimed);
-  // The response echoes the body: the log keeps it once (see `readLoggedResponse`).
-  const log = logParams(delivery, started, {
-    outcome: plan.outcome,
-    status: 200,
-    responseBody: null,
-    error: null,
-    warnings: change.warnings,
-    engagementId: plan.engagementId,
-    originalDeliveryId: null,
-  });
+  const log = logParams(
+    delivery,
+    started,
+    acceptedEntry(plan.outcome, change.warnings, plan.engagementId),
+  );
   const [written] = await runStatement<{ logged: number; recordsInserted: number }>(
     client,
     WRITE[plan.kind],
@@ -224,42 +156,6 @@ async function writeOnce(
   return answerBoundKey(client, delivery, bound, started);
 }
 
-/** An engagement never seen, in one statement (`INSERT_NEW`); null when that does not apply. */
-async function insertIfNew(
-  db: PgDatabase,
-  delivery: IncomingDelivery,
-  started: number,
-): Promise<DeliveryResult | null> {
-  const { meta, change } = delivery;
-  if ("refused" in change || change.model !== "crmEngagement") return null;
-  const plan = planNewEngagement(change, meta.receivedAt);
-  if (!plan) return null;
-  const log = logParams(delivery, started, {
-    outcome: plan.outcome,
-    status: 200,
-    responseBody: null,
-    error: null,
-    warnings: change.warnings,
-    engagementId: null,
-    originalDeliveryId: null,
-  });
-  try {
-    const [row] = await runStatement<{ deliveryId: number | null }>(db.$client, INSERT_NEW, {
-      ...log,
-      ...plan.params,
-      bodyHash: delivery.bodyHash,
-      rawBody: pgText(delivery.rawBody),
-    });
-    const deliveryId = row!.deliveryId;
-    if (deliveryId === null) return null;
-    return { status: 200, body: delivery.rawBody, outcome: plan.outcome, deliveryId };
-  } catch (error) {
-    // Another writer got the engagement (or the key) first: the transaction path decides.
-    if (isLostInsert(error) || isRetryable(error)) return null;
-    throw error;
-  }
-}
-
 /** What a failed delivery answers: 503 when PostgreSQL cannot take it now, else a logged 500. */
 function failureOf(error: unknown): DeliveryFailure {
   const storage = toStorageError(error);
@@ -288,48 +184,23 @@ export async function writeDelivery(
 ): Promise<DeliveryAnswer> {
   const started = performance.now();
   try {
-    const result =
-      (await insertIfNew(db, delivery, started)) ??
-      (await retryConflicts(() =>
-        inTransaction(db.$client, (client) => writeOnce(client, delivery, started)),
-      ));
-    return { ok: true, result };
+    return { ok: true, result: await writeOrRefuse(db, delivery, started) };
   } catch (error) {
-    if (isTooLargeToIndex(error)) return refuseTooLarge(db, delivery, error, started);
     return { ok: false, error: failureOf(error) };
   }
 }
 
-/** A value too long for an index: nothing was stored; the refusal is logged with it cut short. */
-async function refuseTooLarge(
-  db: PgDatabase,
-  delivery: IncomingDelivery,
-  error: unknown,
-  started: number,
-): Promise<DeliveryAnswer> {
-  const failure = describeTooLarge(error);
-  const body = formatErrorBody(failure);
-  const params = logParams(delivery, started, {
-    outcome: "rejected",
-    status: failure.status,
-    responseBody: body,
-    error: errorOf(failure),
-    warnings: NO_WARNINGS,
-    engagementId: null,
-    originalDeliveryId: null,
-  });
+async function writeOrRefuse(db: PgDatabase, delivery: IncomingDelivery, started: number) {
   try {
-    const [row] = await runStatement<{ id: number }>(db.$client, LOG, {
-      ...params,
-      idempotencyKey: fitForIndex(params.idempotencyKey as string),
-      resourceId: fitForIndex(params.resourceId as string | null),
-    });
-    return {
-      ok: true,
-      result: { status: failure.status, body, outcome: "rejected", deliveryId: row!.id },
-    };
-  } catch (logError) {
-    return { ok: false, error: failureOf(logError) };
+    return (
+      (await insertIfNew(db, delivery, started)) ??
+      (await retryConflicts(() =>
+        inTransaction(db.$client, (client) => writeOnce(client, delivery, started)),
+      ))
+    );
+  } catch (error) {
+    if (isTooLargeToIndex(error)) return refuseTooLarge(db, delivery, error, started);
+    throw error;
   }
 }
 

@@ -1,0 +1,87 @@
+import type { DeliveryOutcome } from "@/db/models";
+import { formatErrorBody } from "@/db/rules";
+import type { DeliveryError, DeliveryFailure, IncomingDelivery } from "@/db/types";
+import { pgJson, pgText } from "./pg-values";
+import type { Params } from "./statements";
+
+/** A delivery's log row, as every ingest statement's parameters (statements.ts `logValues`). */
+
+export type LogEntry = {
+  outcome: DeliveryOutcome;
+  status: number;
+  responseBody: string | null;
+  error: DeliveryError | null;
+  warnings: string[];
+  engagementId: number | null;
+  originalDeliveryId: number | null;
+};
+
+export const NO_WARNINGS: string[] = [];
+
+export function errorOf({ code, message, details }: DeliveryError): DeliveryError {
+  return details === undefined ? { code, message } : { code, message, details };
+}
+
+/** An accepted event's row: its response echoes the body, so the log keeps it once. */
+export function acceptedEntry(
+  outcome: DeliveryOutcome,
+  warnings: string[],
+  engagementId: number | null,
+): LogEntry {
+  return {
+    outcome,
+    status: 200,
+    responseBody: null,
+    error: null,
+    warnings,
+    engagementId,
+    originalDeliveryId: null,
+  };
+}
+
+/** A refused delivery's row and the body it answers. */
+export function rejectedEntry(failure: DeliveryFailure): LogEntry & { responseBody: string } {
+  return {
+    outcome: "rejected",
+    status: failure.status,
+    responseBody: formatErrorBody(failure),
+    error: errorOf(failure),
+    warnings: NO_WARNINGS,
+    engagementId: null,
+    originalDeliveryId: null,
+  };
+}
+
+/** The connection and key every statement of a delivery is scoped by. */
+export function scopeParams(delivery: IncomingDelivery): Params {
+  const { meta } = delivery;
+  return {
+    connectorId: pgText(meta.connectorId),
+    connectionOwnerId: pgText(meta.connectionOwnerId),
+    key: pgText(meta.idempotencyKey),
+  };
+}
+
+export function logParams(delivery: IncomingDelivery, started: number, entry: LogEntry): Params {
+  const { meta, about } = delivery;
+  return {
+    ...scopeParams(delivery),
+    receivedAt: meta.receivedAt,
+    idempotencyKey: pgText(meta.idempotencyKey),
+    event: pgText(about.event),
+    model: pgText(about.model),
+    resourceId: pgText(about.resourceId),
+    engagementId: entry.engagementId,
+    outcome: entry.outcome,
+    httpStatus: entry.status,
+    error: pgJson(entry.error),
+    warnings: pgJson(entry.warnings),
+    durationMs: Math.round(delivery.readMs + performance.now() - started),
+    body: pgText(delivery.rawBody),
+    bodyHash: delivery.bodyHash,
+    bodyBytes: Buffer.byteLength(delivery.rawBody),
+    headers: pgJson(meta.headers),
+    responseBody: pgText(entry.responseBody),
+    originalDeliveryId: entry.originalDeliveryId,
+  };
+}
