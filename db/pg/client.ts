@@ -31,6 +31,10 @@ export function createPgDatabase(url: string, options: { max?: number } = {}): P
 /** Applies pending migrations under an advisory lock held for the session of one connection. */
 export async function migratePg(db: PgDatabase, migrationsFolder = PG_MIGRATIONS_FOLDER) {
   const client = await db.$client.connect();
+  // A checked-out client that loses its server emits here; unheard, it would end the process.
+  const onError = (error: Error) =>
+    console.error("postgres: migration connection lost", error.message);
+  client.on("error", onError);
   try {
     await client.query("select pg_advisory_lock($1)", [MIGRATION_LOCK]);
     try {
@@ -39,6 +43,7 @@ export async function migratePg(db: PgDatabase, migrationsFolder = PG_MIGRATIONS
       await client.query("select pg_advisory_unlock($1)", [MIGRATION_LOCK]);
     }
   } finally {
+    client.off("error", onError);
     client.release();
   }
 }
