@@ -1,5 +1,6 @@
 import { storeEngagementFields } from "./fields-codec";
-import type { DeliveryFailure, EngagementChange } from "./types";
+import type { DeliveryOutcome } from "./models";
+import type { DeliveryError, DeliveryFailure, EngagementChange } from "./types";
 
 /**
  * The rules every engine applies the same way, decided here once; each engine carries them out
@@ -120,6 +121,46 @@ export function describeConflict(
     code: "idempotency_conflict",
     message: `Idempotency key "${idempotencyKey}" was already used with a different body.`,
     details: { originalDeliveryId },
+  };
+}
+
+/** What a delivery's log row records of its answer; each engine writes it in its own SQL. */
+export type LogEntry = {
+  outcome: DeliveryOutcome;
+  status: number;
+  responseBody: string | null;
+  error: DeliveryError | null;
+  warnings: string[];
+  engagementId: number | null;
+  originalDeliveryId: number | null;
+};
+
+export const NO_WARNINGS: string[] = [];
+
+/** The error as the log keeps it: code, message and details only, in that order. */
+export function errorOf({ code, message, details }: DeliveryError): DeliveryError {
+  return details === undefined ? { code, message } : { code, message, details };
+}
+
+/**
+ * The answer to a delivery whose key is already bound (`bound` is what the key stored): the
+ * same body replays the first answer, another body is a 409 that names the first delivery.
+ */
+export function answerForBoundKey(
+  bound: { bodyHash: string; deliveryId: number; responseStatus: number; responseBody: string },
+  delivery: { bodyHash: string; idempotencyKey: string },
+): LogEntry & { responseBody: string } {
+  const reuse = classifyKeyReuse(bound.bodyHash, delivery.bodyHash);
+  const failure =
+    reuse === "conflict" ? describeConflict(delivery.idempotencyKey, bound.deliveryId) : null;
+  return {
+    outcome: reuse,
+    status: failure ? failure.status : bound.responseStatus,
+    responseBody: failure ? formatErrorBody(failure) : bound.responseBody,
+    error: failure && errorOf(failure),
+    warnings: NO_WARNINGS,
+    engagementId: null,
+    originalDeliveryId: bound.deliveryId,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  answerForBoundKey,
   buildEngagementColumns,
   classifyKeyReuse,
   decideDelete,
@@ -76,6 +77,27 @@ describe("what a key binds", () => {
       },
     });
   });
+  it("answers a bound key: the first answer replayed, or a 409 logged against the original", () => {
+    const bound = { bodyHash: "h1", deliveryId: 7, responseStatus: 200, responseBody: '{"ok":1}' };
+    expect(answerForBoundKey(bound, { bodyHash: "h1", idempotencyKey: "k-1" })).toEqual({
+      outcome: "duplicate",
+      status: 200,
+      responseBody: '{"ok":1}',
+      error: null,
+      warnings: [],
+      engagementId: null,
+      originalDeliveryId: 7,
+    });
+    const conflict = answerForBoundKey(bound, { bodyHash: "h2", idempotencyKey: "k-1" });
+    expect(conflict).toMatchObject({ outcome: "conflict", status: 409, originalDeliveryId: 7 });
+    expect(conflict.responseBody).toBe(formatErrorBody(describeConflict("k-1", 7)));
+    expect(conflict.error).toEqual({
+      code: "idempotency_conflict",
+      message: 'Idempotency key "k-1" was already used with a different body.',
+      details: { originalDeliveryId: 7 },
+    });
+  });
+
   it("answers an accepted event with its own body, kept once", () => {
     expect(readLoggedResponse({ responseBody: null, body: "{}", httpStatus: 200 })).toBe("{}");
     expect(readLoggedResponse({ responseBody: "e", body: "{}", httpStatus: 409 })).toBe("e");

@@ -1,26 +1,12 @@
 import type { DeliveryOutcome } from "@/db/models";
-import { formatErrorBody } from "@/db/rules";
-import type { DeliveryError, DeliveryFailure, IncomingDelivery } from "@/db/types";
+import { errorOf, formatErrorBody, NO_WARNINGS, type LogEntry } from "@/db/rules";
+import type { DeliveryFailure, IncomingDelivery } from "@/db/types";
 import { pgJson, pgText } from "./pg-values";
 import type { Params } from "./statements";
 
 /** A delivery's log row, as every ingest statement's parameters (statements.ts `logValues`). */
 
-export type LogEntry = {
-  outcome: DeliveryOutcome;
-  status: number;
-  responseBody: string | null;
-  error: DeliveryError | null;
-  warnings: string[];
-  engagementId: number | null;
-  originalDeliveryId: number | null;
-};
-
-export const NO_WARNINGS: string[] = [];
-
-export function errorOf({ code, message, details }: DeliveryError): DeliveryError {
-  return details === undefined ? { code, message } : { code, message, details };
-}
+export { errorOf, NO_WARNINGS, type LogEntry };
 
 /** An accepted event's row: its response echoes the body, so the log keeps it once. */
 export function acceptedEntry(

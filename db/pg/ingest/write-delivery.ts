@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { StorageUnavailableError } from "@/db/errors";
-import { classifyKeyReuse, describeConflict, formatErrorBody } from "@/db/rules";
+import { answerForBoundKey, formatErrorBody } from "@/db/rules";
 import type {
   DeliveryAnswer,
   DeliveryFailure,
@@ -49,25 +49,21 @@ async function answerBoundKey(
   bound: BoundKey,
   started: number,
 ): Promise<DeliveryResult> {
-  const reuse = classifyKeyReuse(bound.bodyHash, delivery.bodyHash);
-  const failure =
-    reuse === "conflict" ? describeConflict(delivery.meta.idempotencyKey, bound.deliveryId) : null;
-  const status = failure ? failure.status : bound.responseStatus;
-  const body = failure ? formatErrorBody(failure) : bound.responseBody;
+  const entry = answerForBoundKey(bound, {
+    bodyHash: delivery.bodyHash,
+    idempotencyKey: delivery.meta.idempotencyKey,
+  });
   const [row] = await runStatement<{ id: number }>(
     client,
     LOG_REPEAT,
-    logParams(delivery, started, {
-      outcome: reuse,
-      status,
-      responseBody: body,
-      error: failure && errorOf(failure),
-      warnings: NO_WARNINGS,
-      engagementId: null,
-      originalDeliveryId: bound.deliveryId,
-    }),
+    logParams(delivery, started, entry),
   );
-  return { status, body, outcome: reuse, deliveryId: row!.id };
+  return {
+    status: entry.status,
+    body: entry.responseBody,
+    outcome: entry.outcome,
+    deliveryId: row!.id,
+  };
 }
 
 /** A refused body is logged and binds nothing: the sender may fix it and retry with the key. */

@@ -1,23 +1,14 @@
-import type { DeliveryOutcome } from "@/db/schema";
-import { describeConflict, formatErrorBody, classifyKeyReuse } from "@/db/rules";
-import type { DeliveryError, DeliveryResult, IncomingDelivery, Refusal } from "@/db/types";
+import {
+  answerForBoundKey,
+  errorOf,
+  formatErrorBody,
+  NO_WARNINGS,
+  type LogEntry,
+} from "@/db/rules";
+import type { DeliveryResult, IncomingDelivery, Refusal } from "@/db/types";
 import type { AppDatabase } from "../client";
 import { applyChange } from "./apply";
 import { statementsFor, type IngestStatements } from "./statements";
-
-type LogEntry = {
-  outcome: DeliveryOutcome;
-  status: number;
-  responseBody: string | null;
-  error: DeliveryError | null;
-  warnings: string[];
-  engagementId: number | null;
-  originalDeliveryId: number | null;
-};
-
-function errorOf({ code, message, details }: DeliveryError): DeliveryError {
-  return details === undefined ? { code, message } : { code, message, details };
-}
 
 /** The delivery's log row; the statement's parameters are written out, never spread (V8 cost). */
 function logDelivery(
@@ -50,8 +41,6 @@ function logDelivery(
   })!.id;
 }
 
-const NO_WARNINGS: string[] = [];
-
 type BoundKey = NonNullable<ReturnType<IngestStatements["findKey"]["get"]>>;
 
 /** A key already bound: the same body replays its first answer, another is a 409. */
@@ -63,21 +52,12 @@ function answerBoundKey(
 ): DeliveryResult {
   const { meta } = delivery;
   s.countRepeat.run({ id: bound.deliveryId, at: meta.receivedAt });
-  const reuse = classifyKeyReuse(bound.bodyHash, delivery.bodyHash);
-  const failure =
-    reuse === "conflict" ? describeConflict(meta.idempotencyKey, bound.deliveryId) : null;
-  const status = failure ? failure.status : bound.responseStatus;
-  const body = failure ? formatErrorBody(failure) : bound.responseBody;
-  const deliveryId = log({
-    outcome: reuse,
-    status,
-    responseBody: body,
-    error: failure && errorOf(failure),
-    warnings: NO_WARNINGS,
-    engagementId: null,
-    originalDeliveryId: bound.deliveryId,
+  const entry = answerForBoundKey(bound, {
+    bodyHash: delivery.bodyHash,
+    idempotencyKey: meta.idempotencyKey,
   });
-  return { status, body, outcome: reuse, deliveryId };
+  const deliveryId = log(entry);
+  return { status: entry.status, body: entry.responseBody, outcome: entry.outcome, deliveryId };
 }
 
 /**
