@@ -1,11 +1,12 @@
 /**
  * The benchmark's own build of the app: a copy of its sources plus one route the product does
- * not have, the ingest floor. Every `next start` the benchmark runs serves this build.
+ * not have, the ingest floor. Every app server the benchmark runs serves this build, through
+ * the copy's scripts/server.mjs as `npm start` does (and once through plain `next start`).
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { appDir, log, nextBinIn, root } from "./harness";
+import { appDir, log, nextBinIn, root, serverScriptIn } from "./harness";
 
 /** What `next build` and `next start` read; db/ whole, for the migrations read from the cwd. */
 const SOURCES = [
@@ -54,6 +55,52 @@ function linkNodeModules() {
   }
 }
 
+/**
+ * What `npm start` runs, refreshed on every run: it is not part of the build, and it finds the
+ * build from its own folder (`path.resolve(import.meta.dirname, "..")`), so it lives in the
+ * copy's scripts/.
+ */
+function copyServer() {
+  const to = serverScriptIn(appDir);
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(path.join(root, "scripts", "server.mjs"), to);
+}
+
+/** Where the build says what it was built from. */
+const BUILD_INFO = path.join(appDir, "bench-build.json");
+
+/** The commit the build's sources were copied at, and those of its files that differed from it. */
+export type BuildInfo = { commit: string; uncommitted: string[]; builtAt: string };
+
+function git(args: string[]) {
+  try {
+    return execFileSync("git", args, { cwd: root, stdio: ["ignore", "pipe", "ignore"] }).toString();
+  } catch {
+    return "";
+  }
+}
+
+function describeSources(): BuildInfo {
+  const status = git(["status", "--porcelain", "--", ...SOURCES, "scripts/server.mjs"]);
+  return {
+    commit: git(["rev-parse", "--short", "HEAD"]).trim(),
+    uncommitted: status
+      .split("\n")
+      .filter(Boolean)
+      .map((line) => line.slice(3)),
+    builtAt: new Date().toISOString(),
+  };
+}
+
+/** What the build in use was made from (null for a build from before this was kept). */
+export function buildInfo(): BuildInfo | null {
+  try {
+    return JSON.parse(fs.readFileSync(BUILD_INFO, "utf8")) as BuildInfo;
+  } catch {
+    return null;
+  }
+}
+
 /** A fresh copy of the sources, node_modules linked in, and the floor route added. */
 function copyApp() {
   fs.rmSync(appDir, { recursive: true, force: true });
@@ -71,13 +118,19 @@ function copyApp() {
 
 /** Copy and `next build` unless a build is there (or `force`); true if it built. */
 export function ensureBuild(force: boolean) {
-  if (!force && fs.existsSync(path.join(appDir, ".next", "BUILD_ID"))) return false;
+  if (!force && fs.existsSync(path.join(appDir, ".next", "BUILD_ID"))) {
+    copyServer();
+    return false;
+  }
   log(`building the benchmark's copy of the app in ${appDir} (next build)...`);
+  const sources = describeSources();
   copyApp();
+  copyServer();
   const result = spawnSync(process.execPath, [nextBinIn(appDir), "build"], {
     cwd: appDir,
     stdio: "inherit",
   });
   if (result.status !== 0) throw new Error("next build failed");
+  fs.writeFileSync(BUILD_INFO, JSON.stringify(sources));
   return true;
 }

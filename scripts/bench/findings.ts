@@ -1,7 +1,7 @@
 /** What the run means against the targets of issue 4: a row per target, and the findings. */
 import type { SeedStats } from "../lib/seed";
 import { round2 } from "./harness";
-import type { IngestResult } from "./ingest";
+import type { IngestResult, StoredCheck } from "./ingest";
 import type { ReadsResult } from "./reads";
 
 /** What a run measured: each part null when skipped. */
@@ -13,6 +13,13 @@ export type RunFigures = {
 
 export const mark = (ok: boolean) => (ok ? "✅" : "❌");
 
+/** The PostgreSQL issue's bounds (also used by the report's tables). */
+export const PG_INGEST_ONE = 0.6;
+export const PG_INGEST_TWO = 0.9;
+export const PG_READ_FACTOR = 3;
+export const PG_PAGE_MS = 10;
+export const PG_FIRST_BYTE_MS = 50;
+
 // ---------------------------------------------------------------- findings
 /**
  * Why the misses happen and what would close them, from this run's figures (nothing carried
@@ -20,14 +27,21 @@ export const mark = (ok: boolean) => (ok ? "✅" : "❌");
  */
 export function findings(r: RunFigures) {
   const out = ["## What the misses need", ""];
-  if (r.ingest) out.push(...ingestFindings(r.ingest));
+  if (r.ingest) {
+    out.push(
+      ...ingestFindings(r.ingest),
+      ...serverFindings(r.ingest),
+      ...pgIngestFindings(r.ingest),
+    );
+  }
   if (r.reads) out.push(...readFindings(r.reads));
+  if (r.reads?.pg) out.push(...pgReadFindings(r.reads));
   if (r.bulk) out.push(...bulkFindings(r.bulk));
   return out.join("\n");
 }
 
-/** "(a) body-echo floor route, next start" → "body-echo floor route". */
-const floorName = (label: string) => label.replace(/^\(a\) (.*), next start$/, "$1");
+/** "(a) body-echo floor route, server.mjs" → "body-echo floor route". */
+const floorName = (label: string) => label.replace(/^\(a\) (.*), (next start|server\.mjs)$/, "$1");
 
 function ingestFindings(ingest: IngestResult) {
   const c10 = ingest.summary.find((s) => s.concurrency === 10) ?? ingest.summary[0]!;
@@ -45,6 +59,66 @@ function ingestFindings(ingest: IngestResult) {
     `**Ingest c/d${cdHeld ? " (held)" : ""}.** (c) and (d) commit the same way (groups, as the app's writer does), so c/d compares ingest()'s logic with the raw statements': ${ingest.summary.map((s) => `${s.ratioCD} at c=${s.concurrency} (${s.cpuRatioCD} by CPU)`).join(", ")}; with a transaction per request on both sides (c1/d1) ${ingest.summary.map((s) => `${s.ratioCD1} at c=${s.concurrency}`).join(", ")}. In process with no fsync: ingest() ${ip.OFF.ingestCpuMs} ms CPU per delivery vs ${ip.OFF.rawCpuMs} ms for the raw statements (ratio ${ip.OFF.cpuRatio}); the gap, ${us(ip.OFF.ingestCpuMs - ip.OFF.rawCpuMs)} µs, is what ingest() does that the floor does not: the envelope check, field reading with its warnings, the idempotency and ordering bookkeeping. Through HTTP the ratios follow fsync waits (rounds: c ${t.c.rounds.join(", ")} vs d ${t.d.rounds.join(", ")} req/s), so they swing with the neighbours' disk use.${c50 ? ` At c=50 the webhook answered ${c50.targets.b.timeouts} timeouts and ${c50.targets.b.non2xx} non-2xx.` : ""}`,
     "",
   ];
+}
+
+/** What scripts/server.mjs costs against the plain `next start` it replaced. */
+function serverFindings(ingest: IngestResult) {
+  const rows = ingest.summary.filter((s) => s.ratioServer !== undefined && s.targets.bn);
+  if (rows.length === 0) return [];
+  const worst = Math.min(...rows.map((s) => Math.min(s.ratioServer, s.cpuRatioServer)));
+  const figures = rows
+    .map(
+      (s) =>
+        `c=${s.concurrency}: ${s.targets.b.rps} vs ${s.targets.bn.rps} req/s (${s.ratioServer}), ${s.targets.b.cpuPerRequest} vs ${s.targets.bn.cpuPerRequest} ms server CPU per request (${s.cpuRatioServer} by CPU)`,
+    )
+    .join("; ");
+  return [
+    `**server.mjs against plain next start.** The webhook on SQLite through \`npm start\`'s server (b) and through \`next start\` of the same build (bn), each on its own file: ${figures}. Both serve through the same handler (Next's \`getRequestHandlers\` in next/dist/server/lib/start-server.js, which \`next start\` calls too); what server.mjs adds per request is an entry in its set of open responses and a \`close\` listener, for the bounded drain. ${worst >= 0.95 ? "Its cost is within this run's noise." : `The gap, down to ${worst}, is larger than that bookkeeping could explain; the rounds above show how far the two moved between rounds, which is where it comes from.`}`,
+    "",
+  ];
+}
+
+/** PostgreSQL's ingest against SQLite's, and two processes against one: where the time goes. */
+function pgIngestFindings(ingest: IngestResult) {
+  const withPg = ingest.summary.filter((s) => s.pg && s.targets.p1 && s.targets.p2);
+  if (withPg.length === 0) return [];
+  const oneHeld = withPg.every((s) => s.pg!.ratioP1B >= PG_INGEST_ONE);
+  const twoHeld = withPg.every((s) => s.pg!.ratioP2P1 >= PG_INGEST_TWO);
+  const ratios = (pick: (s: (typeof withPg)[number]) => number) =>
+    withPg.map((s) => `${pick(s)} at c=${s.concurrency}`).join(", ");
+  const cpu = (s: (typeof withPg)[number]) => {
+    const { b, p1, p2 } = s.targets;
+    return `c=${s.concurrency}: SQLite (b) ${b.rps} req/s at ${b.cpuPerRequest} ms of server CPU per delivery, its writer thread included; one process on PostgreSQL (p1) ${p1!.rps} req/s at ${p1!.cpuPerRequest} ms in the app + ${p1!.pgCpuPerRequest} ms in PostgreSQL; two (p2) ${p2!.rps} req/s at ${p2!.cpuPerRequest} + ${p2!.pgCpuPerRequest} ms`;
+  };
+  const work = ingest.pgWork;
+  const workText = work
+    ? ` PostgreSQL's side of a delivery: ${withPg.map((s) => `${s.targets.p1!.pgWalBytesPerRequest} bytes of WAL at c=${s.concurrency}`).join(", ")} (p1); ${(["p1", "p2"] as const).map((id) => `(${id}) ${work.perTarget[id]!.commitsPerRequest} commits and ${work.perTarget[id]!.rollbacksPerRequest} rollbacks per delivery`).join(", ")}; ${work.commits} commits shared ${work.walSyncs} WAL flushes (${work.commitsPerWalSync} commits per flush: ${work.commitsPerWalSync >= 1.5 ? "concurrent commits already share their fsync" : "mostly an fsync each"}).`
+    : "";
+  return [
+    `**PostgreSQL ingest${oneHeld && twoHeld ? " (held)" : ""}.** One app process on PostgreSQL / SQLite's: ${ratios((s) => s.pg!.ratioP1B)} by req/s (target ${PG_INGEST_ONE}), ${ratios((s) => s.pg!.cpuRatioP1B)} by CPU with PostgreSQL's counted in. Two processes / one: ${ratios((s) => s.pg!.ratioP2P1)} by req/s (target ${PG_INGEST_TWO}), ${ratios((s) => s.pg!.cpuRatioP2P1)} by CPU. ${withPg.map(cpu).join("; ")}.${workText}` +
+      (oneHeld ? "" : ` ${pgIngestMiss(withPg[0]!.targets, work)}`) +
+      (twoHeld
+        ? ""
+        : ` Two processes / one is under its bound: on these 2 cores, shared with the load generator and PostgreSQL, a second process adds no core, only its own event loop, JIT and GC and a second pool of backends; the CPU ratio says how much of the shortfall is that overhead (below 1: each delivery cost more) and how much is the machine's noise between rounds (near 1).`),
+    "",
+  ];
+}
+
+type Targets = IngestResult["summary"][number]["targets"];
+
+/** What the run shows about a PostgreSQL ingest below its bound, and what would close the gap. */
+function pgIngestMiss(t: Targets, work: IngestResult["pgWork"]) {
+  const p1 = t.p1!;
+  const total = round2(p1.cpuPerRequest + (p1.pgCpuPerRequest ?? 0));
+  const appMore = round2(p1.cpuPerRequest - t.b.cpuPerRequest);
+  const commits = work?.perTarget.p1?.commitsPerRequest ?? 0;
+  return (
+    `Where it misses, CPU is the limit on 2 cores: a delivery on PostgreSQL costs ${total} ms of CPU in all against SQLite's ${t.b.cpuPerRequest} ms. ` +
+    (appMore > 0
+      ? `The app's own share alone is ${appMore} ms more than SQLite's whole delivery: node-postgres encodes each statement's parameters (the body among them) and decodes each answer on the event loop, where SQLite's writer thread works beside it. `
+      : "") +
+    `What would close it: fewer round trips per delivery (${commits > 1.05 ? `${commits} transactions per delivery here: a lost race retried, or a delivery outside the one-statement insert` : "already one statement for a new engagement"}), and grouping deliveries that arrive together into one transaction as SQLite's writer does (a savepoint each, one COMMIT), which divides the per-commit work and WAL flushes among them.`
+  );
 }
 
 function readFindings(reads: ReadsResult) {
@@ -66,6 +140,92 @@ function readFindings(reads: ReadsResult) {
     ttfbFinding(reads),
     "",
   ];
+}
+
+/** The PostgreSQL read cases over their bound, each with its figure and what its plans show. */
+function pgReadFindings(reads: ReadsResult) {
+  const pg = reads.pg!;
+  const ratios = pgReadRatios(reads, pg);
+  const over = ratios.filter(
+    (r) =>
+      Math.max(r.page, r.summary, r.firstByte) > PG_READ_FACTOR ||
+      r.pgPage > PG_PAGE_MS ||
+      r.pgFirstByte > PG_FIRST_BYTE_MS,
+  );
+  const head = `**PostgreSQL reads${over.length ? "" : " (held)"}.** `;
+  if (over.length === 0) {
+    return [
+      `${head}Every case within ${PG_READ_FACTOR}× SQLite's in process and through the app, every page within ${PG_PAGE_MS} ms and every first byte within ${PG_FIRST_BYTE_MS} ms.`,
+      "",
+    ];
+  }
+  return [
+    `${head}${over.length} of ${ratios.length} cases miss a bound (ratios PostgreSQL / SQLite; what each one's plans show, and what would close it):`,
+    "",
+    ...over.map((r) => `- ${pgReadMiss(r, pg.plans[r.name], pg.http.floor.median)}`),
+    "",
+  ];
+}
+
+type PgRatio = ReturnType<typeof pgReadRatios>[number];
+type Plans = NonNullable<ReadsResult["pg"]>["plans"][string];
+
+/** One case's misses, and per read (page, summary) what its statements spent and what would help. */
+function pgReadMiss(r: PgRatio, plans: Plans | undefined, floorMs: number) {
+  const misses: string[] = [];
+  if (r.page > PG_READ_FACTOR) misses.push(`page ×${r.page} (${r.pgPage} vs ${r.sqlitePage} ms)`);
+  else if (r.pgPage > PG_PAGE_MS) misses.push(`page ${r.pgPage} ms (orientation ${PG_PAGE_MS})`);
+  if (r.summary > PG_READ_FACTOR) {
+    misses.push(`summary ×${r.summary} (${r.pgSummary} vs ${r.sqliteSummary} ms)`);
+  }
+  if (r.firstByte > PG_READ_FACTOR || r.pgFirstByte > PG_FIRST_BYTE_MS) {
+    misses.push(
+      `first byte ${r.pgFirstByte} vs ${r.sqliteFirstByte} ms (×${r.firstByte}; orientation ${PG_FIRST_BYTE_MS} ms)`,
+    );
+  }
+  const why: string[] = [];
+  const pageMissed = r.page > PG_READ_FACTOR || r.pgPage > PG_PAGE_MS;
+  if (pageMissed || r.pgFirstByte > PG_FIRST_BYTE_MS)
+    why.push(readEvidence("page", plans, r.pgPage));
+  if (r.summary > PG_READ_FACTOR) why.push(readEvidence("summary", plans, r.pgSummary));
+  if (r.pgFirstByte > PG_FIRST_BYTE_MS && !pageMissed) {
+    why.push(
+      `the first byte waits for the page (${r.pgPage} ms in process), the chips' names and the render; the HTTP floor alone is ${floorMs} ms on this machine`,
+    );
+  }
+  return `${r.name}: ${misses.join(", ")}. ${why.filter(Boolean).join(" ")}`;
+}
+
+/** What a read's statements spent, by their plans, and what would close the gap. */
+function readEvidence(read: "page" | "summary", plans: Plans | undefined, measuredMs: number) {
+  const mine = plans?.filter((p) => p.read === read) ?? [];
+  if (mine.length === 0) return "";
+  const exec = round2(mine.reduce((a, p) => a + p.executionMs, 0));
+  const widest = mine
+    .flatMap((p) => (p.widest ? [p.widest] : []))
+    .sort((x, y) => y.rows - x.rows)[0];
+  const label = read === "page" ? "The page" : "The summary";
+  if (exec < measuredMs / 2) {
+    return `${label} sends ${mine.length} statements, which executed in ${exec} ms of the ${measuredMs} ms measured: the rest is ${mine.length} round trips to PostgreSQL and decoding their rows in the app (each waits for the backend to be scheduled on these busy cores). ${read === "page" ? "Resolving the names in the page's own statement (a lateral join on records) would make the page one round trip." : "Fewer statements (the count and the facets from one walk) would take round trips off it."}`;
+  }
+  const where = widest ? ` Its widest scan: ${widest.node}.` : "";
+  return `${label}'s ${mine.length} statements executed in ${exec} ms of the ${measuredMs} ms measured.${where} ${remedyFor(mine, widest)}`;
+}
+
+/** What the plan's shape suggests, from the node that produced the most rows. */
+function remedyFor(plans: Plans, widest: Plans[number]["widest"]) {
+  if (!widest) return "";
+  const text = plans.map((p) => p.nodes.join("\n")).join("\n");
+  if (widest.table === "engagements" && /Hash Join/.test(text) && /engagement_refs/.test(text)) {
+    return `A record's filter joins its references to every engagement by a hash join over ${widest.rows} rows; a nested loop probing engagements by id for each reference, or the facet columns kept on engagement_refs beside its started_at, would touch only the matches.`;
+  }
+  if (/Seq Scan/.test(widest.type)) {
+    return `It reads the whole ${widest.table ?? "table"} (${widest.rows} rows): an index leading with the filter's column, or counts kept as SQLite keeps them (engagement_counts), would not.`;
+  }
+  if (/Bitmap Heap Scan/.test(widest.type)) {
+    return `It fetches all ${widest.rows} matches from the heap before grouping or sorting them; a walk of the (started_at, id) index stopping at the sample, as the page does, would bound it.`;
+  }
+  return `It walks ${widest.rows} rows; an index that leads with the filter and ends with (started_at, id) would stop the walk at its limit.`;
 }
 
 function ttfbFinding(reads: ReadsResult) {
@@ -152,7 +312,7 @@ function ingestTargetRows(ingest: IngestResult): TargetRow[] {
   const c10 = ingest.summary.find((s) => s.concurrency === 10)?.targets.b;
   if (c10) {
     rows.push({
-      target: "webhook p99 ≤ 50 ms at c=10 (next start)",
+      target: "webhook p99 ≤ 50 ms at c=10 (server.mjs)",
       measured: `${c10.p99} ms${by(c10.p99, 50, false)}`,
       held: c10.p99 <= 50,
     });
@@ -161,7 +321,7 @@ function ingestTargetRows(ingest: IngestResult): TargetRow[] {
   if (c50) {
     const bad = c50.timeouts + c50.errors + c50.non2xx;
     rows.push({
-      target: "no timeouts or 5xx at c=50 (next start)",
+      target: "no timeouts or 5xx at c=50 (server.mjs)",
       measured: `${c50.timeouts} timeouts, ${c50.errors} errors, ${c50.non2xx} non-2xx`,
       held: bad === 0,
     });
@@ -170,6 +330,70 @@ function ingestTargetRows(ingest: IngestResult): TargetRow[] {
     ...ingest.summary.flatMap((s) => Object.values(s.targets).map((t) => t.rssMb)),
   );
   rows.push({ target: "RSS ≤ 400 MB during ingest", measured: `${rss} MB peak`, held: rss <= 400 });
+  return [...rows, ...serverAndPgIngestRows(ingest)];
+}
+
+/** server.mjs against plain next start (no target: its cost), PostgreSQL's bounds, the stores' counts. */
+function serverAndPgIngestRows(ingest: IngestResult): TargetRow[] {
+  const rows: TargetRow[] = [];
+  for (const s of ingest.summary) {
+    if (s.ratioServer === undefined) continue;
+    rows.push({
+      target: `webhook through server.mjs / plain next start, c=${s.concurrency} (no bound: its cost)`,
+      measured: `${s.ratioServer} by req/s; ${s.cpuRatioServer} by server CPU`,
+      held: null,
+    });
+  }
+  for (const s of ingest.summary) {
+    if (!s.pg) continue;
+    rows.push({
+      target: `PostgreSQL ingest, one process / SQLite's (p1/b) ≥ ${PG_INGEST_ONE}, c=${s.concurrency}`,
+      measured: `${s.pg.ratioP1B} by req/s${by(s.pg.ratioP1B, PG_INGEST_ONE, true)}; ${s.pg.cpuRatioP1B} by server CPU, PostgreSQL's counted in`,
+      held: s.pg.ratioP1B >= PG_INGEST_ONE,
+    });
+    rows.push({
+      target: `PostgreSQL ingest, two processes / one (p2/p1) ≥ ${PG_INGEST_TWO}, c=${s.concurrency}`,
+      measured: `${s.pg.ratioP2P1} by req/s${by(s.pg.ratioP2P1, PG_INGEST_TWO, true)}; ${s.pg.cpuRatioP2P1} by server CPU`,
+      held: s.pg.ratioP2P1 >= PG_INGEST_TWO,
+    });
+  }
+  const pgTargets = ingest.summary.flatMap((s) =>
+    [s.targets.p1, s.targets.p2].flatMap((t) => (t ? [{ c: s.concurrency, t }] : [])),
+  );
+  if (pgTargets.length) {
+    const bad = pgTargets.filter(({ t }) => t.errors + t.timeouts + t.non2xx > 0);
+    rows.push({
+      target: "no errors, timeouts or non-2xx on PostgreSQL (p1, p2)",
+      measured: bad.length
+        ? bad
+            .map(
+              ({ c, t }) =>
+                `${t.label.slice(0, 4)} c=${c}: ${t.errors} errors, ${t.timeouts} timeouts, ${t.non2xx} non-2xx`,
+            )
+            .join("; ")
+        : "none",
+      held: bad.length === 0,
+    });
+  }
+  const checks = Object.entries(ingest.check).filter(
+    (entry): entry is [string, NonNullable<StoredCheck>] => !!entry[1] && "held" in entry[1],
+  );
+  if (checks.length) {
+    const off = checks.filter(([, c]) => !c.held);
+    rows.push({
+      target:
+        "stored after: every request answered 200 applied, nothing more but what a stop cut off",
+      measured: off.length
+        ? off
+            .map(
+              ([id, c]) =>
+                `(${id}) answered ${c.answered200}, applied ${c.applied} (bound ${c.inFlightAtStops}), ${c.engagements} engagements, ${c.deliveries} deliveries`,
+            )
+            .join("; ")
+        : `all ${checks.length} targets: ${checks.map(([id, c]) => `(${id}) +${c.applied - c.answered200}`).join(", ")} applied beyond the answers`,
+      held: off.length === 0,
+    });
+  }
   return rows;
 }
 
@@ -228,6 +452,102 @@ function readTargetRows(reads: ReadsResult): TargetRow[] {
       target: "RSS ≤ 400 MB during reads",
       measured: `${reads.rssMb} MB peak`,
       held: reads.rssMb <= 400,
+    },
+    ...(reads.pg ? pgReadTargetRows(reads, reads.pg) : []),
+  ];
+}
+
+type PgReads = NonNullable<ReadsResult["pg"]>;
+
+/** Each read case's PostgreSQL / SQLite ratios: in process (page, summary) and through HTTP. */
+export function pgReadRatios(reads: ReadsResult, pg: PgReads) {
+  return pg.cases.map((c) => {
+    const sqliteHttp = reads.http.cases.find((x) => x.name === c.name)!;
+    const pgHttp = pg.http.cases.find((x) => x.name === c.name)!;
+    return {
+      name: c.name,
+      page: c.ratio.page,
+      summary: c.ratio.summary,
+      firstByte: round2(pgHttp.page.median / sqliteHttp.page.median),
+      pgPage: c.pg.page.median,
+      pgSummary: c.pg.summary.median,
+      pgFirstByte: pgHttp.page.median,
+      sqlitePage: c.sqlite.page.median,
+      sqliteSummary: c.sqlite.summary.median,
+      sqliteFirstByte: sqliteHttp.page.median,
+      status: pgHttp.page.status,
+    };
+  });
+}
+
+function pgReadTargetRows(reads: ReadsResult, pg: PgReads): TargetRow[] {
+  const ratios = pgReadRatios(reads, pg);
+  type R = (typeof ratios)[number];
+  const within = (
+    what: string,
+    ratio: (r: R) => number,
+    pgMs: (r: R) => number,
+    sqliteMs: (r: R) => number,
+  ): TargetRow => {
+    const over = ratios.filter((r) => ratio(r) > PG_READ_FACTOR);
+    const worst = [...ratios].sort((x, y) => ratio(y) - ratio(x))[0]!;
+    return {
+      target: `PostgreSQL ${what} ≤ ${PG_READ_FACTOR}× SQLite's, every case`,
+      measured: over.length
+        ? `${over.length} of ${ratios.length} over: ${over.map((r) => `${r.name} ×${ratio(r)} (${pgMs(r)} vs ${sqliteMs(r)} ms)`).join(", ")}`
+        : `all ${ratios.length} within; worst ${worst.name} ×${ratio(worst)} (${pgMs(worst)} vs ${sqliteMs(worst)} ms)`,
+      held: over.length === 0,
+    };
+  };
+  const absolute = (what: string, pick: (r: R) => number, bound: number): TargetRow => {
+    const over = ratios.filter((r) => pick(r) > bound);
+    const worst = [...ratios].sort((x, y) => pick(y) - pick(x))[0]!;
+    return {
+      target: `PostgreSQL ${what} ≤ ${bound} ms (orientation), every case`,
+      measured: over.length
+        ? `${over.length} of ${ratios.length} over: ${over.map((r) => `${r.name} ${pick(r)} ms${by(pick(r), bound, false)}`).join(", ")}`
+        : `all ${ratios.length} within; worst ${worst.name} ${pick(worst)} ms`,
+      held: over.length === 0,
+    };
+  };
+  const failed = ratios.filter((r) => r.status !== 200);
+  const differ = pg.cases.filter((c) => !c.samePage);
+  return [
+    within(
+      "page query",
+      (r) => r.page,
+      (r) => r.pgPage,
+      (r) => r.sqlitePage,
+    ),
+    within(
+      "summary (count + facets + chart)",
+      (r) => r.summary,
+      (r) => r.pgSummary,
+      (r) => r.sqliteSummary,
+    ),
+    within(
+      "page first byte through the app",
+      (r) => r.firstByte,
+      (r) => r.pgFirstByte,
+      (r) => r.sqliteFirstByte,
+    ),
+    absolute("page query", (r) => r.pgPage, PG_PAGE_MS),
+    absolute("page first byte", (r) => r.pgFirstByte, PG_FIRST_BYTE_MS),
+    {
+      target: "PostgreSQL answers every page 200, with SQLite's first page",
+      measured:
+        failed.length || differ.length
+          ? [
+              ...failed.map((r) => `${r.name} HTTP ${r.status}`),
+              ...differ.map((c) => `${c.name}: another first page`),
+            ].join(", ")
+          : `all ${ratios.length}`,
+      held: failed.length === 0 && differ.length === 0,
+    },
+    {
+      target: `db:copy of the ${pg.load.copy.tables.find((t) => t.table === "engagements")?.rows ?? "?"} engagements into PostgreSQL (no bound)`,
+      measured: `${pg.load.copy.seconds} s, then VACUUM (ANALYZE) ${pg.load.vacuumSeconds} s`,
+      held: null,
     },
   ];
 }

@@ -20,6 +20,8 @@ export const appDir = path.join(
 /** The `next` of the app in `dir`: its server must load the same next and react as its build. */
 export const nextBinIn = (dir: string) =>
   path.join(dir, "node_modules", "next", "dist", "bin", "next");
+/** The production server of the app in `dir`: it serves the `.next` build beside its own folder. */
+export const serverScriptIn = (dir: string) => path.join(dir, "scripts", "server.mjs");
 export const benchStarted = Date.now();
 
 export function log(message: string) {
@@ -28,8 +30,14 @@ export function log(message: string) {
 }
 
 // ---------------------------------------------------------------- processes, always cleaned up
-/** Where a run keeps its databases and logs, and the servers it started. */
-export type Harness = { workDir: string; children: Set<ChildProcess>; cleanup(): void };
+/** Where a run keeps its databases and logs, the servers it started, and what else to undo. */
+export type Harness = {
+  workDir: string;
+  children: Set<ChildProcess>;
+  /** Run at cleanup, after the servers are killed (a PostgreSQL cluster's removal). */
+  onCleanup(undo: () => void): void;
+  cleanup(): void;
+};
 
 function killGroup(child: ChildProcess) {
   // Each server runs in its own process group: this takes tsx's esbuild helper along too.
@@ -42,9 +50,17 @@ function killGroup(child: ChildProcess) {
 export function createHarness({ keep }: { keep: boolean }): Harness {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "engagements-bench-"));
   const children = new Set<ChildProcess>();
+  const undos: (() => void)[] = [];
   const cleanup = () => {
     for (const child of children) killGroup(child);
     children.clear();
+    for (const undo of undos.splice(0).reverse()) {
+      try {
+        undo();
+      } catch (error) {
+        console.error(error);
+      }
+    }
     if (!keep) fs.rmSync(workDir, { recursive: true, force: true });
   };
   process.on("exit", cleanup);
@@ -54,7 +70,7 @@ export function createHarness({ keep }: { keep: boolean }): Harness {
       process.exit(130);
     });
   }
-  return { workDir, children, cleanup };
+  return { workDir, children, onCleanup: (undo) => undos.push(undo), cleanup };
 }
 
 function freePort(): Promise<number> {
@@ -97,38 +113,50 @@ async function waitFor(url: string, child: ChildProcess, logFile: string, timeou
   throw new Error(`${url} did not come up; log:\n${fs.readFileSync(logFile, "utf8").slice(-2000)}`);
 }
 
-/** `next start` of the benchmark's build (scripts/bench/build.ts), ready once /api/health answers. */
-export async function startNext(
+/** A server of the benchmark's build (scripts/bench/build.ts), ready once /api/health answers. */
+async function startBuilt(
   harness: Harness,
   name: string,
+  command: (port: number) => string[],
   env: Record<string, string>,
 ): Promise<Server> {
   const port = await freePort();
   const logFile = path.join(harness.workDir, `${name}.log`);
   const out = fs.openSync(logFile, "w");
-  const child = spawn(
-    process.execPath,
-    // As `npm start` runs it (scripts/start.mjs): a fixed V8 old-space limit.
-    [
-      "--max-old-space-size=384",
-      nextBinIn(appDir),
-      "start",
-      "--port",
-      String(port),
-      "--hostname",
-      "127.0.0.1",
-    ],
-    {
-      cwd: appDir,
-      env: { ...process.env, NODE_ENV: "production", ...env, PORT: String(port) },
-      stdio: ["ignore", out, out],
-      detached: true,
-    },
-  );
+  // As `npm start` runs it (scripts/start.mjs): a fixed V8 old-space limit, NODE_ENV=production.
+  const child = spawn(process.execPath, ["--max-old-space-size=384", ...command(port)], {
+    cwd: appDir,
+    env: { ...process.env, NODE_ENV: "production", ...env, PORT: String(port) },
+    stdio: ["ignore", out, out],
+    detached: true,
+  });
   const server = track(harness, child, name);
   server.url = `http://127.0.0.1:${port}`;
   await waitFor(`${server.url}/api/health`, child, logFile);
   return server;
+}
+
+/**
+ * What `npm start` serves (scripts/start.mjs → scripts/server.mjs: Next's handler on node:http
+ * with a bounded drain), from the benchmark's build. Every app server of the run is one of these.
+ */
+export function startApp(harness: Harness, name: string, env: Record<string, string>) {
+  return startBuilt(
+    harness,
+    name,
+    (port) => [serverScriptIn(appDir), "--port", String(port), "--hostname", "127.0.0.1"],
+    env,
+  );
+}
+
+/** Plain `next start` of the same build: what `npm start` served before scripts/server.mjs. */
+export function startNext(harness: Harness, name: string, env: Record<string, string>) {
+  return startBuilt(
+    harness,
+    name,
+    (port) => [nextBinIn(appDir), "start", "--port", String(port), "--hostname", "127.0.0.1"],
+    env,
+  );
 }
 
 /** The port a bare server prints ("listening <port>") once it is ready. */
@@ -174,7 +202,7 @@ export async function startBare(
   return server;
 }
 
-/** A process and its descendants (`next start` runs the server in a child process). */
+/** A process and its descendants, as /proc has them now. */
 function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync("/proc")) {
@@ -194,42 +222,67 @@ function processTree(pid: number): number[] {
   return out;
 }
 
-/** CPU time (user + system, ms) a process tree has used so far, from /proc. */
-function cpuMs(pids: number[]) {
-  let total = 0;
-  for (const pid of pids) {
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time (user + system, ms) the tree under `pid` has used so far: each living process's own,
+ * and what those that ended used (counted in their parent's cutime/cstime once reaped). The tree
+ * is read afresh each time, so a PostgreSQL backend started or ended meanwhile is counted once.
+ */
+export function treeCpuMs(pid: number) {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
     try {
-      const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+      const fields = fs.readFileSync(`/proc/${p}/stat`, "utf8").split(") ")[1]!.split(" ");
+      // utime, stime, cutime, cstime: fields 14–17 of stat, 11–14 after the name.
+      for (const i of [11, 12, 13, 14]) ticks += Number(fields[i]);
     } catch {}
   }
-  return total;
+  return (ticks * 1000) / TICKS_PER_SECOND;
 }
 
-/** Peak resident memory of a process tree while `fn` runs, sampled from /proc, and its CPU time. */
+function rssKb(pids: number[]) {
+  let kb = 0;
+  for (const p of pids) {
+    try {
+      const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
+      kb += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
+    } catch {}
+  }
+  return kb;
+}
+
+/**
+ * Peak resident memory of the process trees under `pids` (summed) while `fn` runs, sampled
+ * from /proc, and their CPU time (`next start` runs its server in a child process); `alongside` trees get their CPU time measured apart (the
+ * PostgreSQL server's, beside the app's).
+ */
 export async function withRss<T>(
-  pid: number,
+  pids: number | number[],
   fn: () => Promise<T>,
-): Promise<{ value: T; rssMb: number; cpuMs: number }> {
-  const pids = processTree(pid);
-  const cpuBefore = cpuMs(pids);
+  alongside: number[] = [],
+): Promise<{ value: T; rssMb: number; cpuMs: number; alongsideCpuMs: number }> {
+  const roots = Array.isArray(pids) ? pids : [pids];
+  const cpu = (trees: number[]) => sum(trees.map(treeCpuMs));
+  const cpuBefore = cpu(roots);
+  const alongsideBefore = cpu(alongside);
+  // The app servers' trees do not change while they run: read once, sampled cheaply.
+  const resident = roots.flatMap(processTree);
   let peak = 0;
   const sample = () => {
-    let kb = 0;
-    for (const p of pids) {
-      try {
-        const status = fs.readFileSync(`/proc/${p}/status`, "utf8");
-        kb += Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-      } catch {}
-    }
-    peak = Math.max(peak, kb / 1024);
+    peak = Math.max(peak, rssKb(resident) / 1024);
   };
   sample();
   const timer = setInterval(sample, 250);
   try {
     const value = await fn();
     sample();
-    return { value, rssMb: Math.round(peak), cpuMs: cpuMs(pids) - cpuBefore };
+    return {
+      value,
+      rssMb: Math.round(peak),
+      cpuMs: cpu(roots) - cpuBefore,
+      alongsideCpuMs: cpu(alongside) - alongsideBefore,
+    };
   } finally {
     clearInterval(timer);
   }
@@ -292,4 +345,42 @@ export function time(fn: () => unknown, samples = READ_SAMPLES): Timing {
     min: round2(Math.min(...times)),
     max: round2(Math.max(...times)),
   };
+}
+
+const timingOf = (times: number[]): Timing => ({
+  median: round2(median(times)),
+  min: round2(Math.min(...times)),
+  max: round2(Math.max(...times)),
+});
+
+/**
+ * Each side's median of `samples` calls after one warm-up call each, the sides taken in turn
+ * call by call, so a slow spell of the machine lands on both alike and their ratio holds. As
+ * `time`: 5 samples when a warm-up took over 200 ms.
+ */
+export async function timeAlternating<K extends string>(
+  sides: Record<K, () => unknown>,
+  samples = READ_SAMPLES,
+): Promise<Record<K, Timing>> {
+  const names = Object.keys(sides) as K[];
+  for (const name of names) {
+    const warm = performance.now();
+    await sides[name]();
+    if (performance.now() - warm > 200) samples = Math.min(samples, 5);
+  }
+  const times = Object.fromEntries(names.map((name) => [name, [] as number[]])) as Record<
+    K,
+    number[]
+  >;
+  for (let i = 0; i < samples; i++) {
+    for (const name of names) {
+      const t = performance.now();
+      await sides[name]();
+      times[name].push(performance.now() - t);
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, timingOf(times[name])])) as Record<
+    K,
+    Timing
+  >;
 }

@@ -1,4 +1,7 @@
-/** The ingest benchmark: ingest() vs the raw statements in process, then every target through HTTP. */
+/**
+ * The ingest benchmark: ingest() vs the raw statements in process, then every target through
+ * HTTP, PostgreSQL's beside SQLite's in the same rounds.
+ */
 import fs from "node:fs";
 import path from "node:path";
 import autocannon, { type AutocannonRequest, type AutocannonResult } from "autocannon";
@@ -10,6 +13,7 @@ import {
   median,
   pairedRatio,
   round3,
+  startApp,
   startBare,
   startNext,
   sum,
@@ -18,14 +22,18 @@ import {
   type Server,
 } from "./harness";
 import { createPayloads, deliveriesFrom, HEADERS, type NextPayload } from "./payloads";
+import { onPg, pgCounters, PG_STATS_SETTLE_MS, type BenchPg, type PgCounters } from "./pg";
 import { CONCURRENCY, IN_PROCESS_ROUNDS, WEBHOOK_SECRET, type BenchSettings } from "./settings";
 
-type TargetId = "a" | "b" | "c" | "d" | "c1" | "d1" | "e";
+type TargetId = "a" | "b" | "bn" | "p1" | "p2" | "c" | "d" | "c1" | "d1" | "e";
 type IngestTarget = {
   id: TargetId;
   label: string;
-  server: Server;
+  /** More than one: the load generator's connections are dealt out between them in turn. */
+  servers: Server[];
   path: string;
+  /** Its store is the run's PostgreSQL, whose server CPU is measured beside the app's. */
+  onPg: boolean;
 };
 type IngestRun = {
   target: string;
@@ -41,6 +49,10 @@ type IngestRun = {
   rssMb: number;
   /** Server CPU per request (ms): steadier than req/s when other work shares the cores. */
   cpuPerRequest: number;
+  /** The PostgreSQL server's CPU per request (ms), its backends included; null off PostgreSQL. */
+  pgCpuPerRequest: number | null;
+  /** Bytes of WAL PostgreSQL wrote per request; null off PostgreSQL. */
+  pgWalBytesPerRequest: number | null;
 };
 
 function loadOnce(
@@ -64,8 +76,10 @@ function loadOnce(
       };
     },
   };
+  const urls = target.servers.map((server) => server.url);
   return autocannon({
-    url: target.server.url,
+    // Several: connection i goes to urls[i % n], so each process takes an equal share.
+    url: urls.length === 1 ? urls[0]! : urls,
     connections: concurrency,
     duration: seconds,
     timeout: 10,
@@ -185,9 +199,10 @@ function benchIngestInProcess(settings: BenchSettings, workDir: string, nextPayl
 }
 
 // ---------------------------------------------------------------- through HTTP
-/** The database file each target writes to, by the folder it lives in under the work dir. */
+/** The database file each SQLite target writes to, by the folder it lives in under the work dir. */
 const FILES = {
   b: "ingest-next",
+  bn: "ingest-next-start",
   c: "ingest-bare",
   d: "ingest-raw",
   c1: "ingest-bare-each",
@@ -195,14 +210,38 @@ const FILES = {
   e: "ingest-normal",
 } as const;
 
-async function startTargets(harness: Harness) {
+/** Each PostgreSQL target's own database on the run's cluster. */
+const PG_DATABASES = { p1: "ingest_one_process", p2: "ingest_two_processes" } as const;
+
+const WEBHOOK_PATH = `/api/webhooks/morph?token=${WEBHOOK_SECRET}`;
+const appEnv = (databaseUrl: string) => ({
+  DATABASE_URL: databaseUrl,
+  WEBHOOK_SECRET,
+  APP_ALLOW_PUBLIC: "1",
+});
+
+/** The webhook on PostgreSQL: one server.mjs process, and two sharing one database. */
+async function startPgTargets(harness: Harness, pg: BenchPg) {
+  const url = {
+    p1: await pg.createDatabase(PG_DATABASES.p1),
+    p2: await pg.createDatabase(PG_DATABASES.p2),
+  };
+  const one = await startApp(harness, "app-ingest-pg", appEnv(url.p1));
+  const two = [
+    await startApp(harness, "app-ingest-pg-a", appEnv(url.p2)),
+    await startApp(harness, "app-ingest-pg-b", appEnv(url.p2)),
+  ];
+  return { one, two, url };
+}
+
+async function startTargets(harness: Harness, pg: BenchPg | null) {
   const file = (id: keyof typeof FILES) => path.join(harness.workDir, FILES[id], "app.db");
-  log("ingest: starting next start (floor + webhook), bare ingest() and raw SQLite servers");
-  const next = await startNext(harness, "next-ingest", {
-    DATABASE_URL: file("b"),
-    WEBHOOK_SECRET,
-    APP_ALLOW_PUBLIC: "1",
-  });
+  log(
+    `ingest: starting the app (server.mjs: floor + webhook), plain next start, ${pg ? "the app on PostgreSQL (one process, two), " : ""}bare ingest() and raw SQLite servers`,
+  );
+  const app = await startApp(harness, "app-ingest", appEnv(file("b")));
+  const nextStart = await startNext(harness, "next-start-ingest", appEnv(file("bn")));
+  const onPostgres = pg ? await startPgTargets(harness, pg) : null;
   const bare = {
     c: await startBare(harness, "ingest", "group", file("c")),
     d: await startBare(harness, "raw", "group", file("d")),
@@ -210,23 +249,55 @@ async function startTargets(harness: Harness) {
     d1: await startBare(harness, "raw", "each", file("d1")),
     e: await startBare(harness, "ingest", "group", file("e"), { BENCH_SYNCHRONOUS: "NORMAL" }),
   };
-  const post = (id: TargetId, label: string, server: Server, path = "/"): IngestTarget => ({
+  const post = (
+    id: TargetId,
+    label: string,
+    servers: Server | Server[],
+    path = "/",
+    onPg = false,
+  ): IngestTarget => ({
     id,
     label,
-    server,
+    servers: Array.isArray(servers) ? servers : [servers],
     path,
+    onPg,
   });
   const targets: IngestTarget[] = [
     // The floor: the bench build's route that reads the body and echoes it, past no proxy.
-    post("a", "(a) body-echo floor route, next start", next, FLOOR_PATH),
-    post("b", "(b) webhook route, next start", next, `/api/webhooks/morph?token=${WEBHOOK_SECRET}`),
+    post("a", "(a) body-echo floor route, server.mjs", app, FLOOR_PATH),
+    post("b", "(b) webhook route, server.mjs", app, WEBHOOK_PATH),
+    post("bn", "(bn) webhook route, plain next start", nextStart, WEBHOOK_PATH),
+    ...(onPostgres
+      ? [
+          post(
+            "p1",
+            "(p1) webhook route, server.mjs on PostgreSQL",
+            onPostgres.one,
+            WEBHOOK_PATH,
+            true,
+          ),
+          post(
+            "p2",
+            "(p2) webhook route, two server.mjs processes on one PostgreSQL database",
+            onPostgres.two,
+            WEBHOOK_PATH,
+            true,
+          ),
+        ]
+      : []),
     post("c", "(c) ingest() on node:http, group commit", bare.c),
     post("d", "(d) raw SQLite on node:http, group commit", bare.d),
     post("c1", "(c1) ingest() on node:http, a commit per request", bare.c1),
     post("d1", "(d1) raw SQLite on node:http, a commit per request", bare.d1),
     post("e", "(e) = (c) with synchronous=NORMAL", bare.e),
   ];
-  return { targets, servers: [next, ...Object.values(bare)], file };
+  const servers = [
+    app,
+    nextStart,
+    ...(onPostgres ? [onPostgres.one, ...onPostgres.two] : []),
+    ...Object.values(bare),
+  ];
+  return { targets, servers, file, pgUrl: onPostgres?.url ?? null };
 }
 
 async function measureRun(
@@ -235,15 +306,26 @@ async function measureRun(
   round: number,
   settings: BenchSettings,
   nextPayload: NextPayload,
+  pg: BenchPg | null,
+  tallies: Tallies,
 ): Promise<IngestRun> {
+  const counting = target.onPg && pg ? pg.cluster.adminUrl : null;
+  const walBefore = counting ? (await pgCounters(counting)).walPosition : 0;
   const {
     value: result,
     rssMb,
     cpuMs: cpu,
-  } = await withRss(target.server.pid, () =>
-    loadOnce(target, concurrency, settings.runSeconds, nextPayload),
+    alongsideCpuMs: pgCpu,
+  } = await withRss(
+    target.servers.map((server) => server.pid),
+    () => loadOnce(target, concurrency, settings.runSeconds, nextPayload),
+    target.onPg && pg ? [pg.postmasterPid] : [],
   );
+  tally(tallies, target, concurrency, result);
   const requests = result["2xx"] + result.non2xx;
+  const pgWalBytesPerRequest = counting
+    ? Math.round(((await pgCounters(counting)).walPosition - walBefore) / Math.max(1, requests))
+    : null;
   const run: IngestRun = {
     target: target.id,
     concurrency,
@@ -257,23 +339,78 @@ async function measureRun(
     requests,
     rssMb,
     cpuPerRequest: round3(cpu / Math.max(1, requests)),
+    pgCpuPerRequest: target.onPg ? round3(pgCpu / Math.max(1, requests)) : null,
+    pgWalBytesPerRequest,
   };
   log(
-    `  c=${concurrency} round ${round} ${target.label}: ${run.rps} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, errors ${run.errors}, non-2xx ${run.non2xx}, RSS ${rssMb} MB, server CPU ${run.cpuPerRequest} ms/request`,
+    `  c=${concurrency} round ${round} ${target.label}: ${run.rps} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms, errors ${run.errors}, non-2xx ${run.non2xx}, RSS ${rssMb} MB, server CPU ${run.cpuPerRequest} ms/request${run.pgCpuPerRequest === null ? "" : ` + PostgreSQL ${run.pgCpuPerRequest}`}${pgWalBytesPerRequest === null ? "" : `, ${pgWalBytesPerRequest} bytes of WAL`}`,
   );
   return run;
 }
 
-/** What a target's database holds after the runs: every delivery logged, every one applied. */
-function stored(file: string) {
+const answered200 = (result: AutocannonResult) => result.statusCodeStats?.["200"]?.count ?? 0;
+
+/**
+ * Every load a target took (warm-up included): the requests answered 200, and how many could
+ * have been taken and left unanswered when a load stopped (autocannon drops its connections
+ * with requests in flight, which the server still commits) or timed out.
+ */
+type Tally = { answered200: number; inFlightAtStops: number };
+type Tallies = Map<TargetId, Tally>;
+function tally(
+  tallies: Tallies,
+  target: IngestTarget,
+  concurrency: number,
+  result: AutocannonResult,
+) {
+  const t = tallies.get(target.id) ?? { answered200: 0, inFlightAtStops: 0 };
+  t.answered200 += answered200(result);
+  t.inFlightAtStops += concurrency + result.timeouts + result.errors;
+  tallies.set(target.id, t);
+}
+
+type Stored = { deliveries: number; applied: number; engagements: number };
+
+/** What a SQLite target's database holds after the runs: every delivery logged, every one applied. */
+function storedSqlite(file: string): Stored {
   const db = openDatabase(file);
   const row = db.$client
     .prepare(
       "SELECT count(*) AS deliveries, sum(outcome = 'applied') AS applied, (SELECT count(*) FROM engagements) AS engagements FROM deliveries",
     )
-    .get() as { deliveries: number; applied: number; engagements: number };
+    .get() as Stored;
   db.$client.close();
   return row;
+}
+
+function storedPg(url: string): Promise<Stored> {
+  return onPg(url, async (client) => {
+    const { rows } = await client.query<Stored>(
+      `select count(*)::int as deliveries, (count(*) filter (where outcome = 'applied'))::int as applied,
+              (select count(*)::int from engagements) as engagements from deliveries`,
+    );
+    return rows[0]!;
+  });
+}
+
+/**
+ * The store against the load generator: what was answered 200 is all applied, and what was
+ * applied beyond it is no more than the requests cut off in flight.
+ */
+export type StoredCheck = Stored & Tally & { held: boolean };
+
+function checkStored(tallies: Tallies, id: TargetId, stored: Stored): StoredCheck {
+  const t = tallies.get(id) ?? { answered200: 0, inFlightAtStops: 0 };
+  const extra = stored.applied - t.answered200;
+  return {
+    ...stored,
+    ...t,
+    held:
+      extra >= 0 &&
+      extra <= t.inFlightAtStops &&
+      stored.engagements === stored.applied &&
+      stored.deliveries === stored.applied,
+  };
 }
 
 type TargetSummary = {
@@ -286,8 +423,12 @@ type TargetSummary = {
   non2xx: number;
   rssMb: number;
   cpuPerRequest: number;
+  pgCpuPerRequest: number | null;
+  pgWalBytesPerRequest: number | null;
   rounds: number[];
   cpuRounds: number[];
+  /** App and PostgreSQL server CPU together, per round (the app's alone off PostgreSQL). */
+  allCpuRounds: number[];
 };
 
 function summarizeTarget(label: string, mine: IngestRun[]): TargetSummary {
@@ -301,12 +442,20 @@ function summarizeTarget(label: string, mine: IngestRun[]): TargetSummary {
     non2xx: sum(mine.map((r) => r.non2xx)),
     rssMb: Math.max(...mine.map((r) => r.rssMb)),
     cpuPerRequest: round3(median(mine.map((r) => r.cpuPerRequest))),
+    pgCpuPerRequest: mine.some((r) => r.pgCpuPerRequest !== null)
+      ? round3(median(mine.map((r) => r.pgCpuPerRequest ?? 0)))
+      : null,
+    pgWalBytesPerRequest: mine.some((r) => r.pgWalBytesPerRequest !== null)
+      ? Math.round(median(mine.map((r) => r.pgWalBytesPerRequest ?? 0)))
+      : null,
     rounds: mine.map((r) => r.rps),
     cpuRounds: mine.map((r) => r.cpuPerRequest),
+    allCpuRounds: mine.map((r) => round3(r.cpuPerRequest + (r.pgCpuPerRequest ?? 0))),
   };
 }
 
 function summarize(runs: IngestRun[], targets: IngestTarget[], concurrency: number) {
+  // p1 and p2 are missing from a run without PostgreSQL.
   const per = Object.fromEntries(
     targets.map((t) => [
       t.id,
@@ -315,10 +464,15 @@ function summarize(runs: IngestRun[], targets: IngestTarget[], concurrency: numb
         runs.filter((r) => r.target === t.id && r.concurrency === concurrency),
       ),
     ]),
-  ) as Record<TargetId, TargetSummary>;
+  ) as Record<Exclude<TargetId, "p1" | "p2">, TargetSummary> &
+    Partial<Record<"p1" | "p2", TargetSummary>>;
   return {
     concurrency,
     targets: per,
+    /** server.mjs against plain `next start`, the webhook on the same build: its cost (or gain). */
+    ratioServer: pairedRatio(per.b.rounds, per.bn.rounds),
+    cpuRatioServer: pairedRatio(per.bn.cpuRounds, per.b.cpuRounds),
+    ...pgRatios(per),
     ratioBA: pairedRatio(per.b.rounds, per.a.rounds),
     ratioCD: pairedRatio(per.c.rounds, per.d.rounds),
     /** c/d with a commit per request on both sides (the strategy before group commit). */
@@ -330,32 +484,109 @@ function summarize(runs: IngestRun[], targets: IngestTarget[], concurrency: numb
   };
 }
 
+/**
+ * PostgreSQL's webhook against SQLite's (b), and two processes against one, by req/s and by CPU
+ * per request with the PostgreSQL server's counted in (SQLite's storage work runs in the app's
+ * own process, its writer thread). Null when the run has no PostgreSQL.
+ */
+function pgRatios(per: Partial<Record<TargetId, TargetSummary>>) {
+  const { b, p1, p2 } = per;
+  if (!b || !p1?.rounds.length || !p2?.rounds.length) return { pg: null };
+  return {
+    pg: {
+      ratioP1B: pairedRatio(p1.rounds, b.rounds),
+      ratioP2P1: pairedRatio(p2.rounds, p1.rounds),
+      cpuRatioP1B: pairedRatio(b.allCpuRounds, p1.allCpuRounds),
+      cpuRatioP2P1: pairedRatio(p1.allCpuRounds, p2.allCpuRounds),
+    },
+  };
+}
+
+/** Each target's first load, unmeasured, at least this long. */
+const WARM_SECONDS = 5;
+
+async function settledCounters(pg: BenchPg) {
+  await new Promise((resolve) => setTimeout(resolve, PG_STATS_SETTLE_MS));
+  return pgCounters(pg.cluster.adminUrl);
+}
+
+/**
+ * PostgreSQL's transactions per delivery for each target, over all its measured runs (its own
+ * database's counters), and the WAL flushes over every PostgreSQL run together (the cluster's).
+ */
+function pgWorkOf(before: PgCounters, after: PgCounters, runs: IngestRun[]) {
+  const perTarget = Object.fromEntries(
+    (["p1", "p2"] as const).map((id) => {
+      const name = PG_DATABASES[id];
+      const requests = sum(runs.filter((r) => r.target === id).map((r) => r.requests));
+      const d = (key: "commits" | "rollbacks") =>
+        (after.databases[name]?.[key] ?? 0) - (before.databases[name]?.[key] ?? 0);
+      return [
+        id,
+        {
+          requests,
+          commits: d("commits"),
+          rollbacks: d("rollbacks"),
+          commitsPerRequest: round3(d("commits") / Math.max(1, requests)),
+          rollbacksPerRequest: round3(d("rollbacks") / Math.max(1, requests)),
+        },
+      ];
+    }),
+  );
+  const commits = sum(Object.values(perTarget).map((t) => t.commits));
+  const walSyncs = after.walSyncs - before.walSyncs;
+  return {
+    perTarget,
+    walSyncs,
+    commits,
+    commitsPerWalSync: round3(commits / Math.max(1, walSyncs)),
+  };
+}
+
 /** Ingest in process, then every target through HTTP, interleaved round by round. */
-export async function benchIngest(harness: Harness, settings: BenchSettings) {
+export async function benchIngest(harness: Harness, settings: BenchSettings, pg: BenchPg | null) {
   const nextPayload = createPayloads();
   log("ingest: in-process ingest() vs raw statements");
   const inProcess = benchIngestInProcess(settings, harness.workDir, nextPayload);
-  const { targets, servers, file } = await startTargets(harness);
-  for (const target of targets) await loadOnce(target, 10, 2, nextPayload); // warm up JITs and caches
+  const { targets, servers, file, pgUrl } = await startTargets(harness, pg);
+  const tallies: Tallies = new Map();
+  // Warm up JITs, caches and pools (PostgreSQL's stores migrate on their first delivery): a
+  // just-started Next server runs its first seconds unoptimised.
+  const warmSeconds = Math.max(WARM_SECONDS, settings.runSeconds);
+  for (const target of targets) {
+    tally(tallies, target, 10, await loadOnce(target, 10, warmSeconds, nextPayload));
+  }
+  const counted = pg && pgUrl ? await settledCounters(pg) : null;
 
   const runs: IngestRun[] = [];
   for (const concurrency of CONCURRENCY) {
     for (let round = 1; round <= settings.rounds; round++) {
       for (const target of targets) {
-        runs.push(await measureRun(target, concurrency, round, settings, nextPayload));
+        runs.push(await measureRun(target, concurrency, round, settings, nextPayload, pg, tallies));
       }
     }
   }
   for (const server of servers) server.stop();
-  const check = {
-    b: stored(file("b")),
-    c: stored(file("c")),
-    d: stored(file("d")),
-    c1: stored(file("c1")),
-    d1: stored(file("d1")),
-  };
+  const pgWork = pg && counted ? pgWorkOf(counted, await settledCounters(pg), runs) : null;
+  const check: Partial<Record<TargetId, StoredCheck>> = {};
+  for (const id of ["b", "bn", "c", "d", "c1", "d1"] as const) {
+    check[id] = checkStored(tallies, id, storedSqlite(file(id)));
+  }
+  if (pgUrl) {
+    check.p1 = checkStored(tallies, "p1", await storedPg(pgUrl.p1));
+    check.p2 = checkStored(tallies, "p2", await storedPg(pgUrl.p2));
+  }
   const summary = CONCURRENCY.map((c) => summarize(runs, targets, c));
-  return { runs, summary, check, inProcess, seconds: settings.runSeconds, rounds: settings.rounds };
+  return {
+    runs,
+    summary,
+    check,
+    pgWork,
+    inProcess,
+    seconds: settings.runSeconds,
+    rounds: settings.rounds,
+    warmSeconds,
+  };
 }
 
 export type IngestResult = Awaited<ReturnType<typeof benchIngest>>;

@@ -1,13 +1,15 @@
 /**
  * `npm run bench` (`-- --quick` for a smaller N): ingest, bulk load and reads, measured side by
- * side against our own floors in one run. Writes docs/benchmarks.json and docs/benchmarks.md.
+ * side against our own floors in one run, and on a throwaway PostgreSQL beside SQLite
+ * (`--skip-pg` leaves it out). Writes docs/benchmarks.json and docs/benchmarks.md.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { ensureBuild } from "./build";
+import { buildInfo, ensureBuild } from "./build";
 import { benchStarted, createHarness, log, machine, root, type Harness } from "./harness";
 import { benchIngest } from "./ingest";
+import { startBenchPg, type BenchPg } from "./pg";
 import { benchReads, bulkFile, bulkLoad, engagementsIn } from "./reads";
 import { writeReports, type Result } from "./report";
 import { settingsFrom, type BenchSettings } from "./settings";
@@ -20,6 +22,8 @@ const { values: args } = parseArgs({
     rounds: { type: "string" },
     "skip-ingest": { type: "boolean", default: false },
     "skip-reads": { type: "boolean", default: false },
+    // PostgreSQL's ingest targets and reads, and the cluster they run on.
+    "skip-pg": { type: "boolean", default: false },
     build: { type: "boolean", default: false },
     out: { type: "string", default: "docs" },
     keep: { type: "boolean", default: false },
@@ -39,17 +43,17 @@ async function render() {
 }
 
 /** The bulk load and the reads, or the reads alone against `--db`; nothing with --skip-reads. */
-async function bulkAndReads(harness: Harness, settings: BenchSettings) {
+async function bulkAndReads(harness: Harness, settings: BenchSettings, pg: BenchPg | null) {
   if (args["skip-reads"]) return { n: settings.n, bulk: null, reads: null };
   if (args.db) {
     const file = path.resolve(args.db);
     const n = engagementsIn(file);
     log(`reads against ${file} (${n} engagements), no bulk load`);
-    return { n, bulk: null, reads: await benchReads(harness, settings, file) };
+    return { n, bulk: null, reads: await benchReads(harness, settings, file, pg) };
   }
   const file = bulkFile(harness);
   const bulk = bulkLoad(file, settings.n);
-  return { n: settings.n, bulk, reads: await benchReads(harness, settings, file) };
+  return { n: settings.n, bulk, reads: await benchReads(harness, settings, file, pg) };
 }
 
 async function run(harness: Harness) {
@@ -59,13 +63,17 @@ async function run(harness: Harness) {
     `${command}: N=${settings.n}, ${settings.runSeconds}s × ${settings.rounds} rounds per ingest target; work dir ${harness.workDir}`,
   );
   const built = ensureBuild(args.build);
-  const ingest = args["skip-ingest"] ? null : await benchIngest(harness, settings);
-  const { n, bulk, reads } = await bulkAndReads(harness, settings);
+  const needsPg = !args["skip-pg"] && !(args["skip-ingest"] && args["skip-reads"]);
+  const pg = needsPg ? await startBenchPg(harness) : null;
+  const ingest = args["skip-ingest"] ? null : await benchIngest(harness, settings, pg);
+  const { n, bulk, reads } = await bulkAndReads(harness, settings, pg);
   const result = {
     command,
     machine: env,
     n,
     builtFirst: built,
+    build: buildInfo(),
+    postgres: pg?.info ?? null,
     totalSeconds: Math.round((Date.now() - benchStarted) / 1000),
     ingest,
     bulk,

@@ -1,4 +1,7 @@
-/** The read benchmark: the app's read functions in process, then its API and page through `next start`. */
+/**
+ * The read benchmark: the app's read functions in process, PostgreSQL's Store beside them on a
+ * copy of the same data, then the API and page through the app (server.mjs) on both engines.
+ */
 import path from "node:path";
 import { appReads, type AppReads } from "../lib/app-reads";
 import { createReader, readCases, toSearchParams, type ReadCase } from "../lib/read-queries";
@@ -8,12 +11,16 @@ import {
   log,
   median,
   round2,
-  startNext,
+  startApp,
   time,
   withRss,
   type Harness,
+  type Server,
   type Timing,
 } from "./harness";
+import { PG_PAGE_MS, PG_READ_FACTOR } from "./findings";
+import type { BenchPg } from "./pg";
+import { benchPgReads, loadIntoPg, type PgLoad } from "./pg-reads";
 import { HTTP_WARM_ROUNDS, READ_SAMPLES, WEBHOOK_SECRET, type BenchSettings } from "./settings";
 
 /** What marks a list row in the page's HTML (components/engagements/engagement-rows.tsx). */
@@ -212,49 +219,101 @@ function benchDeepPages(app: AppReads, reader: ReturnType<typeof createReader>, 
   return deep;
 }
 
-/** The cases' API and page through `next start`, with the health route as the HTTP floor. */
+/** One engine's server for the HTTP reads. */
+type HttpSide = { engine: "sqlite" | "postgres"; databaseUrl: string };
+
+/** Each case's API and page through `server`, as URLs to fetch, with the health route first. */
+function httpTargets(server: Server, cases: ReadCase[]) {
+  return [
+    { url: `${server.url}/api/health` },
+    ...cases.flatMap((c) => {
+      const qs = toSearchParams(c.filter).toString();
+      return [
+        { url: `${server.url}/api/engagements?${qs}` },
+        { url: `${server.url}/engagements?${qs}`, marker: ROW_MARKER },
+      ];
+    }),
+  ];
+}
+
+/**
+ * The cases' API and page through the app (server.mjs, as `npm start` serves it) on each
+ * engine, the health route as the HTTP floor. With two engines both servers run and every URL
+ * of both is taken in one round-robin, so their ratio compares the same moments.
+ */
 async function benchHttpReads(
   harness: Harness,
   settings: BenchSettings,
-  file: string,
+  sides: HttpSide[],
   cases: ReadCase[],
 ) {
   log(
-    `reads through next start: TTFB, first row and full response, p50 of ${settings.httpSamples}`,
+    `reads through the app (${sides.map((s) => s.engine).join(", ")}): TTFB, first row and full response, p50 of ${settings.httpSamples}`,
   );
-  const server = await startNext(harness, "next-reads", {
-    DATABASE_URL: file,
-    APP_ALLOW_PUBLIC: "1",
-    WEBHOOK_SECRET,
-  });
-  const { value: http, rssMb } = await withRss(server.pid, async () => {
-    const urls = cases.map((c) => {
-      const qs = toSearchParams(c.filter).toString();
-      return {
-        query: qs,
-        api: { url: `${server.url}/api/engagements?${qs}` },
-        page: { url: `${server.url}/engagements?${qs}`, marker: ROW_MARKER },
-      };
-    });
-    const targets = [{ url: `${server.url}/api/health` }, ...urls.flatMap((u) => [u.api, u.page])];
+  const servers: Server[] = [];
+  for (const side of sides) {
+    servers.push(
+      await startApp(harness, `app-reads-${side.engine}`, {
+        DATABASE_URL: side.databaseUrl,
+        APP_ALLOW_PUBLIC: "1",
+        WEBHOOK_SECRET,
+      }),
+    );
+  }
+  const perSide = servers.map((server) => httpTargets(server, cases));
+  const targets = perSide.flat();
+  const measured = await measureEach(servers, async () => {
     // A server that has just started runs its first requests unoptimised: a few rounds over
     // every case first, so that no case is measured while V8 is still compiling the page.
     await timeHttpInterleaved(targets, HTTP_WARM_ROUNDS);
-    const [floor, ...timed] = await timeHttpInterleaved(targets, settings.httpSamples);
+    return timeHttpInterleaved(targets, settings.httpSamples);
+  });
+  for (const server of servers) server.stop();
+  let offset = 0;
+  return sides.map((side, s) => {
+    const [floor, ...timed] = measured.value.slice(offset, offset + perSide[s]!.length);
+    offset += perSide[s]!.length;
     const out = cases.map((c, i) => {
       const [api, page] = [timed[2 * i]!, timed[2 * i + 1]!];
       log(
-        `  ${c.name}: API ${api.median} ms TTFB / ${api.total} ms full (HTTP ${api.status}), page ${page.median} ms TTFB / ${page.firstRow ?? "no"} ms first row / ${page.total} ms full (HTTP ${page.status})`,
+        `  ${side.engine} ${c.name}: API ${api.median} ms TTFB / ${api.total} ms full (HTTP ${api.status}), page ${page.median} ms TTFB / ${page.firstRow ?? "no"} ms first row / ${page.total} ms full (HTTP ${page.status})`,
       );
-      return { name: c.name, query: urls[i]!.query, api, page };
+      return { name: c.name, query: toSearchParams(c.filter).toString(), api, page };
     });
-    return { floor: floor!, cases: out };
+    return { engine: side.engine, http: { floor: floor!, cases: out }, rssMb: measured.rssMb[s]! };
   });
-  server.stop();
-  return { http, rssMb };
 }
 
-export async function benchReads(harness: Harness, settings: BenchSettings, file: string) {
+/** Peak RSS of each server while `fn` runs. */
+async function measureEach<T>(servers: Server[], fn: () => Promise<T>) {
+  const rssMb: number[] = [];
+  const nest = async (i: number): Promise<T> => {
+    if (i === servers.length) return fn();
+    const { value, rssMb: peak } = await withRss(servers[i]!.pid, () => nest(i + 1));
+    rssMb[i] = peak;
+    return value;
+  };
+  const value = await nest(0);
+  return { value, rssMb };
+}
+
+/** PostgreSQL's half of the reads: the copy, the Store's reads beside SQLite's, its plans. */
+async function pgReadsOf(pg: BenchPg, file: string, app: AppReads, cases: ReadCase[], now: number) {
+  const load: PgLoad = await loadIntoPg(pg, file);
+  const reads = await benchPgReads(app, load, cases, now, {
+    factor: PG_READ_FACTOR,
+    pageMs: PG_PAGE_MS,
+  });
+  const { url, ...loaded } = load;
+  return { url, result: { load: loaded, ...reads, info: pg.info } };
+}
+
+export async function benchReads(
+  harness: Harness,
+  settings: BenchSettings,
+  file: string,
+  pg: BenchPg | null,
+) {
   const db = openDatabase(file);
   const app = appReads(db);
   // OFFSET is not something the app does: raw SQL shows what page 100 would cost with it.
@@ -281,10 +340,21 @@ export async function benchReads(harness: Harness, settings: BenchSettings, file
   }
   const results = cases.map((c) => benchCase(app, planner, c, now));
   const deep = benchDeepPages(app, reader, cases);
-  db.$client.close();
   planDb.$client.close();
-  const { http, rssMb } = await benchHttpReads(harness, settings, file, cases);
-  return { cases: results, deep, http, rssMb };
+  const onPg = pg ? await pgReadsOf(pg, file, app, cases, now) : null;
+  db.$client.close();
+  const sides: HttpSide[] = [
+    { engine: "sqlite", databaseUrl: file },
+    ...(onPg ? [{ engine: "postgres" as const, databaseUrl: onPg.url }] : []),
+  ];
+  const [sqliteHttp, pgHttp] = await benchHttpReads(harness, settings, sides, cases);
+  return {
+    cases: results,
+    deep,
+    http: sqliteHttp!.http,
+    rssMb: sqliteHttp!.rssMb,
+    pg: onPg ? { ...onPg.result, http: pgHttp!.http, rssMb: pgHttp!.rssMb } : null,
+  };
 }
 
 export type ReadsResult = Awaited<ReturnType<typeof benchReads>>;

@@ -9,6 +9,7 @@ import { countEngagements } from "@/db/sqlite/queries/engagements/counts";
 import { countFacets } from "@/db/sqlite/queries/engagements/facets";
 import { listEngagements } from "@/db/sqlite/queries/engagements/list";
 import { summarize } from "@/db/sqlite/queries/engagements/summary";
+import type { Store } from "@/db/store";
 import type { EngagementPage } from "@/db/types";
 import {
   activityWindow,
@@ -47,3 +48,27 @@ export function appReads(db: AppDatabase, tuning: Partial<ReadTuning> = {}) {
   };
 }
 export type AppReads = ReturnType<typeof appReads>;
+
+/**
+ * Where the page's chart ends, as the loader anchors it (lib/engagements/load-engagement-list.ts):
+ * the newest row on screen, or `now` for oldest-first and empty pages.
+ */
+export function chartAnchor(filter: EngagementFilter, page: EngagementPage, now: number) {
+  const first = page.data[0];
+  return first && toEngagementQuery(filter).newestFirst ? Date.parse(first.startedAt) : now;
+}
+
+/**
+ * The same reads through a Store (PostgreSQL's, db/pg/store.ts), as the engagements page asks
+ * for them: the page, then the count, facets and chart together.
+ */
+export function storeReads(store: Store) {
+  return {
+    page: (filter: EngagementFilter) => store.listEngagements(toEngagementQuery(filter)),
+    summary: (filter: EngagementFilter, anchor: number) => {
+      const query = toEngagementQuery(filter);
+      return store.summarizeEngagements(query, activityWindow(query, filter.tz, anchor));
+    },
+  };
+}
+export type StoreReads = ReturnType<typeof storeReads>;

@@ -22,7 +22,8 @@ declare module "autocannon" {
     statusCodeStats: Record<string, { count: number }>;
   };
   export type AutocannonOptions = {
-    url: string;
+    /** Several: the connections are dealt out between them in turn. */
+    url: string | string[];
     connections?: number;
     duration?: number;
     amount?: number;
