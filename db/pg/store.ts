@@ -1,4 +1,5 @@
 import { sql } from "drizzle-orm";
+import { DEFAULT_SUMMARY_TUNING, type SummaryTuning } from "../read-tuning";
 import type { Store } from "../store";
 import type { PgDatabase } from "./client";
 import { connectPg } from "./connection";
@@ -22,7 +23,7 @@ import { keepSetting, readSetting } from "./settings";
 import { withPgStorageErrors } from "./storage-errors";
 import { redactDatabaseUrl } from "@/lib/config";
 
-export type PgStoreOptions = { url: string; poolSize?: number };
+export type PgStoreOptions = { url: string; poolSize?: number; tuning?: Partial<SummaryTuning> };
 
 /**
  * The Store on a PostgreSQL server. No writer thread: each delivery is its own transaction on a
@@ -30,6 +31,7 @@ export type PgStoreOptions = { url: string; poolSize?: number };
  */
 export function createPgStore(options: PgStoreOptions): Store & { ready(): Promise<PgDatabase> } {
   const connection = connectPg(options.url, { max: options.poolSize });
+  const tuning: SummaryTuning = { ...DEFAULT_SUMMARY_TUNING, ...options.tuning };
   const run = <T>(fn: (db: PgDatabase) => Promise<T>) =>
     withPgStorageErrors(async () => fn(await connection.ready()));
 
@@ -38,10 +40,10 @@ export function createPgStore(options: PgStoreOptions): Store & { ready(): Promi
     ingestDelivery: (delivery) => run((db) => writeDelivery(db, delivery)),
     logRefusal: (refusal) => run((db) => logRefusal(db, refusal)),
     listEngagements: (query) => run((db) => listEngagements(db, query)),
-    summarizeEngagements: (query, chart) => run((db) => summarize(db, query, chart)),
-    countEngagements: (query) => run((db) => countEngagements(db, query)),
-    countFacets: (query) => run((db) => countFacets(db, query)),
-    countActivity: (query, chart) => run((db) => countActivity(db, query, chart)),
+    summarizeEngagements: (query, chart) => run((db) => summarize(db, query, chart, tuning)),
+    countEngagements: (query) => run((db) => countEngagements(db, query, tuning)),
+    countFacets: (query) => run((db) => countFacets(db, query, tuning)),
+    countActivity: (query, chart) => run((db) => countActivity(db, query, chart, tuning)),
     hasAnyEngagement: () => run((db) => hasAnyEngagement(db)),
     getEngagement: (id) => run((db) => getEngagement(db, id)),
     namesFor: (model, ids, conn) => run((db) => namesFor(db, model, ids, conn)),

@@ -1,96 +1,16 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type AppDatabase } from "@/db/sqlite/client";
+import { createPgStore } from "@/db/pg/store";
 import { createSqliteStore } from "@/db/sqlite/store";
 import type { Store } from "@/db/store";
 import type { Facets } from "@/db/types";
 import { parseFilter } from "@/lib/filters";
-import { deliver } from "../helpers/deliver";
+import { ACME, ingestHistory, postOne, snapshot } from "../helpers/counted-history";
 import { openEngineStore, testEngines, type EngineStore } from "../helpers/engines";
 import { expectedFacets, PostedEngagements } from "../helpers/read-model";
 import { toEngagementQuery } from "../helpers/read-queries";
 import { createTempDatabase, migrationsBefore } from "../helpers/temp-db";
-
-const ACME = { connector: "hubspot", owner: "acme-prod" };
-const GLOBEX = { connector: "salesforce", owner: "globex-eu" };
-type Conn = typeof ACME;
-
-/** Posts through the real ingest(), telling the oracle when there is one. */
-async function postOne(target: Store, body: unknown, connection: Conn, model?: PostedEngagements) {
-  expect((await deliver(target, body, connection)).status).toBe(200);
-  model?.post(body, connection);
-}
-
-const at = (minutes: number) => new Date(Date.UTC(2025, 2, 1) + minutes * 60_000).toISOString();
-
-function snapshot(id: string, version: number, fields: Record<string, unknown>) {
-  return {
-    event: "crmEngagement::updated",
-    data: {
-      object: "resource",
-      model: "crmEngagement",
-      id,
-      fields: { startedAt: at(version), ...fields },
-      createdAt: at(0),
-      updatedAt: at(version),
-    },
-  };
-}
-
-function tombstone(id: string, version: number) {
-  return {
-    event: "crmEngagement::deleted",
-    data: { object: "resource", model: "crmEngagement", id, updatedAt: at(version) },
-  };
-}
-
-const owner = (id: string) => ({ object: "resourceRef", model: "genericUser", id });
-// Odd values on purpose: an unknown type, an empty one (not the same as none), no status.
-const TYPES = ["call", "meeting", "email", "sms", "", undefined];
-const STATUSES = ["planned", "completed", "canceled", undefined];
-const DIRECTIONS = ["inbound", "outbound", undefined];
-const OWNERS = ["u1", "u2", "u3", undefined];
-
-function fieldsFor(i: number) {
-  return {
-    type: TYPES[i % TYPES.length],
-    status: STATUSES[(i * 7) % STATUSES.length],
-    direction: DIRECTIONS[(i * 5) % DIRECTIONS.length],
-    ...(OWNERS[i % 4] ? { owner: owner(OWNERS[i % 4]!) } : {}),
-  };
-}
-
-/** Everything ingest() can do to a counted column, through the real ingest(). */
-async function ingestHistory(target: Store, model?: PostedEngagements) {
-  const post = (store: Store, body: unknown, connection: Conn) =>
-    postOne(store, body, connection, model);
-  for (const connection of [ACME, GLOBEX]) {
-    const n = connection === ACME ? 60 : 25;
-    for (let i = 0; i < n; i++) await post(target, snapshot(`e${i}`, 10, fieldsFor(i)), connection);
-    // Updates that move type, status, owner and direction.
-    for (let i = 0; i < n; i += 3) {
-      await post(target, snapshot(`e${i}`, 20, fieldsFor(i + 1)), connection);
-    }
-    // A redelivery (unchanged) and a stale one change nothing.
-    await post(target, snapshot("e3", 20, fieldsFor(4)), connection);
-    await post(target, snapshot("e6", 5, fieldsFor(99)), connection);
-    // Tombstones, one of them twice, and one that is stale.
-    for (let i = 1; i < n; i += 4) await post(target, tombstone(`e${i}`, 30), connection);
-    await post(target, tombstone("e1", 30), connection);
-    await post(target, tombstone("e2", 1), connection);
-    // Revivals: a newer snapshot after the tombstone, with other values.
-    await post(target, snapshot("e5", 40, fieldsFor(7)), connection);
-    await post(target, snapshot("e9", 40, fieldsFor(9)), connection);
-    // An older snapshot after a tombstone stays dead.
-    await post(target, snapshot("e13", 25, fieldsFor(2)), connection);
-    // Tombstones for ids never seen.
-    await post(target, tombstone("ghost-1", 50), connection);
-    await post(target, tombstone("ghost-2", 50), connection);
-    // An update after a tombstone then deleted again.
-    await post(target, snapshot("e17", 45, fieldsFor(3)), connection);
-    await post(target, tombstone("e17", 46), connection);
-  }
-}
 
 const countersByGroup = (target: AppDatabase) =>
   target.$client
@@ -122,7 +42,7 @@ const stripNames = (facets: Facets) => ({
 describe.each(testEngines())("counts and facets on %s", (engine) => {
   let opened: EngineStore;
   const model = new PostedEngagements();
-  /** On SQLite, the same file read without the counters: every count and facet from the rows. */
+  /** The same database read without the counters: every count and facet from the rows. */
   let exact: Store | null = null;
 
   beforeAll(async () => {
@@ -136,9 +56,14 @@ describe.each(testEngines())("counts and facets on %s", (engine) => {
         summaries: "inline",
         tuning: { useCounters: false },
       });
+    } else {
+      exact = createPgStore({ url: opened.location, poolSize: 2, tuning: { useCounters: false } });
     }
   });
-  afterAll(() => opened?.cleanup());
+  afterAll(async () => {
+    if (engine === "postgres") await exact?.close();
+    await opened?.cleanup();
+  });
 
   it("are the oracle's for every combination of connection, owner, type, status, direction and deleted", async () => {
     const connections = [null, "hubspot:acme-prod", "salesforce:globex-eu"];
@@ -166,8 +91,8 @@ describe.each(testEngines())("counts and facets on %s", (engine) => {
                 expect(count, params.toString()).toBe(matching.length);
                 const facets = await opened.store.countFacets(query);
                 expect(stripNames(facets), params.toString()).toEqual(expectedFacets(model, query));
-                // SQLite answers from engagement_counts: the rows must agree with it.
-                if (exact) expect(facets).toEqual(await exact.countFacets(query));
+                // The store answers from engagement_counts: the rows must agree with it.
+                expect(facets).toEqual(await exact!.countFacets(query));
                 compared++;
                 if (count > 0) nonZero++;
               }
@@ -177,8 +102,8 @@ describe.each(testEngines())("counts and facets on %s", (engine) => {
   });
 });
 
-// engagement_counts is SQLite's counter table (PostgreSQL counts the rows themselves): whether
-// it follows every write, is read only where it holds the filter, and is back-filled.
+// SQLite's engagement_counts (PostgreSQL's: pg-engagement-counts.test.ts): whether it follows
+// every write, is read only where it holds the filter, and is back-filled.
 const temp = createTempDatabase();
 const { db, store } = temp;
 afterAll(() => temp.cleanup());

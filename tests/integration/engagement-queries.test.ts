@@ -4,6 +4,7 @@ import { GET as getEngagementRoute } from "@/app/api/engagements/[id]/route";
 import { GET as listRoute } from "@/app/api/engagements/route";
 import { GET as recordsRoute } from "@/app/api/records/route";
 import type { Store } from "@/db/store";
+import { createPgStore } from "@/db/pg/store";
 import { toTsQuery } from "@/db/pg/queries/engagements/text";
 import type { AppDatabase } from "@/db/sqlite/client";
 import type { ReadTuning } from "@/db/sqlite/queries/engagements/context";
@@ -336,12 +337,27 @@ describe.each(testEngines())("engagement reads on %s", (engine) => {
     store = opened.store;
     await postCorpus(post);
   });
-  afterAll(() => opened?.cleanup());
+  /** PostgreSQL stores with other tuning, each with a pool of its own to close. */
+  const tunedPools: Store[] = [];
+  afterAll(async () => {
+    await Promise.all(tunedPools.map((tuned) => tuned.close()));
+    await opened?.cleanup();
+  });
 
   const sqliteDb = () => (store as Store & { db: AppDatabase }).db;
-  /** Another store on the same SQLite file with other tuning (never closed: it shares the connection). */
-  const tunedStore = (tuning: Partial<ReadTuning>): Store =>
-    createSqliteStore({ db: sqliteDb(), writer: "inline", summaries: "inline", tuning });
+  /**
+   * Another store on the same database with other tuning: on SQLite on the same connection
+   * (never closed: it shares it), on PostgreSQL a pool of its own (only the summary's numbers
+   * are PostgreSQL's tuning).
+   */
+  function tunedStore(tuning: Partial<ReadTuning>): Store {
+    if (engine === "sqlite") {
+      return createSqliteStore({ db: sqliteDb(), writer: "inline", summaries: "inline", tuning });
+    }
+    const tuned = createPgStore({ url: opened.location, poolSize: 2, tuning });
+    tunedPools.push(tuned);
+    return tuned;
+  }
   // PostgreSQL has one way to answer each filter: its planner's.
   const STRATEGIES: (readonly [string, Partial<ReadTuning> | null])[] =
     engine === "sqlite" ? [...SQLITE_STRATEGIES] : [["planner's choice", null]];
@@ -944,17 +960,16 @@ describe.each(testEngines())("engagement reads on %s", (engine) => {
     }
   });
 
-  // Caps and samples are SQLite's tuning (db/sqlite/queries/engagements/context.ts): PostgreSQL
-  // counts every number exactly, which the summaries above hold it to.
+  // Caps and samples are the summary's tuning (db/read-tuning.ts), the same on both engines.
   /** Counts stop at CAP; facets and the chart count the newest SAMPLE (at most, at least CAP). */
-  describe
-    .runIf(engine === "sqlite")
-    .each(
-      SQLITE_STRATEGIES.flatMap(([label, tuning]) => [
+  describe.each(
+    (engine === "sqlite" ? SQLITE_STRATEGIES : [["planner's choice", {}] as const]).flatMap(
+      ([label, tuning]) => [
         [`${label}, cap 7, sample 7`, tuning, 7, 7] as const,
         [`${label}, cap 9, sample 5`, tuning, 9, 5] as const,
-      ]),
-    )("past the cap (%s)", (_label, tuning, CAP, SAMPLE) => {
+      ],
+    ),
+  )("past the cap (%s)", (_label, tuning, CAP, SAMPLE) => {
     let capped: Store;
     let counters: Store;
     beforeAll(() => {

@@ -1,12 +1,25 @@
+import { DEFAULT_SUMMARY_TUNING, type SummaryTuning } from "@/db/read-tuning";
 import type { EngagementQuery } from "@/db/types";
 import type { PgDatabase } from "../../client";
 import { toTsQuery } from "./text";
 
-/** One read: the pool, the query, and its text as a tsquery (null: no text filter). */
-export type ReadContext = { db: PgDatabase; query: EngagementQuery; tsquery: string | null };
+/**
+ * One read: the pool, the query, its text as a tsquery (null: no text filter), and the
+ * summary's tuning, the same numbers as SQLite's (db/read-tuning.ts).
+ */
+export type ReadContext = {
+  db: PgDatabase;
+  query: EngagementQuery;
+  tsquery: string | null;
+  tuning: SummaryTuning;
+};
 
-export function createReadContext(db: PgDatabase, query: EngagementQuery): ReadContext {
-  return { db, query, tsquery: toTsQuery(query.text) };
+export function createReadContext(
+  db: PgDatabase,
+  query: EngagementQuery,
+  tuning: SummaryTuning = DEFAULT_SUMMARY_TUNING,
+): ReadContext {
+  return { db, query, tsquery: toTsQuery(query.text), tuning };
 }
 
 /** The same read with another query (its text unchanged). */

@@ -1,28 +1,21 @@
+import { DEFAULT_SUMMARY_TUNING, type SummaryTuning } from "@/db/read-tuning";
 import type { EngagementQuery } from "@/db/types";
 import type { AppDatabase } from "../../client";
 import { textMode, type TextMode } from "./text";
 
-/** How reads trade work for exactness; tests and the benchmark pass their own. */
-export type ReadTuning = {
+/** How reads trade work for exactness (the summary's numbers: db/read-tuning.ts). */
+export type ReadTuning = SummaryTuning & {
   /** Above this many full-text matches, a term is walked beside the date index (`walkText`). */
   frequentTerm: number;
   walkFrequentTerms: boolean;
   walkChunk: number;
-  /** Whether counts and facets may sum engagement_counts instead of reading rows. */
-  useCounters: boolean;
-  /** Where the counters cannot answer, counting stops after this many matches ("10,000+"). */
-  countCap: number;
-  /** Where the counters cannot answer, facets and the chart count the newest this many matches. */
-  facetSample: number;
 };
 
 export const DEFAULT_TUNING: ReadTuning = {
+  ...DEFAULT_SUMMARY_TUNING,
   frequentTerm: 2000,
   walkFrequentTerms: true,
   walkChunk: 1000,
-  useCounters: true,
-  countCap: 10_000,
-  facetSample: 2_000,
 };
 
 /** Which engagements a walk reads by their tombstone. */

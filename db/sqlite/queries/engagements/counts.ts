@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { FACET_KEYS, type FacetKey } from "@/db/facets";
+import { cappedCount, countersAnswer as countersHold } from "@/db/read-tuning";
 import type { EngagementCount, EngagementQuery } from "@/db/types";
 import { get } from "../../prepared";
 import { deletedScope, walksTerm, withQuery, type DeletedScope, type ReadContext } from "./context";
@@ -50,21 +51,12 @@ function countUpTo(ctx: ReadContext, scope: DeletedScope, limit: number, range?:
 /** Rows up to the cap in the query's own deleted scope (subtracting tombstones has no bound). */
 export function countRows(ctx: ReadContext, range?: Range): EngagementCount {
   const cap = ctx.tuning.countCap;
-  const n = countUpTo(ctx, deletedScope(ctx.query), cap + 1, range);
-  return { count: Math.min(n, cap), capped: n > cap };
+  return cappedCount(countUpTo(ctx, deletedScope(ctx.query), cap + 1, range), cap);
 }
 
-/** Whether engagement_counts holds every dimension the query narrows on (no dates, text, records). */
-export function countersAnswer(ctx: ReadContext) {
-  const { query } = ctx;
-  return (
-    ctx.tuning.useCounters &&
-    ctx.text === null &&
-    query.fromMs === null &&
-    query.toMs === null &&
-    REF_DRIVERS.every((role) => query[role] === null)
-  );
-}
+/** Whether engagement_counts holds every dimension the query narrows on (db/read-tuning.ts). */
+export const countersAnswer = (ctx: ReadContext) =>
+  countersHold(ctx.query, ctx.text !== null, ctx.tuning);
 
 export function counterWhere(query: EngagementQuery, dims: FacetKey[]) {
   const where: SQL[] = [];

@@ -4,8 +4,9 @@ import type { DeletedScope, ReadContext } from "./context";
 import { whereClause } from "../sql";
 import { plan, type Plan, type Range } from "./plan";
 import type { EngagementRow } from "@/db/views";
+import type { WalkRow } from "@/db/walk-folds";
 
-export type { EngagementRow };
+export type { EngagementRow, WalkRow };
 
 export const ROW_COLUMN_NAMES = [
   "id",
@@ -28,15 +29,6 @@ export const ROW_COLUMN_NAMES = [
 ];
 export const ROW_COLUMNS_SQL = ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", ");
 
-/** The keys and facet columns of a row, which walks and facets read. */
-export type WalkRow = {
-  id: number;
-  started_at: number;
-  type: string | null;
-  status: string | null;
-  direction: string | null;
-  owner: string | null;
-};
 export const WALK_COLUMNS =
   "e.id as id, e.started_at as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner";
 

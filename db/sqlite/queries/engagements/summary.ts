@@ -4,7 +4,7 @@ import { countEngagements, countersAnswer, countRows } from "./counts";
 import { activityFromCounts, activityFromWalk } from "./activity";
 import { facetsFromCounters, facetsFromWalk } from "./facets";
 import { broadWalk } from "./walk";
-import { passesAll } from "@/db/facets";
+import { countOfWalk } from "@/db/walk-folds";
 
 /**
  * What the engagements page shows beside its list, from one read of the rows where the
@@ -23,11 +23,7 @@ export function summarize(ctx: ReadContext, chart: ActivityWindow): Summary {
   // A frequent term's count walks first: the facets' sample is its beginning.
   const counted = walksTerm(walking) ? countRows(walking) : null;
   const walk = broadWalk(walking);
-  const cap = ctx.tuning.countCap;
-  const matched = walk.capped ? 0 : walk.rows.filter((row) => passesAll(ctx.query, row)).length;
-  const count =
-    counted ??
-    (walk.capped ? countRows(walking) : { count: Math.min(matched, cap), capped: matched > cap });
+  const count = counted ?? countOfWalk(ctx.query, walk, ctx.tuning.countCap) ?? countRows(walking);
   return {
     count,
     facets: facetsFromWalk(walking, walk),

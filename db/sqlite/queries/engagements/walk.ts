@@ -1,3 +1,4 @@
+import { broadQuery, walkOf, type Walk } from "@/db/walk-folds";
 import { statement } from "../../prepared";
 import { deletedScope, walksTerm, withQuery, type ReadContext } from "./context";
 import {
@@ -11,19 +12,17 @@ import {
 import { REF_DRIVERS, type Range } from "./plan";
 import { walkText } from "./text-walk";
 
-/** The newest `facetSample` matches in the list's own order; `capped`: more matched. */
-export type Walk = { rows: WalkRow[]; capped: boolean };
+export type { Walk };
 
+/** The newest `facetSample` matches in the list's own order (db/walk-folds.ts). */
 export function newestWalk(ctx: ReadContext, range?: Range): Walk {
   const sample = ctx.tuning.facetSample;
-  const rows = newestMatches(withQuery(ctx, { after: null }), range, sample + 1);
-  const capped = rows.length > sample;
-  return { rows: capped ? rows.slice(0, sample) : rows, capped };
+  return walkOf(newestMatches(withQuery(ctx, { after: null }), range, sample + 1), sample);
 }
 
 /** The query without its four facet dimensions, walked once: facets and chart fold its rows. */
 export function broadWalk(ctx: ReadContext): Walk {
-  return newestWalk(withQuery(ctx, { owner: null, type: [], status: [], direction: [] }));
+  return newestWalk(withQuery(ctx, broadQuery(ctx.query)));
 }
 
 function newestMatches(ctx: ReadContext, range: Range | undefined, limit: number): WalkRow[] {
