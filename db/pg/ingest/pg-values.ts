@@ -6,13 +6,19 @@
  */
 
 const NUL = /\0/g;
+/** A high surrogate with no low one after it, or a low one with no high one before it. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 /** Either escape, preceded by an even run of backslashes (so it is not itself escaped text). */
 const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/gi;
 
 export function pgText(value: string): string;
 export function pgText(value: string | null): string | null;
 export function pgText(value: string | null): string | null {
-  return value !== null && value.includes("\0") ? value.replace(NUL, "\ufffd") : value;
+  if (value === null) return null;
+  // The driver's UTF-8 would turn a lone surrogate into U+FFFD anyway: doing it here first
+  // makes two ids that differ only there one id before they are deduplicated, as PostgreSQL sees them.
+  const text = value.includes("\0") ? value.replace(NUL, "\ufffd") : value;
+  return text.replace(LONE_SURROGATE, "\ufffd");
 }
 
 /**
