@@ -5,7 +5,7 @@ import {
   customType,
   index,
   integer,
-  jsonb,
+  json,
   pgTable,
   primaryKey,
   smallint,
@@ -16,7 +16,8 @@ import {
 import type { DeliveryOutcome, RecordModel, RefRole, StoredEngagementFields } from "../models";
 
 /**
- * The PostgreSQL tables. Every unique key leads with (connector_id, connection_owner_id), the
+ * The PostgreSQL tables. JSON columns are `json`, not `jsonb`: kept as the text received, so
+ * `fields`, headers and errors read back in their own key order, as on SQLite. Every unique key leads with (connector_id, connection_owner_id), the
  * column pair a distributed PostgreSQL would shard by (docs/architecture.md). Instants are epoch
  * ms in bigint, as on SQLite, so rules and cursors are the same numbers on both engines.
  */
@@ -44,8 +45,8 @@ export const engagements = pgTable(
     createdAt: ms("created_at"),
     updatedAt: ms("updated_at").notNull(),
     deletedAt: ms("deleted_at"),
-    fields: jsonb("fields").$type<StoredEngagementFields>().notNull(),
-    warnings: jsonb("warnings").$type<string[]>().notNull(),
+    fields: json("fields").$type<StoredEngagementFields>().notNull(),
+    warnings: json("warnings").$type<string[]>().notNull(),
     contentHash: text("content_hash").notNull(),
     ingestedAt: ms("ingested_at").notNull(),
     // 'simple': lowercased words, no stemming, as SQLite's unicode61 (docs/api.md says where they differ).
@@ -161,8 +162,8 @@ export const records = pgTable(
     name: text("name"),
     email: text("email"),
     phone: text("phone"),
-    fields: jsonb("fields").$type<Record<string, unknown>>().notNull(),
-    warnings: jsonb("warnings").$type<string[]>().notNull(),
+    fields: json("fields").$type<Record<string, unknown>>().notNull(),
+    warnings: json("warnings").$type<string[]>().notNull(),
     createdAt: ms("created_at"),
     updatedAt: ms("updated_at").notNull(),
     deletedAt: ms("deleted_at"),
@@ -195,13 +196,13 @@ export const deliveries = pgTable(
     engagementId: bigint("engagement_id", { mode: "number" }),
     outcome: text("outcome").$type<DeliveryOutcome>().notNull(),
     httpStatus: integer("http_status").notNull(),
-    error: jsonb("error").$type<{ code: string; message: string; details?: unknown }>(),
-    warnings: jsonb("warnings").$type<string[]>().notNull(),
+    error: json("error").$type<{ code: string; message: string; details?: unknown }>(),
+    warnings: json("warnings").$type<string[]>().notNull(),
     durationMs: integer("duration_ms").notNull(),
     body: text("body"),
     bodyHash: text("body_hash"),
     bodyBytes: integer("body_bytes"),
-    headers: jsonb("headers").$type<Record<string, string>>().notNull(),
+    headers: json("headers").$type<Record<string, string>>().notNull(),
     responseBody: text("response_body"),
     repeatCount: integer("repeat_count").notNull().default(0),
     lastRepeatAt: ms("last_repeat_at"),

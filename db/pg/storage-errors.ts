@@ -40,7 +40,9 @@ export function isRetryableConflict(error: unknown): boolean {
 export function toStorageError(error: unknown): unknown {
   if (error instanceof StorageUnavailableError) return error;
   const reason = unavailableReason(error);
-  return reason === null ? error : new StorageUnavailableError({ postgres: reason }, { cause: error });
+  return reason === null
+    ? error
+    : new StorageUnavailableError({ postgres: reason }, { cause: error });
 }
 
 /** Runs `fn`, turning PostgreSQL being unreachable into a StorageUnavailableError. */

@@ -31,7 +31,7 @@ export type WritePlan = {
   recordInserts: number;
 };
 
-/** One record's write, as `jsonb_to_recordset` in statements.ts reads it. */
+/** One record's write, as `json_to_recordset` in statements.ts reads it. */
 type RecordWrite = {
   op: "insert" | "update" | "tombstone";
   id: number | null;

@@ -1,5 +1,5 @@
 /**
- * Values as PostgreSQL can hold them. Its text cannot hold U+0000 and its jsonb refuses the
+ * Values as PostgreSQL can hold them. Its text cannot hold U+0000 and its json functions refuse the
  * escapes `\u0000` and a lone surrogate's `\udxxx`, where SQLite keeps them: such characters
  * are stored as U+FFFD (the replacement character), as a lone surrogate already is in text,
  * so a webhook carrying one is still stored and answered instead of failing.
@@ -22,7 +22,7 @@ export function pgText(value: string | null): string | null {
 }
 
 /**
- * `value` as jsonb input text. JSON.stringify escapes lone surrogates and writes pairs as
+ * `value` as json input text. JSON.stringify escapes lone surrogates and writes pairs as
  * themselves, so any `\ud800`–`\udfff` escape in its output is a lone one.
  */
 export function pgJson(value: unknown): string | null {

@@ -101,8 +101,8 @@ const LOG_COLUMNS = `received_at, connector_id, connection_owner_id, idempotency
 /** The log row's values; casts, since a SELECT list gives parameters no type of their own. */
 const logValues = (engagementId: string) => `@receivedAt::bigint, @connectorId::text,
   @connectionOwnerId::text, @idempotencyKey::text, @event::text, @model::text, @resourceId::text,
-  ${engagementId}, @outcome::text, @httpStatus::int, @error::jsonb, @warnings::jsonb,
-  @durationMs::int, @body::text, @bodyHash::text, @bodyBytes::int, @headers::jsonb,
+  ${engagementId}, @outcome::text, @httpStatus::int, @error::json, @warnings::json,
+  @durationMs::int, @body::text, @bodyHash::text, @bodyBytes::int, @headers::json,
   @responseBody::text, @originalDeliveryId::bigint`;
 
 /** A log row of its own: a refusal, a rejected body. */
@@ -121,10 +121,10 @@ export const LOG_REPEAT = defineStatement(
    INSERT INTO deliveries (${LOG_COLUMNS}) VALUES (${logValues("@engagementId::bigint")}) RETURNING id`,
 );
 
-/** Record writes decided in TypeScript, as one jsonb array; each identity at most once. */
+/** Record writes decided in TypeScript, as one json array; each identity at most once. */
 const RECORD_WRITES = `record_input AS (
-     SELECT * FROM jsonb_to_recordset(@records::jsonb) AS v(op text, id bigint, model text,
-       external_id text, name text, email text, phone text, fields jsonb, warnings jsonb,
+     SELECT * FROM json_to_recordset(@records::json) AS v(op text, id bigint, model text,
+       external_id text, name text, email text, phone text, fields json, warnings json,
        created_at bigint, updated_at bigint, deleted_at bigint, content_hash text, ingested_at bigint)
    ), record_insert AS (
      INSERT INTO records (connector_id, connection_owner_id, model, external_id, name, email, phone,
@@ -151,7 +151,7 @@ const ENGAGEMENT_COLUMNS = `type, direction, status, title, description, started
   duration, owner_id, created_at, updated_at, deleted_at, fields, warnings, content_hash, ingested_at`;
 const ENGAGEMENT_VALUES = `@type::text, @direction::text, @status::text, @title::text,
   @description::text, @startedAt::bigint, @endedAt::bigint, @duration::bigint, @ownerId::text,
-  @createdAt::bigint, @updatedAt::bigint, @deletedAt::bigint, @fields::jsonb, @warnings::jsonb,
+  @createdAt::bigint, @updatedAt::bigint, @deletedAt::bigint, @fields::json, @warnings::json,
   @contentHash::text, @ingestedAt::bigint`;
 const REF_INPUT = `unnest(@refRoles::text[], @refIds::text[], @refPositions::int[])
   AS r(role, ref_id, position)`;

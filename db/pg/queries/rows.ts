@@ -12,6 +12,6 @@ export async function firstRow<T>(db: PgDatabase, query: SQL): Promise<T | undef
   return (await allRows<T>(db, query))[0];
 }
 
-/** jsonb arrives parsed: only a missing value falls back. */
+/** json arrives parsed: only a missing value falls back. */
 export const readJsonb: ReadJson = <T>(value: unknown, fallback: T) =>
   value === null || value === undefined ? fallback : (value as T);

@@ -6,14 +6,14 @@ import { pgJson, pgText, pgWholeNumber } from "@/db/pg/ingest/pg-values";
 /** A column, and how a SQLite value becomes one PostgreSQL holds (db/pg/ingest/pg-values.ts). */
 export type CopyColumn = { name: string; type: string; store(value: unknown): unknown };
 
-/** SQLite's JSON text as jsonb input: only text with an escape can hold one jsonb refuses. */
+/** SQLite's JSON text as json input: only text with an escape can hold one PostgreSQL refuses. */
 const storeJson = (value: unknown) =>
   typeof value === "string" && value.includes("\\u") ? pgJson(JSON.parse(value)) : value;
 const storeText = (value: unknown) => (typeof value === "string" ? pgText(value) : value);
 const storeNumber = (value: unknown) => (typeof value === "number" ? pgWholeNumber(value) : value);
 
 function storeAs(type: string): CopyColumn["store"] {
-  if (type === "jsonb") return storeJson;
+  if (type === "json") return storeJson;
   if (type === "bigint" || type === "integer") return storeNumber;
   return storeText;
 }

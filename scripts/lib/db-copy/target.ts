@@ -23,13 +23,13 @@ export async function claimEmptyTarget(client: Client, copies: TableCopy[], wher
 /** `INSERT … SELECT FROM unnest(…)`: one array per column, so a batch is one statement. */
 function insertStatement(copy: TableCopy) {
   const names = copy.columns.map((column) => column.name).join(", ");
-  // JSON arrives as SQLite's text and PostgreSQL parses it into jsonb.
+  // JSON arrives as SQLite's text and PostgreSQL checks it as json.
   const arrays = copy.columns.map((column, i) => {
-    const type = column.type === "jsonb" ? "text" : column.type;
+    const type = column.type === "json" ? "text" : column.type;
     return `$${i + 1}::${type}[]`;
   });
   const values = copy.columns.map((column) =>
-    column.type === "jsonb" ? `${column.name}::jsonb` : column.name,
+    column.type === "json" ? `${column.name}::json` : column.name,
   );
   return (
     `INSERT INTO ${copy.table} (${names}) ` +
