@@ -12,6 +12,29 @@ function jsonOf<T>(value: unknown, fallback: T): T {
 }
 
 /** An engagements row as the list reads it, in the columns' own names. */
+/** The columns a list row reads, as both engines select them (`e` is engagements). */
+export const ENGAGEMENT_ROW_COLUMNS_SQL = [
+  "id",
+  "connector_id",
+  "connection_owner_id",
+  "external_id",
+  "type",
+  "direction",
+  "status",
+  "title",
+  "description",
+  "started_at",
+  "ended_at",
+  "duration",
+  "owner_id",
+  "created_at",
+  "updated_at",
+  "deleted_at",
+  "warnings",
+]
+  .map((column) => `e.${column}`)
+  .join(", ");
+
 export type EngagementRow = {
   id: number;
   connector_id: string;

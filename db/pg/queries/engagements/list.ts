@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { EngagementPage, EngagementQuery } from "@/db/types";
-import { cutPage, type EngagementRow } from "@/db/views";
+import { cutPage, ENGAGEMENT_ROW_COLUMNS_SQL, type EngagementRow } from "@/db/views";
 import type { PgDatabase } from "../../client";
 import { allRows } from "../rows";
 import { whereClause } from "../sql";
@@ -9,29 +9,7 @@ import { resolveEngagements } from "./resolve";
 import { sourceOf } from "./where";
 
 /** The columns a list row reads (db/views.ts turns them into a view). */
-export const ROW_COLUMNS = sql.raw(
-  [
-    "id",
-    "connector_id",
-    "connection_owner_id",
-    "external_id",
-    "type",
-    "direction",
-    "status",
-    "title",
-    "description",
-    "started_at",
-    "ended_at",
-    "duration",
-    "owner_id",
-    "created_at",
-    "updated_at",
-    "deleted_at",
-    "warnings",
-  ]
-    .map((column) => `e.${column}`)
-    .join(", "),
-);
+export const ROW_COLUMNS = sql.raw(ENGAGEMENT_ROW_COLUMNS_SQL);
 
 /** The page's query: `limit` rows in list order after the cursor, on the index of its order. */
 function pageQuery(ctx: ReadContext, limit: number) {

@@ -3,31 +3,12 @@ import { all, pluck, statement } from "../../prepared";
 import type { DeletedScope, ReadContext } from "./context";
 import { whereClause } from "../sql";
 import { plan, type Plan, type Range } from "./plan";
-import type { EngagementRow } from "@/db/views";
+import { ENGAGEMENT_ROW_COLUMNS_SQL, type EngagementRow } from "@/db/views";
 import type { WalkRow } from "@/db/walk-folds";
 
 export type { EngagementRow, WalkRow };
 
-export const ROW_COLUMN_NAMES = [
-  "id",
-  "connector_id",
-  "connection_owner_id",
-  "external_id",
-  "type",
-  "direction",
-  "status",
-  "title",
-  "description",
-  "started_at",
-  "ended_at",
-  "duration",
-  "owner_id",
-  "created_at",
-  "updated_at",
-  "deleted_at",
-  "warnings",
-];
-export const ROW_COLUMNS_SQL = ROW_COLUMN_NAMES.map((c) => `e.${c}`).join(", ");
+export const ROW_COLUMNS_SQL = ENGAGEMENT_ROW_COLUMNS_SQL;
 
 export const WALK_COLUMNS =
   "e.id as id, e.started_at as started_at, e.type as type, e.status as status, e.direction as direction, e.owner_id as owner";
