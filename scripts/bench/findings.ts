@@ -61,6 +61,8 @@ function ingestFindings(ingest: IngestResult) {
   ];
 }
 
+const spread = (xs: number[]) => `${Math.min(...xs)}–${Math.max(...xs)}`;
+
 /** What scripts/server.mjs costs against the plain `next start` it replaced. */
 function serverFindings(ingest: IngestResult) {
   const rows = ingest.summary.filter((s) => s.ratioServer !== undefined && s.targets.bn);
@@ -73,7 +75,7 @@ function serverFindings(ingest: IngestResult) {
     )
     .join("; ");
   return [
-    `**server.mjs against plain next start.** The webhook on SQLite through \`npm start\`'s server (b) and through \`next start\` of the same build (bn), each on its own file: ${figures}. Both serve through the same handler (Next's \`getRequestHandlers\` in next/dist/server/lib/start-server.js, which \`next start\` calls too); what server.mjs adds per request is an entry in its set of open responses and a \`close\` listener, for the bounded drain. ${worst >= 0.95 ? "Its cost is within this run's noise." : `The gap, down to ${worst}, is larger than that bookkeeping could explain; the rounds above show how far the two moved between rounds, which is where it comes from.`}`,
+    `**server.mjs against plain next start.** The webhook on SQLite through \`npm start\`'s server (b) and through \`next start\` of the same build (bn), each on its own file: ${figures}. Both serve through the same handler (Next's \`getRequestHandlers\` in next/dist/server/lib/start-server.js, which \`next start\` calls too); what server.mjs adds per request is an entry in its set of open responses and a \`close\` listener, for the bounded drain. ${worst >= 0.95 ? "Its cost is within this run's noise." : `A ratio down to ${worst} is more than that bookkeeping would cost; set it beside the spread of each side's own rounds (${rows.map((s) => `c=${s.concurrency}: (b) ${spread(s.targets.b.rounds)}, (bn) ${spread(s.targets.bn.rounds)} req/s`).join("; ")}).`}`,
     "",
   ];
 }
@@ -92,7 +94,7 @@ function pgIngestFindings(ingest: IngestResult) {
   };
   const work = ingest.pgWork;
   const workText = work
-    ? ` PostgreSQL's side of a delivery: ${withPg.map((s) => `${s.targets.p1!.pgWalBytesPerRequest} bytes of WAL at c=${s.concurrency}`).join(", ")} (p1); ${(["p1", "p2"] as const).map((id) => `(${id}) ${work.perTarget[id]!.commitsPerRequest} commits and ${work.perTarget[id]!.rollbacksPerRequest} rollbacks per delivery`).join(", ")}; ${work.commits} commits shared ${work.walSyncs} WAL flushes (${work.commitsPerWalSync} commits per flush: ${work.commitsPerWalSync >= 1.5 ? "concurrent commits already share their fsync" : "mostly an fsync each"}).`
+    ? ` PostgreSQL's side of a delivery: ${withPg.map((s) => `${s.targets.p1!.pgWalBytesPerRequest} bytes of WAL at c=${s.concurrency}`).join(", ")} (p1); ${(["p1", "p2"] as const).map((id) => `(${id}) ${work.perTarget[id]!.commitsPerRequest} transactions committed and ${work.perTarget[id]!.rollbacksPerRequest} rolled back per delivery, reads included`).join(", ")}; ${work.deliveries} deliveries took ${work.walSyncs} WAL flushes (${work.deliveriesPerWalSync} per flush: ${work.deliveriesPerWalSync >= 1.5 ? "concurrent commits already share their fsync" : "close to an fsync each"}).`
     : "";
   return [
     `**PostgreSQL ingest${oneHeld && twoHeld ? " (held)" : ""}.** One app process on PostgreSQL / SQLite's: ${ratios((s) => s.pg!.ratioP1B)} by req/s (target ${PG_INGEST_ONE}), ${ratios((s) => s.pg!.cpuRatioP1B)} by CPU with PostgreSQL's counted in. Two processes / one: ${ratios((s) => s.pg!.ratioP2P1)} by req/s (target ${PG_INGEST_TWO}), ${ratios((s) => s.pg!.cpuRatioP2P1)} by CPU. ${withPg.map(cpu).join("; ")}.${workText}` +
@@ -111,13 +113,13 @@ function pgIngestMiss(t: Targets, work: IngestResult["pgWork"]) {
   const p1 = t.p1!;
   const total = round2(p1.cpuPerRequest + (p1.pgCpuPerRequest ?? 0));
   const appMore = round2(p1.cpuPerRequest - t.b.cpuPerRequest);
-  const commits = work?.perTarget.p1?.commitsPerRequest ?? 0;
+  const perFlush = work?.deliveriesPerWalSync ?? 0;
   return (
     `Where it misses, CPU is the limit on 2 cores: a delivery on PostgreSQL costs ${total} ms of CPU in all against SQLite's ${t.b.cpuPerRequest} ms. ` +
     (appMore > 0
       ? `The app's own share alone is ${appMore} ms more than SQLite's whole delivery: node-postgres encodes each statement's parameters (the body among them) and decodes each answer on the event loop, where SQLite's writer thread works beside it. `
       : "") +
-    `What would close it: fewer round trips per delivery (${commits > 1.05 ? `${commits} transactions per delivery here: a lost race retried, or a delivery outside the one-statement insert` : "already one statement for a new engagement"}), and grouping deliveries that arrive together into one transaction as SQLite's writer does (a savepoint each, one COMMIT), which divides the per-commit work and WAL flushes among them.`
+    `What would close it: less work on the app's side per delivery (each statement's parameters and answer cross node-postgres; a new engagement is already one statement), and grouping deliveries that arrive together into one transaction as SQLite's writer does (a savepoint each, one COMMIT), which divides the per-commit work${perFlush < 1.5 ? " and the WAL flushes (close to one per delivery here)" : ""} among them.`
   );
 }
 
@@ -160,7 +162,7 @@ function pgReadFindings(reads: ReadsResult) {
     ];
   }
   return [
-    `${head}${over.length} of ${ratios.length} cases miss a bound (ratios PostgreSQL / SQLite; what each one's plans show, and what would close it):`,
+    `${head}${over.length} of ${ratios.length} cases miss a bound (ratios PostgreSQL / SQLite; what each one's plans show, and what would close it). A read's time beyond its statements' execution (EXPLAIN ANALYZE, run after the timings) is its round trips to PostgreSQL and decoding the rows in the app; on these shared cores each round trip also waits for PostgreSQL's process to be scheduled.`,
     "",
     ...over.map((r) => `- ${pgReadMiss(r, pg.plans[r.name], pg.http.floor.median)}`),
     "",
@@ -174,20 +176,23 @@ type Plans = NonNullable<ReadsResult["pg"]>["plans"][string];
 function pgReadMiss(r: PgRatio, plans: Plans | undefined, floorMs: number) {
   const misses: string[] = [];
   if (r.page > PG_READ_FACTOR) misses.push(`page ×${r.page} (${r.pgPage} vs ${r.sqlitePage} ms)`);
-  else if (r.pgPage > PG_PAGE_MS) misses.push(`page ${r.pgPage} ms (orientation ${PG_PAGE_MS})`);
+  else if (r.pgPage > PG_PAGE_MS) misses.push(`page ${r.pgPage} ms (> ${PG_PAGE_MS})`);
   if (r.summary > PG_READ_FACTOR) {
     misses.push(`summary ×${r.summary} (${r.pgSummary} vs ${r.sqliteSummary} ms)`);
   }
   if (r.firstByte > PG_READ_FACTOR || r.pgFirstByte > PG_FIRST_BYTE_MS) {
     misses.push(
-      `first byte ${r.pgFirstByte} vs ${r.sqliteFirstByte} ms (×${r.firstByte}; orientation ${PG_FIRST_BYTE_MS} ms)`,
+      `first byte ${r.pgFirstByte} vs ${r.sqliteFirstByte} ms (×${r.firstByte}${r.pgFirstByte > PG_FIRST_BYTE_MS ? `; > ${PG_FIRST_BYTE_MS}` : ""})`,
     );
   }
   const why: string[] = [];
   const pageMissed = r.page > PG_READ_FACTOR || r.pgPage > PG_PAGE_MS;
   if (pageMissed || r.pgFirstByte > PG_FIRST_BYTE_MS)
     why.push(readEvidence("page", plans, r.pgPage));
-  if (r.summary > PG_READ_FACTOR) why.push(readEvidence("summary", plans, r.pgSummary));
+  if (r.summary > PG_READ_FACTOR) {
+    why.push(readEvidence("summary", plans, r.pgSummary));
+    if (r.sqliteCounters) why.push("SQLite answered this summary from engagement_counts alone.");
+  }
   if (r.pgFirstByte > PG_FIRST_BYTE_MS && !pageMissed) {
     why.push(
       `the first byte waits for the page (${r.pgPage} ms in process), the chips' names and the render; the HTTP floor alone is ${floorMs} ms on this machine`,
@@ -196,36 +201,45 @@ function pgReadMiss(r: PgRatio, plans: Plans | undefined, floorMs: number) {
   return `${r.name}: ${misses.join(", ")}. ${why.filter(Boolean).join(" ")}`;
 }
 
+/** Rows a scan may produce before it, not round trips, is what a read costs. */
+const WIDE_SCAN_ROWS = 5_000;
+
 /** What a read's statements spent, by their plans, and what would close the gap. */
 function readEvidence(read: "page" | "summary", plans: Plans | undefined, measuredMs: number) {
   const mine = plans?.filter((p) => p.read === read) ?? [];
   if (mine.length === 0) return "";
   const exec = round2(mine.reduce((a, p) => a + p.executionMs, 0));
-  const widest = mine
-    .flatMap((p) => (p.widest ? [p.widest] : []))
-    .sort((x, y) => y.rows - x.rows)[0];
-  const label = read === "page" ? "The page" : "The summary";
-  if (exec < measuredMs / 2) {
-    return `${label} sends ${mine.length} statements, which executed in ${exec} ms of the ${measuredMs} ms measured: the rest is ${mine.length} round trips to PostgreSQL and decoding their rows in the app (each waits for the backend to be scheduled on these busy cores). ${read === "page" ? "Resolving the names in the page's own statement (a lateral join on records) would make the page one round trip." : "Fewer statements (the count and the facets from one walk) would take round trips off it."}`;
+  const widestPlan = [...mine]
+    .filter((p) => p.widest)
+    .sort((x, y) => y.widest!.rows - x.widest!.rows)[0];
+  const widest = widestPlan?.widest;
+  const label = read === "page" ? "Page" : "Summary";
+  const spent = `${label}: ${mine.length} statements executing ${exec} ms${read === "summary" ? " (some side by side)" : ""} of the ${measuredMs} ms measured.`;
+  if (!widest || widest.rows < WIDE_SCAN_ROWS) {
+    const fewer =
+      read === "page"
+        ? "The rest is round trips and decoding: the names resolved in the page's own statement (a lateral join on records) would make it one round trip."
+        : "The rest is round trips and decoding: the count and the facets from one walk would take statements off it.";
+    return `${spent} ${fewer}`;
   }
-  const where = widest ? ` Its widest scan: ${widest.node}.` : "";
-  return `${label}'s ${mine.length} statements executed in ${exec} ms of the ${measuredMs} ms measured.${where} ${remedyFor(mine, widest)}`;
+  return `${spent} Its widest scan: ${widest.node}. ${remedyFor(widestPlan!)}`;
 }
 
-/** What the plan's shape suggests, from the node that produced the most rows. */
-function remedyFor(plans: Plans, widest: Plans[number]["widest"]) {
-  if (!widest) return "";
-  const text = plans.map((p) => p.nodes.join("\n")).join("\n");
+/** What the shape of the plan with the widest scan suggests. */
+function remedyFor(plan: Plans[number]) {
+  const widest = plan.widest!;
+  const text = plan.nodes.join("\n");
+  const where = widest.table ? ` of ${widest.table}` : "";
   if (widest.table === "engagements" && /Hash Join/.test(text) && /engagement_refs/.test(text)) {
     return `A record's filter joins its references to every engagement by a hash join over ${widest.rows} rows; a nested loop probing engagements by id for each reference, or the facet columns kept on engagement_refs beside its started_at, would touch only the matches.`;
   }
-  if (/Seq Scan/.test(widest.type)) {
-    return `It reads the whole ${widest.table ?? "table"} (${widest.rows} rows): an index leading with the filter's column, or counts kept as SQLite keeps them (engagement_counts), would not.`;
+  if (/^Aggregate/.test(plan.nodes[0] ?? "")) {
+    return `It counts and groups all ${widest.rows} rows${where}${/Seq Scan/.test(widest.type) ? " (the whole table)" : ""}; counts kept as rows change (as SQLite's engagement_counts, kept by triggers), or a walk that stops at a sample of the newest (as SQLite's summary does past its counters), would not read every row.`;
   }
-  if (/Bitmap Heap Scan/.test(widest.type)) {
-    return `It fetches all ${widest.rows} matches from the heap before grouping or sorting them; a walk of the (started_at, id) index stopping at the sample, as the page does, would bound it.`;
+  if (/Sort/.test(text)) {
+    return `It sorts ${widest.rows} rows${where} to keep the newest; a walk of an index ending in (started_at, id) would stop at the limit.`;
   }
-  return `It walks ${widest.rows} rows; an index that leads with the filter and ends with (started_at, id) would stop the walk at its limit.`;
+  return `It walks ${widest.rows} rows${where}; an index that leads with the filter and ends with (started_at, id) would stop the walk at its limit.`;
 }
 
 function ttfbFinding(reads: ReadsResult) {
@@ -476,6 +490,8 @@ export function pgReadRatios(reads: ReadsResult, pg: PgReads) {
       sqliteSummary: c.sqlite.summary.median,
       sqliteFirstByte: sqliteHttp.page.median,
       status: pgHttp.page.status,
+      /** SQLite's summary came from engagement_counts alone. */
+      sqliteCounters: !!reads.cases.find((x) => x.name === c.name)?.facetsFromCounters,
     };
   });
 }

@@ -511,8 +511,9 @@ async function settledCounters(pg: BenchPg) {
 }
 
 /**
- * PostgreSQL's transactions per delivery for each target, over all its measured runs (its own
- * database's counters), and the WAL flushes over every PostgreSQL run together (the cluster's).
+ * PostgreSQL's transactions per delivery for each target (reads included: every transaction
+ * counts), over all its measured runs, from its own database's counters; and the WAL flushes
+ * over every PostgreSQL run together (the cluster's).
  */
 function pgWorkOf(before: PgCounters, after: PgCounters, runs: IngestRun[]) {
   const perTarget = Object.fromEntries(
@@ -533,13 +534,14 @@ function pgWorkOf(before: PgCounters, after: PgCounters, runs: IngestRun[]) {
       ];
     }),
   );
-  const commits = sum(Object.values(perTarget).map((t) => t.commits));
+  const deliveries = sum(Object.values(perTarget).map((t) => t.requests));
   const walSyncs = after.walSyncs - before.walSyncs;
   return {
     perTarget,
     walSyncs,
-    commits,
-    commitsPerWalSync: round3(commits / Math.max(1, walSyncs)),
+    deliveries,
+    /** Above 1: concurrent commits shared a flush (PostgreSQL's own group commit). */
+    deliveriesPerWalSync: round3(deliveries / Math.max(1, walSyncs)),
   };
 }
 
