@@ -194,7 +194,7 @@ export type PgReadCase = {
   sqlite: { page: Timing; summary: Timing };
   pg: { page: Timing; summary: Timing };
   ratio: { page: number; summary: number };
-  /** PostgreSQL's count is exact; SQLite's stops at its cap ("10,000+"). */
+  /** Each engine's count: exact where its counters hold the filter, else stopped at the cap. */
   count: { sqlite: number; sqliteCapped: boolean; pg: number };
   /** Both engines gave the same rows, in the same order, on the first page. */
   samePage: boolean;
