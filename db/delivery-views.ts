@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { DeliveryOutcome } from "./models";
-import { readLoggedResponse } from "./rules";
+import { errorOf, readLoggedResponse } from "./rules";
 import { inList } from "./sql-fragments";
 import { iso, type ReadJson } from "./stored-values";
 import type { DeliveryDetail, DeliveryError, DeliveryQuery, DeliverySummary } from "./types";
@@ -49,11 +49,7 @@ export type TouchedEngagementRow = {
 };
 
 /** `{code, message, details?}` in that order, whatever order the engine kept the keys in. */
-function readError(value: DeliveryError | null): DeliveryError | null {
-  if (!value) return null;
-  const { code, message, details } = value;
-  return details === undefined ? { code, message } : { code, message, details };
-}
+const orderedError = (value: DeliveryError | null) => value && errorOf(value);
 
 export function toDeliverySummary(row: DeliverySummaryRow, readJson: ReadJson): DeliverySummary {
   return {
@@ -68,7 +64,7 @@ export function toDeliverySummary(row: DeliverySummaryRow, readJson: ReadJson): 
     engagementId: row.engagement_id,
     outcome: row.outcome,
     httpStatus: row.http_status,
-    error: readError(readJson<DeliveryError | null>(row.error, null)),
+    error: orderedError(readJson<DeliveryError | null>(row.error, null)),
     warnings: readJson<string[]>(row.warnings, []),
     durationMs: row.duration_ms,
     bodyBytes: row.body_bytes,

@@ -165,10 +165,8 @@ export function answerForBoundKey(
 }
 
 /** The API's error body for a failure: `{"error":{"code","message","details?"}}`. */
-export function formatErrorBody({ code, message, details }: DeliveryFailure): string {
-  return JSON.stringify({
-    error: details === undefined ? { code, message } : { code, message, details },
-  });
+export function formatErrorBody(failure: DeliveryFailure): string {
+  return JSON.stringify({ error: errorOf(failure) });
 }
 
 /** An accepted event answers with its own body, so the log keeps it once (as the body). */

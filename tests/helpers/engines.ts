@@ -3,7 +3,7 @@ import { inject } from "vitest";
 import type { Store } from "@/db/store";
 import { createPgStore } from "@/db/pg/store";
 import type { PgDatabase } from "@/db/pg/client";
-import { createTempDatabase } from "./temp-db";
+import { createTempDatabase, pointAppAt } from "./temp-db";
 import { testEngines, type Engine } from "./test-engines";
 
 export { testEngines, type Engine };
@@ -84,13 +84,6 @@ export async function setUpAppStore(
   env: Record<string, string | undefined> = {},
 ): Promise<EngineStore> {
   const opened = await openEngineStore(engine);
-  const g = globalThis as unknown as { appStore?: Store; appSecrets?: unknown };
-  g.appStore = opened.store;
-  g.appSecrets = undefined;
-  process.env.DATABASE_URL = opened.location;
-  for (const [key, value] of Object.entries(env)) {
-    if (value === undefined) delete process.env[key];
-    else process.env[key] = value;
-  }
+  pointAppAt(opened.store, opened.location, env);
   return opened;
 }

@@ -41,15 +41,24 @@ export function createTempDatabase(
  */
 export function setUpAppDatabase(env: Record<string, string | undefined> = {}) {
   const temp = createTempDatabase();
+  pointAppAt(temp.store, temp.file, env);
+  return temp;
+}
+
+/** Makes `store` the app's own (`getStore()`), at `location`, with `env` set (undefined unsets). */
+export function pointAppAt(
+  store: Store,
+  location: string,
+  env: Record<string, string | undefined> = {},
+) {
   const g = globalThis as unknown as { appStore?: Store; appSecrets?: unknown };
-  g.appStore = temp.store;
+  g.appStore = store;
   g.appSecrets = undefined;
-  process.env.DATABASE_URL = temp.file;
+  process.env.DATABASE_URL = location;
   for (const [key, value] of Object.entries(env)) {
     if (value === undefined) delete process.env[key];
     else process.env[key] = value;
   }
-  return temp;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseFilter } from "@/lib/filters";
 import { deliver } from "../helpers/deliver";
 import { openEngineStore, testEngines, type EngineStore } from "../helpers/engines";
+import { toEngagementQuery } from "../helpers/read-queries";
 
 const contact = (id: string, firstName: string) => ({
   object: "resource",
@@ -36,24 +38,7 @@ describe.each(testEngines())("unstorable characters on %s", (engine) => {
     });
     expect(result.status).toBe(200);
     expect(result.outcome).toBe("applied");
-    const page = await opened.store.listEngagements({
-      owner: null,
-      contact: null,
-      company: null,
-      opportunity: null,
-      user: null,
-      type: [],
-      direction: [],
-      status: [],
-      fromMs: null,
-      toMs: null,
-      text: null,
-      connection: null,
-      deleted: "hide",
-      newestFirst: true,
-      limit: 10,
-      after: null,
-    });
+    const page = await opened.store.listEngagements(toEngagementQuery(parseFilter({})));
     expect(page.data).toHaveLength(1);
     // SQLite keeps both ids; PostgreSQL stores each as U+FFFD, so they become one contact.
     expect(page.data[0]!.contacts.length).toBe(engine === "sqlite" ? 2 : 1);

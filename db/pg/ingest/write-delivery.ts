@@ -21,6 +21,7 @@ import {
   NO_WARNINGS,
   rejectedEntry,
   scopeParams,
+  type LogEntry,
 } from "./log-row";
 import { pgJson, pgText } from "./pg-values";
 import { CLAIM, FIND_KEY, LOG, LOG_REPEAT, runStatement, WRITE } from "./statements";
@@ -53,9 +54,20 @@ async function answerBoundKey(
     bodyHash: delivery.bodyHash,
     idempotencyKey: delivery.meta.idempotencyKey,
   });
+  return logAnswer(client, LOG_REPEAT, delivery, started, entry);
+}
+
+/** Writes the log row of an answer already decided, and answers with it. */
+async function logAnswer(
+  client: pg.ClientBase,
+  statement: typeof LOG,
+  delivery: IncomingDelivery,
+  started: number,
+  entry: LogEntry & { responseBody: string },
+): Promise<DeliveryResult> {
   const [row] = await runStatement<{ id: number }>(
     client,
-    LOG_REPEAT,
+    statement,
     logParams(delivery, started, entry),
   );
   return {
@@ -75,18 +87,7 @@ async function answerRefused(
 ): Promise<DeliveryResult> {
   const [bound] = await runStatement<BoundKey>(client, FIND_KEY, scopeParams(delivery));
   if (bound) return answerBoundKey(client, delivery, bound, started);
-  const entry = rejectedEntry(refused);
-  const [row] = await runStatement<{ id: number }>(
-    client,
-    LOG,
-    logParams(delivery, started, entry),
-  );
-  return {
-    status: entry.status,
-    body: entry.responseBody,
-    outcome: "rejected",
-    deliveryId: row!.id,
-  };
+  return logAnswer(client, LOG, delivery, started, rejectedEntry(refused));
 }
 
 /** An event whose key this delivery bound: carried out, with its log row, in one statement. */

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { seededRandom } from "../../helpers/seeded-random";
 import { startAppOnFreshDatabase } from "../../helpers/server";
+import { snapshot } from "./load";
 
 /** Concurrency against the real server: 100 requests in flight at once, over real sockets. */
 let app: Awaited<ReturnType<typeof startAppOnFreshDatabase>>;
@@ -24,19 +25,6 @@ function post(body: string, key: string) {
       "x-idempotency-key": key,
     },
     body,
-  });
-}
-
-function snapshot(id: string, minute: number) {
-  return JSON.stringify({
-    event: "crmEngagement::updated",
-    data: {
-      object: "resource",
-      model: "crmEngagement",
-      id,
-      fields: { type: "call", title: `version ${minute}`, startedAt: "2025-03-06T09:00:00.000Z" },
-      updatedAt: new Date(Date.UTC(2025, 2, 6, 9, minute)).toISOString(),
-    },
   });
 }
 

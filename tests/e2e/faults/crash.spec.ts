@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -6,6 +5,7 @@ import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
 import { seededRandom } from "../../helpers/seeded-random";
 import { signalApp, startApp, stopApp } from "../../helpers/server";
+import { engagementDelivery } from "./load";
 
 /**
  * Durable before acknowledged: a server killed with SIGKILL under concurrent load, five times
@@ -26,22 +26,8 @@ test("no acknowledged event is lost across repeated SIGKILLs under load", async 
     let killed = false;
     const worker = async () => {
       while (!killed) {
-        const id = randomUUID();
+        const { id, body } = engagementDelivery(`crash round ${round}`);
         attempted++;
-        const body = JSON.stringify({
-          event: "crmEngagement::created",
-          data: {
-            object: "resource",
-            model: "crmEngagement",
-            id,
-            fields: {
-              type: "note",
-              title: `crash round ${round}`,
-              startedAt: new Date().toISOString(),
-            },
-            updatedAt: new Date().toISOString(),
-          },
-        });
         try {
           const response = await fetch(`${app.url}/api/webhooks/morph`, {
             method: "POST",

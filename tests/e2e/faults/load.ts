@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 
 /** A fresh engagement under a fresh key, as one Morph delivery. */
-export function engagementDelivery(owner: string, title: string) {
+export function engagementDelivery(title: string) {
   const id = randomUUID();
   const body = JSON.stringify({
     event: "crmEngagement::created",
@@ -14,6 +14,20 @@ export function engagementDelivery(owner: string, title: string) {
     },
   });
   return { id, body };
+}
+
+/** A snapshot of engagement `id` as of minute `minute` of one morning: later minutes are newer. */
+export function snapshot(id: string, minute: number) {
+  return JSON.stringify({
+    event: "crmEngagement::updated",
+    data: {
+      object: "resource",
+      model: "crmEngagement",
+      id,
+      fields: { type: "call", title: `version ${minute}`, startedAt: "2025-03-06T09:00:00.000Z" },
+      updatedAt: new Date(Date.UTC(2025, 2, 6, 9, minute)).toISOString(),
+    },
+  });
 }
 
 export function postDelivery(url: string, owner: string, key: string, body: string) {
@@ -52,7 +66,7 @@ export async function sendLoad(
   const worker = async () => {
     while (!until()) {
       const url = urls[turn++ % urls.length]!;
-      const { id, body } = engagementDelivery(owner, `load ${owner}`);
+      const { id, body } = engagementDelivery(`load ${owner}`);
       const sentAt = Date.now();
       try {
         const response = await postDelivery(url, owner, id, body);

@@ -9,7 +9,7 @@ import {
 import { seededRandom } from "../../helpers/seeded-random";
 import { testEngines } from "../../helpers/test-engines";
 import { signalApp, startApp, stopApp, type RunningApp } from "../../helpers/server";
-import { postDelivery, sendLoad, sleep } from "./load";
+import { postDelivery, sendLoad, sleep, snapshot } from "./load";
 
 /** Two app processes on one PostgreSQL database, as behind a load balancer. */
 test.describe.configure({ mode: "serial" });
@@ -49,19 +49,6 @@ test.afterAll(async () => {
   await Promise.all(apps.map((app) => stopApp(app)));
   cluster?.destroy();
 });
-
-function snapshot(id: string, minute: number, deleted = false) {
-  return JSON.stringify({
-    event: deleted ? "crmEngagement::deleted" : "crmEngagement::updated",
-    data: {
-      object: "resource",
-      model: "crmEngagement",
-      id,
-      fields: { type: "call", title: `version ${minute}`, startedAt: "2025-03-06T09:00:00.000Z" },
-      updatedAt: new Date(Date.UTC(2025, 2, 6, 9, minute)).toISOString(),
-    },
-  });
-}
 
 test("100 concurrent duplicates split across two processes: one applied, 99 identical replays", async () => {
   const key = randomUUID();
@@ -178,7 +165,7 @@ test("started while PostgreSQL is down: serves 503s, then connects and migrates 
   const late = await startApp({ ...env(), DATABASE_URL: fresh }, undefined, { healthy: false });
   try {
     expect((await fetch(`${late.url}/api/health`)).status).toBe(503);
-    const { body } = { body: snapshot(`late-${randomUUID()}`, 1) };
+    const body = snapshot(`late-${randomUUID()}`, 1);
     const refused = await postDelivery(late.url, "late", randomUUID(), body);
     expect(refused.status).toBe(503);
     expect(refused.headers.get("retry-after")).toBeTruthy();
