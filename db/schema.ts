@@ -3,6 +3,7 @@ import {
   index,
   integer,
   primaryKey,
+  real,
   sqliteTable,
   text,
   uniqueIndex,
@@ -157,7 +158,8 @@ export const deliveries = sqliteTable(
       details?: unknown;
     }>(),
     warnings: text("warnings", { mode: "json" }).$type<string[]>().notNull(),
-    durationMs: integer("duration_ms").notNull(),
+    /** Processing time in fractions of a millisecond (a REAL; rows before 0008 hold whole numbers). */
+    durationMs: real("duration_ms").notNull(),
     body: text("body"),
     bodyHash: text("body_hash"),
     bodyBytes: integer("body_bytes"),
@@ -174,16 +176,24 @@ export const deliveries = sqliteTable(
     index("deliveries_resource").on(t.resourceId),
     index("deliveries_engagement").on(t.engagementId, t.id),
     index("deliveries_outcome").on(t.outcome, t.id),
+    // One connection's deliveries by time: the connections page's last arrival and per-day counts.
+    index("deliveries_connection").on(t.connectorId, t.connectionOwnerId, t.receivedAt, t.outcome),
   ],
 );
 
-/** Keys bound by their first accepted delivery; a repeat of the same body gets this response back. */
+/**
+ * Keys bound by their first accepted delivery, per resource (SPEC §2): a key reused for another
+ * resource binds again. A repeat of the same body gets the bound response back. `model` and
+ * `resource_id` are '' for a delivery that names no resource (a refused envelope).
+ */
 export const idempotencyKeys = sqliteTable(
   "idempotency_keys",
   {
     connectorId: text("connector_id").notNull(),
     connectionOwnerId: text("connection_owner_id").notNull(),
     key: text("key").notNull(),
+    model: text("model").notNull().default(""),
+    resourceId: text("resource_id").notNull().default(""),
     bodyHash: text("body_hash").notNull(),
     deliveryId: integer("delivery_id").notNull(),
     responseStatus: integer("response_status").notNull(),
@@ -192,7 +202,26 @@ export const idempotencyKeys = sqliteTable(
       .notNull()
       .default(sql`(unixepoch() * 1000)`),
   },
-  (t) => [primaryKey({ columns: [t.connectorId, t.connectionOwnerId, t.key] })],
+  (t) => [
+    primaryKey({
+      columns: [t.connectorId, t.connectionOwnerId, t.key, t.model, t.resourceId],
+    }),
+  ],
+);
+
+/**
+ * UI sessions, kept server-side so every process sees a sign-out at once. The cookie carries a
+ * random id; only its SHA-256 is stored. `password_tag` names the APP_PASSWORD it was made under.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    passwordTag: text("password_tag").notNull(),
+  },
+  (t) => [index("sessions_expires").on(t.expiresAt)],
 );
 
 export type Engagement = typeof engagements.$inferSelect;

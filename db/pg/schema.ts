@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   customType,
+  doublePrecision,
   index,
   integer,
   json,
@@ -198,7 +199,8 @@ export const deliveries = pgTable(
     httpStatus: integer("http_status").notNull(),
     error: json("error").$type<{ code: string; message: string; details?: unknown }>(),
     warnings: json("warnings").$type<string[]>().notNull(),
-    durationMs: integer("duration_ms").notNull(),
+    /** Processing time in fractions of a millisecond. */
+    durationMs: doublePrecision("duration_ms").notNull(),
     body: text("body"),
     bodyHash: text("body_hash"),
     bodyBytes: integer("body_bytes"),
@@ -214,16 +216,23 @@ export const deliveries = pgTable(
     index("deliveries_engagement").on(t.engagementId, t.id),
     index("deliveries_outcome").on(t.outcome, t.id),
     index("deliveries_received").on(t.receivedAt),
+    // One connection's deliveries by time: the connections page's last arrival and per-day counts.
+    index("deliveries_connection").on(t.connectorId, t.connectionOwnerId, t.receivedAt, t.outcome),
   ],
 );
 
-/** Keys bound by their first accepted delivery; a repeat of the same body gets this response back. */
+/**
+ * Keys bound by their first accepted delivery, per resource (SPEC §2): a key reused for another
+ * resource binds again. `model` and `resource_id` are '' for a delivery that names no resource.
+ */
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
   {
     connectorId: text("connector_id").notNull(),
     connectionOwnerId: text("connection_owner_id").notNull(),
     key: text("key").notNull(),
+    model: text("model").notNull().default(""),
+    resourceId: text("resource_id").notNull().default(""),
     bodyHash: text("body_hash").notNull(),
     deliveryId: bigint("delivery_id", { mode: "number" }).notNull(),
     responseStatus: integer("response_status").notNull(),
@@ -232,7 +241,26 @@ export const idempotencyKeys = pgTable(
       .notNull()
       .default(sql`(extract(epoch from now()) * 1000)::bigint`),
   },
-  (t) => [primaryKey({ columns: [t.connectorId, t.connectionOwnerId, t.key] })],
+  (t) => [
+    primaryKey({
+      columns: [t.connectorId, t.connectionOwnerId, t.key, t.model, t.resourceId],
+    }),
+  ],
+);
+
+/**
+ * UI sessions, kept server-side so every process sees a sign-out at once. The cookie carries a
+ * random id; only its SHA-256 is stored. `password_tag` names the APP_PASSWORD it was made under.
+ */
+export const sessions = pgTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    createdAt: ms("created_at").notNull(),
+    expiresAt: ms("expires_at").notNull(),
+    passwordTag: text("password_tag").notNull(),
+  },
+  (t) => [index("sessions_expires").on(t.expiresAt)],
 );
 
 /** Values every process must share: the generated webhook secret and UI password. */

@@ -206,7 +206,7 @@ describe.skipIf(withoutPostgres)("db:copy from SQLite to PostgreSQL", () => {
     await source.store.backup(copy);
     const broken = new Database(copy);
     // Past the range of PostgreSQL's integer, which SQLite's INTEGER holds.
-    broken.prepare("update deliveries set duration_ms = 3000000000 where id = 3").run();
+    broken.prepare("update deliveries set body_bytes = 3000000000 where id = 3").run();
     broken.close();
     const empty = await openEngineStore("postgres");
     try {

@@ -49,6 +49,20 @@ describe("a database made by release 0.1", () => {
     expect(store.db.$client.pragma("integrity_check", { simple: true })).toBe("ok");
   });
 
+  it("binds each of its keys to the resource of the delivery that bound it", () => {
+    const keys = store.db.$client
+      .prepare(
+        `select k.model as keyModel, k.resource_id as keyResource, d.model, d.resource_id as resource
+         from idempotency_keys k join deliveries d on d.id = k.delivery_id`,
+      )
+      .all() as { keyModel: string; keyResource: string; model: string; resource: string }[];
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) {
+      expect([key.keyModel, key.keyResource]).toEqual([key.model ?? "", key.resource ?? ""]);
+    }
+    expect(keys.some((key) => key.keyModel === "genericUser")).toBe(true);
+  });
+
   it("lists, resolves and summarizes its engagements as that release did", async () => {
     const filter = parseFilter({ deleted: "include" });
     const query = toEngagementQuery(filter);
