@@ -18,6 +18,7 @@ import type {
   RecordView,
   Refusal,
   SettingName,
+  StoredSession,
   Summary,
 } from "./types";
 
@@ -71,6 +72,12 @@ export interface Store {
   readSetting(name: SettingName): Promise<string | null>;
   /** Keeps `proposed` unless a value is kept already; answers the kept one. */
   keepSetting(name: SettingName, proposed: string): Promise<KeptSetting>;
+  /** UI sessions, read from the database every time: a sign-out holds on every process at once. */
+  createSession(session: StoredSession): Promise<void>;
+  findSession(idHash: string): Promise<StoredSession | null>;
+  endSession(idHash: string): Promise<{ ended: boolean }>;
+  /** Drops sessions that expired at or before `nowMs`. */
+  pruneSessions(nowMs: number): Promise<{ pruned: number }>;
   /** Resolves when the database answers; rejects with StorageUnavailableError when not. */
   checkHealth(): Promise<void>;
   /** Where the data lives, for the start banner. */

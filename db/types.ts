@@ -301,3 +301,11 @@ export type Refusal = {
 export type SettingName = "webhook-secret" | "app-password";
 
 export type KeptSetting = { value: string; created: boolean; where: string };
+
+/** A UI session as stored: the SHA-256 of its cookie's id (never the id), and the password's tag. */
+export type StoredSession = {
+  idHash: string;
+  createdAt: number;
+  expiresAt: number;
+  passwordTag: string;
+};

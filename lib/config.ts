@@ -70,3 +70,9 @@ export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {
   const days = Number(env.LOG_RETENTION_DAYS);
   return Number.isFinite(days) && days > 0 ? days : 90;
 }
+
+/** How long a UI session lasts after sign-in (`APP_SESSION_HOURS`, default 168; fractions allowed). */
+export function sessionHours(env: NodeJS.ProcessEnv = process.env): number {
+  const hours = Number(env.APP_SESSION_HOURS);
+  return Number.isFinite(hours) && hours > 0 ? hours : 168;
+}

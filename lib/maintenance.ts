@@ -15,7 +15,7 @@ export async function pruneDeliveryBodies(store: Store, days = retentionDays(), 
 
 const scheduled = globalThis as unknown as { pruneTimer?: NodeJS.Timeout };
 
-/** Prunes at start and then every six hours, without keeping the process alive. */
+/** Prunes raw bodies and expired sessions at start and then every six hours, without keeping the process alive. */
 export function schedulePruning(store: Store) {
   if (scheduled.pruneTimer) return;
   const run = async () => {
@@ -25,6 +25,11 @@ export function schedulePruning(store: Store) {
         console.log(`Pruned raw bodies of ${pruned} deliveries older than ${retentionDays()} days`);
     } catch (error) {
       console.error("pruning the delivery log failed", error);
+    }
+    try {
+      await store.pruneSessions(Date.now());
+    } catch (error) {
+      console.error("pruning expired sessions failed", error);
     }
   };
   void run();

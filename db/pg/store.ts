@@ -19,6 +19,7 @@ import { hasAnyEngagement, listEngagements } from "./queries/engagements/list";
 import { namesFor } from "./queries/engagements/resolve";
 import { summarize } from "./queries/engagements/summary";
 import { connectionsOf, getRecord, searchRecords } from "./queries/records";
+import { createSession, endSession, findSession, pruneSessions } from "./sessions";
 import { keepSetting, readSetting } from "./settings";
 import { withPgStorageErrors } from "./storage-errors";
 import { redactDatabaseUrl } from "@/lib/config";
@@ -58,6 +59,10 @@ export function createPgStore(options: PgStoreOptions): Store & { ready(): Promi
     backup: (destination) => run(() => backupDatabase(options.url, destination)),
     readSetting: (name) => run((db) => readSetting(db, name)),
     keepSetting: (name, proposed) => run((db) => keepSetting(db, name, proposed)),
+    createSession: (session) => run((db) => createSession(db, session)),
+    findSession: (idHash) => run((db) => findSession(db, idHash)),
+    endSession: (idHash) => run((db) => endSession(db, idHash)),
+    pruneSessions: (nowMs) => run((db) => pruneSessions(db, nowMs)),
     checkHealth: () => run(async (db) => void (await db.execute(sql`select 1`))),
     describe: () => `${redactDatabaseUrl(options.url)} (PostgreSQL)`,
     close: () => connection.close(),

@@ -20,6 +20,7 @@ import { hasAnyEngagement, listEngagements } from "./queries/engagements/list";
 import { namesFor } from "./queries/engagements/resolve";
 import { summarize } from "./queries/engagements/summary";
 import { connectionsOf, getRecord, searchRecords } from "./queries/records";
+import { createSession, endSession, findSession, pruneSessions } from "./sessions";
 import { keepSetting, readSetting } from "./settings";
 import { withStorageErrors } from "./storage-errors";
 import { createSummaryThread } from "./summary-thread";
@@ -79,6 +80,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { db: Ap
     backup: (destination) => backupDatabase(db, destination),
     readSetting: async (name) => readSetting(file, name),
     keepSetting: async (name, proposed) => keepSetting(file, name, proposed),
+    createSession: (session) => read(() => createSession(db, session)),
+    findSession: (idHash) => read(() => findSession(db, idHash)),
+    endSession: (idHash) => read(() => endSession(db, idHash)),
+    pruneSessions: (nowMs) => read(() => pruneSessions(db, nowMs)),
     checkHealth: () => read(() => void get(db, sql`select 1`)),
     describe: () => `${file} (SQLite, migrated)`,
     async close() {

@@ -1,24 +1,9 @@
-import { createHmac } from "node:crypto";
-import { appSecret, safeEqual } from "@/lib/auth/secrets";
 import { isEnabled } from "@/lib/config";
+import { safeEqual } from "@/lib/auth/secrets";
+import { checkSession, endSession, type StartedSession } from "@/lib/auth/server-session";
 
 export const SESSION_COOKIE = "ev_session";
-/** Stateless sessions last this long; changing the password ends them all sooner. */
-export const SESSION_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 export const DEFAULT_AFTER_SIGN_IN = "/engagements";
-
-// The cookie is an HMAC of a fixed label keyed by the password: nothing to store server-side,
-// and a new password invalidates every cookie issued under the old one.
-const SESSION_LABEL = "engagement-viewer session v1";
-
-export function sessionToken(password: string): string {
-  return createHmac("sha256", password).update(SESSION_LABEL).digest("base64url");
-}
-
-export function isValidSessionToken(token: string | undefined | null, password: string): boolean {
-  if (!token) return false;
-  return safeEqual(token, sessionToken(password));
-}
 
 export function checkPassword(candidate: string | null | undefined, password: string): boolean {
   if (typeof candidate !== "string" || candidate.length === 0) return false;
@@ -41,15 +26,22 @@ export function readCookie(header: string | null, name: string): string | undefi
   return undefined;
 }
 
-/** Whether a request carries a valid session cookie (or the app is public). */
-/** Whether a session cookie's value signs in under the app's password. */
-export async function isSignedIn(token: string | undefined | null): Promise<boolean> {
-  return isValidSessionToken(token, await appSecret("app-password"));
+/** Whether a session cookie's value names a live session. */
+export async function isSignedIn(id: string | undefined | null): Promise<boolean> {
+  return checkSession(id);
 }
 
+const sessionIdOf = (request: Request) => readCookie(request.headers.get("cookie"), SESSION_COOKIE);
+
+/** Whether a request carries a live session's cookie (or the app is public). */
 export async function isAuthenticatedRequest(request: Request): Promise<boolean> {
   if (isPublicAccess()) return true;
-  return isSignedIn(readCookie(request.headers.get("cookie"), SESSION_COOKIE));
+  return isSignedIn(sessionIdOf(request));
+}
+
+/** Ends the session a request's cookie names, if any. */
+export async function endRequestSession(request: Request): Promise<void> {
+  await endSession(sessionIdOf(request));
 }
 
 /** HTTPS as the browser saw it: behind a proxy, the first `x-forwarded-proto` says. */
@@ -59,14 +51,14 @@ export function isHttpsRequest(request: Request): boolean {
   return new URL(request.url).protocol === "https:";
 }
 
-/** The `Set-Cookie` value that signs a browser in (or out, with `value` null). */
-export function sessionCookieHeader(request: Request, value: string | null): string {
+/** The `Set-Cookie` value that signs a browser in to `session` (or out, with null). */
+export function sessionCookieHeader(request: Request, session: StartedSession | null): string {
   const parts = [
-    `${SESSION_COOKIE}=${value ?? ""}`,
+    `${SESSION_COOKIE}=${session?.id ?? ""}`,
     "Path=/",
     "HttpOnly",
     "SameSite=Lax",
-    value === null ? "Max-Age=0" : `Max-Age=${SESSION_MAX_AGE_SECONDS}`,
+    `Max-Age=${session?.maxAgeSeconds ?? 0}`,
   ];
   if (isHttpsRequest(request)) parts.push("Secure");
   return parts.join("; ");

@@ -2,12 +2,13 @@ import { clientKey, signInLimiter } from "@/lib/auth/rate-limit";
 import {
   checkPassword,
   DEFAULT_AFTER_SIGN_IN,
+  endRequestSession,
   safeNextPath,
   sessionCookieHeader,
-  sessionToken,
 } from "@/lib/auth/session";
 import { appSecret } from "@/lib/auth/secrets";
-import { HttpError } from "@/lib/http-error";
+import { startSession } from "@/lib/auth/server-session";
+import { errorPageResponse, errorResponse, HttpError } from "@/lib/http-error";
 
 export const dynamic = "force-dynamic";
 
@@ -25,10 +26,12 @@ function loginUrl(next: string, error?: string) {
   return query ? `/login?${query}` : "/login";
 }
 
+const wantsHtml = (request: Request) => request.headers.get("accept")?.includes("text/html");
+
 function tooManyAttempts(request: Request, retryAfterSeconds: number): Response {
   const headers = { "retry-after": String(retryAfterSeconds), "cache-control": "no-store" };
   const message = `Too many sign-in attempts. Try again in ${retryAfterSeconds} seconds.`;
-  if (request.headers.get("accept")?.includes("text/html")) {
+  if (wantsHtml(request)) {
     return new Response(
       `<!doctype html><meta charset="utf-8"><title>Too many attempts</title><p>${message}</p><p><a href="/login">Back to sign in</a></p>`,
       { status: 429, headers: { ...headers, "content-type": "text/html; charset=utf-8" } },
@@ -37,12 +40,23 @@ function tooManyAttempts(request: Request, retryAfterSeconds: number): Response 
   return new HttpError(429, "rate_limited", message, { retryAfterSeconds }).toResponse(headers);
 }
 
-/** One sign-in attempt, rate-limited per client: a session cookie and a redirect, or back to /login. */
+/**
+ * One sign-in attempt, rate-limited per client: a new session's cookie and a redirect, or back
+ * to /login. A database that cannot keep the session answers 503, never a cookie.
+ */
 async function attemptSignIn(
   request: Request,
   candidate: string | null,
   next: string,
 ): Promise<Response> {
+  try {
+    return await signIn(request, candidate, next);
+  } catch (error) {
+    return wantsHtml(request) ? errorPageResponse(error) : errorResponse(error);
+  }
+}
+
+async function signIn(request: Request, candidate: string | null, next: string): Promise<Response> {
   const limiter = signInLimiter();
   const client = clientKey(request);
   const decision = limiter.check(client);
@@ -53,7 +67,7 @@ async function attemptSignIn(
     limiter.recordFailure(client);
     return seeOther(loginUrl(next, "invalid"));
   }
-  return seeOther(next, sessionCookieHeader(request, sessionToken(password)));
+  return seeOther(next, sessionCookieHeader(request, await startSession({ password })));
 }
 
 /** The sign-in link printed at start: `/api/session?token=<password>`. */
@@ -82,8 +96,13 @@ export async function POST(request: Request): Promise<Response> {
   return attemptSignIn(request, typeof password === "string" ? password : null, next);
 }
 
-/** Signs out: the cookie is cleared. */
-export function DELETE(request: Request): Response {
+/** Signs out: the session ends on every process, and the cookie is cleared. */
+export async function DELETE(request: Request): Promise<Response> {
+  try {
+    await endRequestSession(request);
+  } catch (error) {
+    return errorResponse(error);
+  }
   return new Response(null, {
     status: 204,
     headers: { "set-cookie": sessionCookieHeader(request, null), "cache-control": "no-store" },

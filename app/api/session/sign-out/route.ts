@@ -1,9 +1,16 @@
-import { sessionCookieHeader } from "@/lib/auth/session";
+import { endRequestSession, sessionCookieHeader } from "@/lib/auth/session";
+import { errorPageResponse } from "@/lib/http-error";
 
 export const dynamic = "force-dynamic";
 
 /** The navigation's sign-out button (a plain form post, so it works without JavaScript). */
-export function POST(request: Request): Response {
+export async function POST(request: Request): Promise<Response> {
+  try {
+    // Ends the session on every process, not only in this browser.
+    await endRequestSession(request);
+  } catch (error) {
+    return errorPageResponse(error);
+  }
   return new Response(null, {
     status: 303,
     headers: {
