@@ -86,8 +86,12 @@ export async function checkSession(
 ): Promise<boolean> {
   if (!id || !ID_SHAPE.test(id)) return false;
   const { store, now, hours, password } = await resolve(context);
-  const session = await store.findSession(hashId(id));
-  return isLive(session, { now, hours, tag: passwordTag(password) });
+  const idHash = hashId(id);
+  const session = await store.findSession(idHash);
+  const tag = passwordTag(password);
+  // Made under another password: ended, so going back to that password does not revive it.
+  if (session && session.passwordTag !== tag) await store.endSession(idHash);
+  return isLive(session, { now, hours, tag });
 }
 
 /** Signs out: the session's row is deleted, so no process accepts it again. */

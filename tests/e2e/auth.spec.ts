@@ -269,13 +269,16 @@ test.describe("signed in", () => {
     ]);
   });
 
-  test("signing out clears the cookie, and the API then refuses", async ({ baseURL }) => {
+  test("signing out ends the session and clears the cookie; the API then refuses", async ({
+    baseURL,
+  }) => {
     for (const signOut of [
       (c: APIRequestContext) => c.post("/api/session/sign-out"),
       (c: APIRequestContext) => c.delete("/api/session"),
     ]) {
       const client = await playwrightRequest.newContext({ baseURL, maxRedirects: 0 });
-      await client.get(`/api/session?token=${encodeURIComponent(E2E_APP_PASSWORD)}`);
+      const signIn = await client.get(`/api/session?token=${encodeURIComponent(E2E_APP_PASSWORD)}`);
+      const { pair: cookie } = splitCookie(signIn.headers()["set-cookie"]);
       expect((await client.get("/api/deliveries?limit=1")).status()).toBe(200);
 
       const res = await signOut(client);
@@ -289,6 +292,9 @@ test.describe("signed in", () => {
       expect(after.status()).toBe(401);
       expect((await after.json()).error.code).toBe("unauthorized");
       await client.dispose();
+      // The session itself ended: its cookie, kept and sent again, opens nothing.
+      const kept = await anonymous.get("/api/deliveries?limit=1", { headers: { cookie } });
+      expect(kept.status()).toBe(401);
     }
   });
 });
@@ -377,7 +383,7 @@ test.describe("headers", () => {
     expect(webhook.headers()["x-content-type-options"]).toBe("nosniff");
   });
 
-  test("the session cookie: HttpOnly, SameSite=Lax, 30 days, Secure only over HTTPS", async ({
+  test("the session cookie: HttpOnly, SameSite=Lax, 168 hours, Secure only over HTTPS", async ({
     baseURL,
   }) => {
     const client = await playwrightRequest.newContext({ baseURL, maxRedirects: 0 });
@@ -388,13 +394,14 @@ test.describe("headers", () => {
         "set-cookie"
       ],
     );
-    const common = ["HttpOnly", "Max-Age=2592000", "Path=/", "SameSite=Lax"];
+    const common = ["HttpOnly", `Max-Age=${168 * 3600}`, "Path=/", "SameSite=Lax"];
     expect(overHttp.attributes).toEqual(common);
     expect(overHttps.attributes).toEqual([...common, "Secure"].sort());
-    // The value is an HMAC (SHA-256, base64url), never the password, and the same either way.
+    // A random id (32 bytes, base64url), never the password: each sign-in gets its own.
     expect(overHttp.pair).toMatch(/^ev_session=[\w-]{43}$/);
     expect(overHttp.pair).not.toContain(E2E_APP_PASSWORD);
-    expect(overHttps.pair).toBe(overHttp.pair);
+    expect(overHttps.pair).toMatch(/^ev_session=[\w-]{43}$/);
+    expect(overHttps.pair).not.toBe(overHttp.pair);
     await client.dispose();
   });
 });
