@@ -58,7 +58,7 @@ export function DeliveryTable({ rows }: { rows: DeliverySummary[] }) {
               </td>
               <td className={`${td} max-w-56`}>
                 <div className="truncate font-mono text-xs" title={row.idempotencyKey ?? undefined}>
-                  {row.idempotencyKey ?? <span className="text-slate-400">none</span>}
+                  {row.idempotencyKey ?? <span className="text-slate-500">none</span>}
                 </div>
                 {row.connectorId && (
                   <div className="truncate text-xs text-slate-500">
@@ -70,11 +70,11 @@ export function DeliveryTable({ rows }: { rows: DeliverySummary[] }) {
                 )}
               </td>
               <td className={`${td} font-mono text-xs`}>
-                {row.event ?? <span className="text-slate-400">—</span>}
+                {row.event ?? <span className="text-slate-500">—</span>}
               </td>
               <td className={`${td} font-mono text-xs`}>
                 {row.resourceId === null ? (
-                  <span className="text-slate-400">—</span>
+                  <span className="text-slate-500">—</span>
                 ) : row.engagementId !== null ? (
                   <Link
                     href={`/engagements/${row.engagementId}`}
@@ -110,7 +110,7 @@ export function DeliveryTable({ rows }: { rows: DeliverySummary[] }) {
                     ×{row.repeatCount}
                   </span>
                 ) : (
-                  <span className="text-slate-400">—</span>
+                  <span className="text-slate-500">—</span>
                 )}
               </td>
             </tr>

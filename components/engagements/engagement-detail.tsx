@@ -117,7 +117,7 @@ function FieldsSection({ e, connection }: { e: EngagementDetail; connection: Con
       <div className="mt-4">
         <h3 className="text-xs font-medium text-slate-500">Description</h3>
         <p className="mt-0.5 text-sm whitespace-pre-wrap text-slate-900">
-          {e.description || <span className="text-slate-400">—</span>}
+          {e.description || <span className="text-slate-500">—</span>}
         </p>
       </div>
     </section>
@@ -129,7 +129,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
     <div className="min-w-0">
       <dt className="text-xs font-medium text-slate-500">{label}</dt>
       <dd className="mt-0.5 text-sm break-words text-slate-900">
-        {children ?? <span className="text-slate-400">—</span>}
+        {children ?? <span className="text-slate-500">—</span>}
       </dd>
     </div>
   );

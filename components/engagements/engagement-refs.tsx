@@ -39,7 +39,7 @@ function RefSection({
     <div>
       <h3 className="text-xs font-semibold tracking-wide text-slate-500 uppercase">{title}</h3>
       {refs.length === 0 ? (
-        <p className="py-1.5 text-sm text-slate-400">None</p>
+        <p className="py-1.5 text-sm text-slate-500">None</p>
       ) : (
         <ul className="divide-y divide-slate-100">
           {refs.map((r) => (
@@ -73,7 +73,7 @@ function RefCard({ r, connection }: { r: Ref; connection: Connection }) {
       {details.length > 0 && (
         <span className="block text-sm text-slate-600">{details.join(" · ")}</span>
       )}
-      {r.resolved && <span className="block text-xs text-slate-400">id {r.id}</span>}
+      {r.resolved && <span className="block text-xs text-slate-500">id {r.id}</span>}
     </li>
   );
 }

@@ -58,7 +58,7 @@ function Unresolved({ item }: { item: RowRef }) {
   );
 }
 
-const NONE = <span className="text-slate-400">—</span>;
+const NONE = <span className="text-slate-500">—</span>;
 
 function Who({ first, more }: { first: RowRef | null; more: number | undefined }) {
   if (!first) return NONE;

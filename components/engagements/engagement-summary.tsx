@@ -127,7 +127,7 @@ function Facet({ title, values, ...value }: FacetProps) {
     <div>
       <h2 className="mb-1 text-xs font-semibold tracking-wide text-slate-600 uppercase">{title}</h2>
       <ul className="flex flex-col">
-        {values.length === 0 && <li className="px-2 text-slate-400">—</li>}
+        {values.length === 0 && <li className="px-2 text-slate-500">—</li>}
         {values.map((v) => (
           <FacetItem key={v.value ?? "none"} facet={v} {...value} />
         ))}

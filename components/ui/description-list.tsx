@@ -7,7 +7,7 @@ export function DescriptionList({ items }: { items: [label: string, value: React
           <dt className="text-sm font-medium text-slate-500">{label}</dt>
           <dd className="mb-2 min-w-0 text-sm break-words text-slate-900 sm:mb-0">
             {value === null || value === undefined || value === "" ? (
-              <span className="text-slate-400">—</span>
+              <span className="text-slate-500">—</span>
             ) : (
               value
             )}
