@@ -136,6 +136,28 @@ export const records = sqliteTable(
   ],
 );
 
+/**
+ * The references an opportunity's own `companies` and `contacts` lists hold, kept from `records.fields`
+ * by triggers (migration 0009), so a company finds its opportunities with one index probe.
+ */
+export const recordRefs = sqliteTable(
+  "record_refs",
+  {
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    model: text("model").$type<RecordModel>().notNull(),
+    externalId: text("external_id").notNull(),
+    role: text("role").$type<RefRole>().notNull(),
+    refId: text("ref_id").notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.connectorId, t.connectionOwnerId, t.model, t.externalId, t.role, t.refId],
+    }),
+    index("record_refs_lookup").on(t.role, t.refId, t.model),
+  ],
+);
+
 /** The idempotency log: one row per authenticated request, written in the same transaction as its effect. */
 export const deliveries = sqliteTable(
   "deliveries",

@@ -1,4 +1,5 @@
 import type { RecordModel, RefRole, DeliveryOutcome } from "./models";
+import type { CompanyOpportunity } from "./rollup";
 import type {
   Activity,
   ActivityWindow,
@@ -16,6 +17,7 @@ import type {
   KeptSetting,
   RecordSuggestion,
   RecordView,
+  RefCount,
   Refusal,
   SettingName,
   StoredSession,
@@ -39,6 +41,13 @@ export interface Store {
   countFacets(query: EngagementQuery): Promise<Facets>;
   countActivity(query: EngagementQuery, chart: ActivityWindow): Promise<Activity>;
   hasAnyEngagement(): Promise<boolean>;
+  /** The records of `role` the query's engagements reference most (a company's contacts). */
+  countReferences(query: EngagementQuery, role: RefRole, limit: number): Promise<RefCount[]>;
+  /** A company's live opportunities: those whose own `companies` list holds it (db/rollup.ts). */
+  companyOpportunities(
+    company: string,
+    connection: Connection | null,
+  ): Promise<CompanyOpportunity[]>;
   getEngagement(id: number): Promise<EngagementDetail | null>;
   /** Display names for ids of one model, preferring the given connection's record. */
   namesFor(

@@ -22,6 +22,8 @@ export type EngagementQuery = {
   fromMs: number | null;
   toMs: number | null;
   text: string | null;
+  /** With `company`: also the engagements on that company's opportunities (db/rollup.ts). */
+  rollup: boolean;
   connection: Connection | null;
   deleted: DeletedMode;
   newestFirst: boolean;
@@ -68,7 +70,14 @@ export type EngagementView = {
   companies: Ref[];
   opportunities: Ref[];
   warnings: string[];
+  /** With `rollup`, on a row included only through the company's opportunities (db/rollup.ts). */
+  via?: ViaRef[];
 };
+
+/** A record and how many of a query's engagements reference it. */
+export type RefCount = { id: string; count: number };
+
+export type ViaRef = { model: "crmOpportunity"; id: string; name: string | null };
 
 export type EngagementPage = { data: EngagementView[]; next: EngagementCursor | null };
 

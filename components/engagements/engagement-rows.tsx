@@ -118,6 +118,11 @@ export function EngagementRows({ rows }: { rows: ListRow[] }) {
                   </span>
                 )}
                 <span>{row.owner ? (row.owner.name ?? row.owner.id) : "No owner"}</span>
+                {row.via?.map((o) => (
+                  <Link key={o.href} href={o.href} className="via-tag">
+                    via {o.name}
+                  </Link>
+                ))}
               </div>
             </td>
             <td>

@@ -1,4 +1,5 @@
 import type { EngagementView, Ref } from "@/db/types";
+import { recordHref } from "@/lib/filters";
 import { typeIconName } from "./format";
 import type { SpriteName } from "./sprite-icon";
 
@@ -27,6 +28,8 @@ export type ListRow = {
   duration?: number;
   direction?: string;
   status?: string;
+  /** On a rolled-up company's timeline: the opportunities a row came through. */
+  via?: { name: string; href: string }[];
 };
 
 const rowRef = (ref: Ref | null | undefined): RowRef | null =>
@@ -51,6 +54,12 @@ export function toListRow(e: EngagementView): ListRow {
   if ((e.type === "call" || e.type === "email") && e.direction) row.direction = e.direction;
   if (e.type !== "call" && e.type !== "meeting" && e.type !== "email" && e.status)
     row.status = e.status;
+  if (e.via) {
+    row.via = e.via.map((o) => ({
+      name: o.name ?? o.id,
+      href: recordHref("crmOpportunity", o.id, e),
+    }));
+  }
   return row;
 }
 

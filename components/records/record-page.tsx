@@ -9,6 +9,8 @@ import { isKnownRecord, loadRecordPage, recordRole } from "@/lib/records/load-re
 import { requestOrigin, requestTime } from "@/lib/request-origin";
 import { ConnectionChooser } from "./connection-chooser";
 import { RecordHeader } from "./record-header";
+import { RecordRelations } from "./record-relations";
+import { RollupSwitch } from "./rollup-switch";
 
 /** What a record page adds to its model's role: an icon, and the filter its timeline is. */
 const PAGE_INFO: Record<RecordModel, { icon: LucideIcon; timeline: string }> = {
@@ -19,12 +21,17 @@ const PAGE_INFO: Record<RecordModel, { icon: LucideIcon; timeline: string }> = {
   },
   genericCompany: {
     icon: Building2,
-    timeline: "Engagements with this company",
+    timeline: "Engagements with this company and its opportunities",
   },
   crmOpportunity: {
     icon: Briefcase,
     timeline: "Engagements on this opportunity",
   },
+};
+
+/** A timeline's heading when it does not roll up. */
+const DIRECT_TIMELINE: Partial<Record<RecordModel, string>> = {
+  genericCompany: "Engagements with this company",
 };
 
 const MODEL_INFO = Object.fromEntries(
@@ -51,6 +58,9 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
   if (data.kind === "choose") {
     return <ConnectionChooser model={model} id={id} label={info.label} known={data.known} />;
   }
+  const basePath = recordHref(model, id);
+  const locked = [recordRole(model).filterKey];
+  const rolledUp = data.timelineFilter.rollup === true;
   return (
     <>
       <BackLink href="/engagements">Engagements</BackLink>
@@ -61,12 +71,18 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
         record={data.record}
         connection={data.connection}
       />
-      <h2 className="mb-3 text-lg font-semibold">{info.timeline}</h2>
+      <RecordRelations sections={data.related} connection={data.connection} />
+      <h2 className="mb-3 text-lg font-semibold">
+        {rolledUp ? info.timeline : (DIRECT_TIMELINE[model] ?? info.timeline)}
+      </h2>
+      {model === "genericCompany" && (
+        <RollupSwitch basePath={basePath} filter={data.timelineFilter} locked={locked} />
+      )}
       <EngagementBrowser
         data={data.timeline}
         filter={data.timelineFilter}
-        basePath={recordHref(model, id)}
-        locked={[recordRole(model).filterKey]}
+        basePath={basePath}
+        locked={locked}
         hideChips={["connection"]}
         origin={await requestOrigin()}
         now={now}

@@ -180,6 +180,28 @@ export const records = pgTable(
 );
 
 /**
+ * The references an opportunity's own `companies` and `contacts` lists hold, kept from `records.fields`
+ * by triggers (migration 0006), so a company finds its opportunities with one index probe.
+ */
+export const recordRefs = pgTable(
+  "record_refs",
+  {
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    model: text("model").$type<RecordModel>().notNull(),
+    externalId: text("external_id").notNull(),
+    role: text("role").$type<RefRole>().notNull(),
+    refId: text("ref_id").notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.connectorId, t.connectionOwnerId, t.model, t.externalId, t.role, t.refId],
+    }),
+    index("record_refs_lookup").on(t.role, t.refId, t.model),
+  ],
+);
+
+/**
  * The idempotency log. A refused request may carry no connection, so rows are keyed by id alone;
  * distributed, this table would be sharded by id (docs/architecture.md).
  */

@@ -16,6 +16,8 @@ import { countEngagements } from "./queries/engagements/counts";
 import { getEngagement } from "./queries/engagements/detail";
 import { countFacets } from "./queries/engagements/facets";
 import { hasAnyEngagement, listEngagements } from "./queries/engagements/list";
+import { companyOpportunities } from "./queries/engagements/list";
+import { countReferences } from "./queries/engagements/related";
 import { namesFor } from "./queries/engagements/resolve";
 import { summarize } from "./queries/engagements/summary";
 import { connectionsOf, getRecord, searchRecords } from "./queries/records";
@@ -46,6 +48,8 @@ export function createPgStore(options: PgStoreOptions): Store & { ready(): Promi
     countFacets: (query) => run((db) => countFacets(db, query, tuning)),
     countActivity: (query, chart) => run((db) => countActivity(db, query, chart, tuning)),
     hasAnyEngagement: () => run((db) => hasAnyEngagement(db)),
+    countReferences: (query, role, limit) => run((db) => countReferences(db, query, role, limit)),
+    companyOpportunities: (company, conn) => run((db) => companyOpportunities(db, company, conn)),
     getEngagement: (id) => run((db) => getEngagement(db, id)),
     namesFor: (model, ids, conn) => run((db) => namesFor(db, model, ids, conn)),
     getRecord: (model, conn, id) => run((db) => getRecord(db, model, conn, id)),

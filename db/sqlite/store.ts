@@ -16,7 +16,12 @@ import { createReadContext, DEFAULT_TUNING, type ReadTuning } from "./queries/en
 import { countEngagements } from "./queries/engagements/counts";
 import { getEngagement } from "./queries/engagements/detail";
 import { countFacets } from "./queries/engagements/facets";
-import { hasAnyEngagement, listEngagements } from "./queries/engagements/list";
+import {
+  companyOpportunities,
+  hasAnyEngagement,
+  listEngagements,
+} from "./queries/engagements/list";
+import { countReferences } from "./queries/engagements/related";
 import { namesFor } from "./queries/engagements/resolve";
 import { summarize } from "./queries/engagements/summary";
 import { connectionsOf, getRecord, searchRecords } from "./queries/records";
@@ -67,6 +72,10 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { db: Ap
     countFacets: (query) => read(() => countFacets(context(query))),
     countActivity: (query, chart) => read(() => countActivity(context(query), chart)),
     hasAnyEngagement: () => read(() => hasAnyEngagement(db)),
+    countReferences: (query, role, limit) =>
+      read(() => countReferences(context(query), role, limit)),
+    companyOpportunities: (company, connection) =>
+      read(() => companyOpportunities(db, company, connection)),
     getEngagement: (id) => read(() => getEngagement(db, id)),
     namesFor: (model, ids, connection) => read(() => namesFor(db, model, ids, connection)),
     getRecord: (model, connection, id) => read(() => getRecord(db, model, connection, id)),

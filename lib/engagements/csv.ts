@@ -42,8 +42,15 @@ export const CSV_COLUMNS = [
   "warnings",
 ] as const;
 
-/** Engagements as CSV with both ids and resolved names, built by papaparse. */
-export function engagementsToCsv(rows: EngagementView[]): string {
+/** The `via` column a rolled-up export adds: the opportunities a row came through. */
+const VIA_COLUMN = "via";
+
+/**
+ * Engagements as CSV with both ids and resolved names, built by papaparse. A rolled-up company's
+ * export adds `via`: the opportunities a row was included through, by name (else id).
+ */
+export function engagementsToCsv(rows: EngagementView[], options: { via?: boolean } = {}): string {
+  const fields: string[] = [...CSV_COLUMNS, ...(options.via ? [VIA_COLUMN] : [])];
   const data = rows.map((e) =>
     [
       e.id,
@@ -69,7 +76,8 @@ export function engagementsToCsv(rows: EngagementView[]): string {
       names(e.users),
       e.deletedAt,
       e.warnings.join("; "),
+      ...(options.via ? [(e.via ?? []).map((o) => o.name ?? o.id).join("; ")] : []),
     ].map(guardCell),
   );
-  return Papa.unparse({ fields: [...CSV_COLUMNS], data }, { newline: "\r\n" });
+  return Papa.unparse({ fields, data }, { newline: "\r\n" });
 }

@@ -28,5 +28,5 @@ export async function exportEngagementsCsv(filter: EngagementFilter): Promise<st
     page = await store.listEngagements({ ...query, after: page.next });
     rows.push(...page.data);
   }
-  return engagementsToCsv(rows.slice(0, CSV_MAX_ROWS));
+  return engagementsToCsv(rows.slice(0, CSV_MAX_ROWS), { via: query.rollup });
 }

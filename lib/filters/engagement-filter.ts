@@ -52,6 +52,8 @@ export type EngagementFilter = Pick<
   to: string | null;
   tz: string | null;
   q: string | null;
+  /** `rollup=1` / `rollup=0` as written; null when the URL does not say (a company page rolls up). */
+  rollup: boolean | null;
   sort: Sort;
   cursor: EngagementCursor | null;
 };
@@ -69,6 +71,7 @@ export const EMPTY_FILTER: EngagementFilter = {
   to: null,
   tz: null,
   q: null,
+  rollup: null,
   connection: null,
   deleted: "hide",
   sort: "startedAt",
@@ -95,12 +98,20 @@ export function parseFilter(source: ParamSource): EngagementFilter {
     to: to && parseDateBound(to, tz, true) !== null ? to : null,
     tz,
     q: one(source, "q", textSchema),
+    rollup: parseRollup(firstValue(source, "rollup")),
     connection: parseConnection(firstValue(source, "connection")),
     deleted: one(source, "deleted", z.enum(DELETED_MODES)) ?? "hide",
     sort: one(source, "sort", z.enum(SORTS)) ?? "startedAt",
     limit: parseLimit(firstValue(source, "limit")),
     cursor: decodeEngagementCursor(firstValue(source, "cursor")),
   };
+}
+
+/** `1` rolls a company's opportunities' engagements up into its own; `0` keeps them out. */
+function parseRollup(value: string | undefined): boolean | null {
+  if (value === "1") return true;
+  if (value === "0") return false;
+  return null;
 }
 
 /** Filter → search params, defaults left out, in one canonical order. */
@@ -116,6 +127,7 @@ export function toSearchParams(
       ["to", filter.to],
       ["tz", filter.tz],
       ["q", filter.q],
+      ["rollup", filter.rollup === null ? null : filter.rollup ? "1" : "0"],
       ["connection", filter.connection && formatConnection(filter.connection)],
       ["deleted", filter.deleted === "hide" ? null : filter.deleted],
       ["sort", filter.sort === "startedAt" ? null : filter.sort],
@@ -141,6 +153,7 @@ export function toEngagementQuery(filter: EngagementFilter): EngagementQuery {
     fromMs,
     toMs,
     text: filter.q,
+    rollup: filter.company !== null && filter.rollup === true,
     connection: filter.connection,
     deleted: filter.deleted,
     newestFirst: filter.sort === "startedAt",

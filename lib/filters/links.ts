@@ -68,9 +68,15 @@ export function removeChip(filter: EngagementFilter, key: ChipKey, value?: strin
   return withFilter(filter, { [key]: null });
 }
 
-/** Every narrowing filter cleared; page size, sort and time zone kept. */
+/** Every narrowing filter cleared; page size, sort, time zone and the roll-up choice kept. */
 export function clearFilters(filter: EngagementFilter): EngagementFilter {
-  return { ...EMPTY_FILTER, limit: filter.limit, sort: filter.sort, tz: filter.tz };
+  return {
+    ...EMPTY_FILTER,
+    limit: filter.limit,
+    sort: filter.sort,
+    tz: filter.tz,
+    rollup: filter.rollup,
+  };
 }
 
 /** Whether anything narrows the list (paging and sort do not). */

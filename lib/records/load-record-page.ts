@@ -3,6 +3,7 @@ import type { RecordModel, RefRole } from "@/db/models";
 import { getStore } from "@/db/app-store";
 import type { Connection, RecordView } from "@/db/types";
 import type { EngagementFilter, RefFilterKey } from "@/lib/filters";
+import { loadRecordRelations, type RelatedSection } from "./record-relations";
 import {
   loadEngagementList,
   type EngagementListData,
@@ -24,6 +25,7 @@ export type RecordPageData =
       record: RecordView | null;
       timelineFilter: EngagementFilter;
       timeline: EngagementListData;
+      related: RelatedSection[];
     };
 
 /**
@@ -52,9 +54,14 @@ export async function loadRecordPage(
     connection = known[0]!;
   }
   const record = await store.getRecord(model, connection, id);
-  const timelineFilter = { ...filter, connection, [filterKey]: id };
-  const timeline = await loadEngagementList(timelineFilter, { locked: [filterKey], now });
-  return { kind: "record", connection, record, timelineFilter, timeline };
+  // A company's timeline rolls up its opportunities' engagements unless told `rollup=0`.
+  const rollup = model === "genericCompany" ? (filter.rollup ?? true) : filter.rollup;
+  const timelineFilter = { ...filter, connection, rollup, [filterKey]: id };
+  const [timeline, related] = await Promise.all([
+    loadEngagementList(timelineFilter, { locked: [filterKey], now }),
+    loadRecordRelations(model, id, connection, record, timelineFilter),
+  ]);
+  return { kind: "record", connection, record, timelineFilter, timeline, related };
 }
 
 /** Whether an id is known anywhere (a record page answers 404 before it streams). */

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
-import type { EngagementPage, EngagementQuery } from "@/db/types";
+import { companyOpportunitiesQuery, markVia, type CompanyOpportunity } from "@/db/rollup";
+import type { Connection, EngagementPage, EngagementQuery } from "@/db/types";
 import { cutPage, ENGAGEMENT_ROW_COLUMNS_SQL, type EngagementRow } from "@/db/views";
 import type { PgDatabase } from "../../client";
 import { allRows } from "../rows";
-import { whereClause } from "../sql";
+import { asStoredText, whereClause } from "../sql";
 import { createReadContext, type ReadContext } from "./context";
 import { resolveEngagements } from "./resolve";
 import { sourceOf } from "./where";
@@ -36,7 +37,23 @@ export async function listEngagements(
   const ctx = createReadContext(db, query);
   const rows = await allRows<EngagementRow>(db, pageQuery(ctx, query.limit + 1));
   const page = cutPage(rows, query.limit);
-  return { data: await resolveEngagements(db, page.rows), next: page.next };
+  const data = await resolveEngagements(db, page.rows);
+  if (!query.rollup || query.company === null) return { data, next: page.next };
+  const opportunities = await companyOpportunities(db, query.company, null);
+  return { data: markVia(data, query.company, opportunities), next: page.next };
+}
+
+/** A company's live opportunities (db/rollup.ts). */
+export function companyOpportunities(
+  db: PgDatabase,
+  company: string,
+  connection: Connection | null,
+): Promise<CompanyOpportunity[]> {
+  const inConnection = connection && {
+    connectorId: asStoredText(connection.connectorId),
+    connectionOwnerId: asStoredText(connection.connectionOwnerId),
+  };
+  return allRows(db, companyOpportunitiesQuery(asStoredText(company), inConnection));
 }
 
 /** Whether anything at all was ever ingested (the "nothing yet" empty state). */

@@ -26,6 +26,38 @@ function refExists(role: RefRole, refId: string) {
       and x.engagement_id = e.id and x.role = ${role} and x.ref_id = ${refId})`;
 }
 
+/** A live opportunity `op` whose own `companies` list (record_refs `o`) holds the company. */
+const LIVE_OPPORTUNITY = sql`join records op on op.connector_id = o.connector_id
+  and op.connection_owner_id = o.connection_owner_id and op.model = o.model
+  and op.external_id = o.external_id and op.deleted_at is null`;
+
+/**
+ * A rolled-up company's engagement refs: those naming it, and those on its opportunities within
+ * the opportunity's connection. UNION drops an engagement reached both ways.
+ */
+function rollupRefs(company: string) {
+  return sql`(select r.connector_id, r.connection_owner_id, r.engagement_id, r.started_at
+      from engagement_refs r where r.role = 'company' and r.ref_id = ${company}
+    union
+    select r.connector_id, r.connection_owner_id, r.engagement_id, r.started_at
+      from record_refs o ${LIVE_OPPORTUNITY}
+      join engagement_refs r on r.connector_id = o.connector_id
+        and r.connection_owner_id = o.connection_owner_id
+        and r.role = 'opportunity' and r.ref_id = o.external_id
+      where o.role = 'company' and o.ref_id = ${company} and o.model = 'crmOpportunity')`;
+}
+
+/** Whether engagement `e` is the company's, directly or through one of its opportunities. */
+function rollupExists(company: string) {
+  return sql`(${refExists("company", company)} or exists (select 1 from engagement_refs x
+    join record_refs o on o.connector_id = x.connector_id and o.connection_owner_id = x.connection_owner_id
+      and o.role = 'company' and o.ref_id = ${company} and o.model = 'crmOpportunity'
+      and o.external_id = x.ref_id
+    ${LIVE_OPPORTUNITY}
+    where x.connector_id = e.connector_id and x.connection_owner_id = e.connection_owner_id
+      and x.engagement_id = e.id and x.role = 'opportunity'))`;
+}
+
 function columnConditions(ctx: ReadContext): SQL[] {
   const { query, tsquery } = ctx;
   const on: SQL[] = [];
@@ -55,11 +87,13 @@ function columnConditions(ctx: ReadContext): SQL[] {
 export function sourceOf(ctx: ReadContext, range?: Range): Source {
   const { query } = ctx;
   const [driver, ...others] = refFilters(query);
+  const rollup = driver?.role === "company" && query.rollup;
+  const refs = rollup ? sql`${rollupRefs(driver.refId)} r` : sql`engagement_refs r`;
   const source: Source = driver
     ? {
-        from: sql`engagement_refs r join engagements e on e.connector_id = r.connector_id
+        from: sql`${refs} join engagements e on e.connector_id = r.connector_id
           and e.connection_owner_id = r.connection_owner_id and e.id = r.engagement_id`,
-        where: [sql`r.role = ${driver.role} and r.ref_id = ${driver.refId}`],
+        where: rollup ? [] : [sql`r.role = ${driver.role} and r.ref_id = ${driver.refId}`],
         startedAt: sql`r.started_at`,
         id: sql`r.engagement_id`,
       }
@@ -69,6 +103,9 @@ export function sourceOf(ctx: ReadContext, range?: Range): Source {
   if (Number.isFinite(fromMs)) source.where.push(sql`${source.startedAt} >= ${fromMs}::bigint`);
   if (Number.isFinite(toMs)) source.where.push(sql`${source.startedAt} <= ${toMs}::bigint`);
   source.where.push(...columnConditions(ctx));
-  for (const ref of others) source.where.push(refExists(ref.role, ref.refId));
+  for (const ref of others) {
+    const rolledUp = ref.role === "company" && query.rollup;
+    source.where.push(rolledUp ? rollupExists(ref.refId) : refExists(ref.role, ref.refId));
+  }
   return source;
 }

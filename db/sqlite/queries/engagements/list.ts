@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
-import type { EngagementPage } from "@/db/types";
+import { companyOpportunitiesQuery, markVia, type CompanyOpportunity } from "@/db/rollup";
+import type { Connection, EngagementPage } from "@/db/types";
 import { cutPage } from "@/db/views";
 import type { AppDatabase } from "../../client";
-import { get } from "../../prepared";
+import { all, get } from "../../prepared";
 import { deletedScope, walksTerm, type ReadContext } from "./context";
 import { pageIds, pageRows, rowsByIds } from "./page";
 import { resolveEngagements } from "./resolve";
@@ -30,7 +31,19 @@ export function listEngagements(ctx: ReadContext): EngagementPage {
     rows = pageRows(ctx, options);
   }
   const page = cutPage(rows, query.limit);
-  return { data: resolveEngagements(ctx.db, page.rows), next: page.next };
+  const data = resolveEngagements(ctx.db, page.rows);
+  if (!query.rollup || query.company === null) return { data, next: page.next };
+  const opportunities = companyOpportunities(ctx.db, query.company, null);
+  return { data: markVia(data, query.company, opportunities), next: page.next };
+}
+
+/** A company's live opportunities (db/rollup.ts). */
+export function companyOpportunities(
+  db: AppDatabase,
+  company: string,
+  connection: Connection | null,
+): CompanyOpportunity[] {
+  return all<CompanyOpportunity>(db, companyOpportunitiesQuery(company, connection));
 }
 
 /** Whether anything at all was ever ingested (the "nothing yet" empty state). */
