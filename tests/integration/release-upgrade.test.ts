@@ -63,6 +63,21 @@ describe("a database made by release 0.1", () => {
     expect(keys.some((key) => key.keyModel === "genericUser")).toBe(true);
   });
 
+  it("knows the companies and contacts of the opportunities it stored", async () => {
+    const refs = store.db.$client
+      .prepare(
+        "select role, ref_id as refId from record_refs where external_id = '4401' order by role",
+      )
+      .all();
+    expect(refs).toEqual([
+      { role: "company", refId: "7001" },
+      { role: "contact", refId: "9001" },
+    ]);
+    const acme = { connectorId: "hubspot", connectionOwnerId: "acme-prod" };
+    const deals = await store.companyOpportunities("7001", acme);
+    expect(deals).toEqual([{ ...acme, id: "4401", name: "Acme — Enterprise renewal" }]);
+  });
+
   it("lists, resolves and summarizes its engagements as that release did", async () => {
     const filter = parseFilter({ deleted: "include" });
     const query = toEngagementQuery(filter);
