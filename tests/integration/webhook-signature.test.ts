@@ -41,6 +41,17 @@ describe("Standard Webhooks signatures", () => {
     expect(await send(unprefixed, signed(unprefixed, now(), RAW_KEY.toString("base64")))).toBe(200);
   });
 
+  // The 5-minute window both ways: inside it is accepted and stored, just past it is refused below.
+  it.each([
+    ["4 minutes old", -4],
+    ["4 minutes ahead", 4],
+  ])("accepts and stores a signature %s", async (_name, minutes) => {
+    const before = deliveries();
+    const body = payload();
+    expect(await send(body, signed(body, new Date(Date.now() + minutes * 60 * 1000)))).toBe(200);
+    expect(deliveries()).toBe(before + 1);
+  });
+
   it("accepts when one of several signatures in the header is valid", async () => {
     const body = payload();
     const headers = signed(body);
