@@ -17,6 +17,8 @@ const { values: args } = parseArgs({
 });
 const port = Number(args.port || process.env.PORT || 3000);
 const hostname = args.hostname || process.env.HOSTNAME || undefined;
+// The start banner (lib/startup.ts) and the app read the port from PORT: `--port` sets it too.
+process.env.PORT = String(port);
 
 const app = next({ dev: false, dir: root, port, hostname });
 await app.prepare();

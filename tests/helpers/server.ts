@@ -19,22 +19,30 @@ export function freePort(): Promise<number> {
 export type RunningApp = { url: string; process: ChildProcess; output: () => string };
 
 /**
- * Starts the built app as `npm start` serves it (scripts/server.mjs) and waits for /api/health.
+ * Starts the built app as `npm start` serves it (scripts/server.mjs; with `script: "start.mjs"`,
+ * through npm start's own launcher, config check included) and waits for /api/health.
  * The app gets its own process group and signals go to the group, as a service manager sends them.
+ * An `env` value of undefined removes that variable.
  */
 export async function startApp(
-  env: Record<string, string>,
+  env: Record<string, string | undefined>,
   port?: number,
-  options: { healthy?: boolean } = {},
+  options: { healthy?: boolean; script?: "server.mjs" | "start.mjs" } = {},
 ): Promise<RunningApp> {
   const chosen = port ?? (await freePort());
   const root = path.resolve(import.meta.dirname, "../..");
   const child = spawn(
     process.execPath,
-    ["scripts/server.mjs", "--port", String(chosen), "--hostname", "127.0.0.1"],
+    [
+      `scripts/${options.script ?? "server.mjs"}`,
+      "--port",
+      String(chosen),
+      "--hostname",
+      "127.0.0.1",
+    ],
     {
       cwd: root,
-      env: { ...process.env, NODE_ENV: "production", ...env },
+      env: withoutUnset({ ...process.env, NODE_ENV: "production", ...env }),
       stdio: ["ignore", "pipe", "pipe"],
       detached: true,
     },
@@ -58,6 +66,12 @@ export async function startApp(
   }
   signalApp({ url, process: child, output: () => output }, "SIGKILL");
   throw new Error(`app did not become healthy:\n${output}`);
+}
+
+function withoutUnset(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined),
+  ) as NodeJS.ProcessEnv;
 }
 
 /** Sends a signal to the app's whole process group (launcher and server). */
