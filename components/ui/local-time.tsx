@@ -136,7 +136,7 @@ export function LocalTime({
       {mode !== "absolute" && relative && (
         <span
           suppressHydrationWarning
-          className={mode === "both" ? "text-xs text-slate-500" : undefined}
+          className={mode === "both" ? "text-xs text-slate-600" : undefined}
         >
           {mode === "both" ? `(${relative})` : relative}
         </span>
