@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { expect, test } from "@playwright/test";
+import { expectAccessible } from "./accessibility";
 import { postEvent, signIn } from "./support";
 
 const run = randomUUID().slice(0, 8);
@@ -185,4 +186,61 @@ test("filters from the URL combine, bad values are ignored, unknown ids are 404"
   expect(missing?.status()).toBe(404);
   await expect(page.getByRole("heading", { name: "Not found" })).toBeVisible();
   expect((await page.goto("/deliveries/abc"))?.status()).toBe(404);
+});
+
+test.describe("a key sent again", () => {
+  // axe-core is injected as a script the page's CSP would refuse.
+  test.use({ bypassCSP: true });
+
+  test("the delivery says how often and when it was last repeated", async ({ page, request }) => {
+    const repeatKey = `repeat-${run}`;
+    const body = snapshot("2025-03-06T09:30:00.000Z", `Repeated ${run}`);
+    body.data.id = `repeat-${run}`;
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      // Apart by more than the log's millisecond, so the first repeat and the last differ.
+      if (i > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      const res = await postEvent(request, body, { key: repeatKey });
+      expect(res.status()).toBe(200);
+      expect(res.headers()["x-delivery-outcome"]).toBe(i === 0 ? "applied" : "duplicate");
+      ids.push(res.headers()["x-delivery-id"]!);
+    }
+    await signIn(page);
+    const received = async (id: string) =>
+      ((await (await page.request.get(`/api/deliveries/${id}`)).json()) as { receivedAt: string })
+        .receivedAt;
+    const firstRepeat = await received(ids[1]!);
+    const lastRepeat = await received(ids[2]!);
+    expect(Date.parse(lastRepeat)).toBeGreaterThan(Date.parse(firstRepeat));
+    const original = (await (await page.request.get(`/api/deliveries/${ids[0]}`)).json()) as {
+      repeatCount: number;
+      lastRepeatAt: string;
+    };
+    expect(original).toMatchObject({ repeatCount: 2, lastRepeatAt: lastRepeat });
+
+    await page.goto(`/deliveries/${ids[0]}`);
+    const note = page.getByText(/This key came back/);
+    await expect(note).toContainText("This key came back 2 times; the last on");
+    const time = note.locator("time");
+    await expect(time).toHaveAttribute("datetime", new Date(lastRepeat).toISOString());
+    // In the viewer's zone (the browser runs in Europe/Madrid).
+    const madrid = new Intl.DateTimeFormat("en-GB", {
+      year: "numeric",
+      month: "short",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      timeZone: "Europe/Madrid",
+    }).format(new Date(lastRepeat));
+    await expect(time).toContainText(madrid);
+    await expect(page.getByRole("link", { name: `delivery ${ids[2]}` })).toBeVisible();
+    await expectAccessible(page);
+
+    // The log row carries the count, and the same instant.
+    await page.goto(`/deliveries?key=${repeatKey}&outcome=applied`);
+    const repeats = page.locator("tbody tr td:nth-child(8) span");
+    await expect(repeats).toHaveText("×2");
+    await expect(repeats).toHaveAttribute("title", `last ${lastRepeat}`);
+    await expectAccessible(page);
+  });
 });
