@@ -79,6 +79,8 @@ const rows = (page: Page) => page.getByTestId("engagement-row");
 
 // Seeded once per server (a new worker after a failure finds the data already there).
 test.beforeAll(async ({ request }) => {
+  // The read API needs a session: without one the check never sees the data and seeds it twice.
+  await request.get(`/api/session?token=${encodeURIComponent(E2E_APP_PASSWORD)}`);
   const seeded = await request.get(
     `/api/engagements?connection=${CONNECTION}&deleted=include&limit=1`,
   );
