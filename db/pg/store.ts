@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { DEFAULT_SUMMARY_TUNING, type SummaryTuning } from "../read-tuning";
 import type { Store } from "../store";
+import { createWriteHealth } from "../write-health";
 import type { PgDatabase } from "./client";
 import { connectPg } from "./connection";
 import { logRefusal, writeDelivery } from "./ingest/write-delivery";
@@ -37,10 +38,14 @@ export function createPgStore(options: PgStoreOptions): Store & { ready(): Promi
   const tuning: SummaryTuning = { ...DEFAULT_SUMMARY_TUNING, ...options.tuning };
   const run = <T>(fn: (db: PgDatabase) => Promise<T>) =>
     withPgStorageErrors(async () => fn(await connection.ready()));
+  // The smallest committed write: a transaction id, whose commit is flushed to the WAL.
+  const writes = createWriteHealth(() =>
+    run(async (db) => void (await db.execute(sql`select pg_current_xact_id()`))),
+  );
 
   return {
     ready: connection.ready,
-    ingestDelivery: (delivery) => run((db) => writeDelivery(db, delivery)),
+    ingestDelivery: (delivery) => writes.ingest(() => run((db) => writeDelivery(db, delivery))),
     logRefusal: (refusal) => run((db) => logRefusal(db, refusal)),
     listEngagements: (query) => run((db) => listEngagements(db, query)),
     summarizeEngagements: (query, chart) => run((db) => summarize(db, query, chart, tuning)),
@@ -67,7 +72,7 @@ export function createPgStore(options: PgStoreOptions): Store & { ready(): Promi
     findSession: (idHash) => run((db) => findSession(db, idHash)),
     endSession: (idHash) => run((db) => endSession(db, idHash)),
     pruneSessions: (nowMs) => run((db) => pruneSessions(db, nowMs)),
-    checkHealth: () => run(async (db) => void (await db.execute(sql`select 1`))),
+    checkHealth: () => run(async (db) => void (await db.execute(sql`select 1`))).then(writes.check),
     describe: () => `${redactDatabaseUrl(options.url)} (PostgreSQL)`,
     close: () => connection.close(),
   };

@@ -1,3 +1,6 @@
+import fs from "node:fs";
+import path from "node:path";
+import type Database from "better-sqlite3";
 import type { DeliveryFailure } from "@/db/types";
 import { StorageUnavailableError } from "../errors";
 
@@ -23,4 +26,27 @@ export function withStorageErrors<T>(fn: () => T): T {
     if (code === null) throw error;
     throw new StorageUnavailableError({ sqlite: code }, { cause: error });
   }
+}
+
+/**
+ * Free space health's own write wants besides going through: room for the WAL to reach its
+ * checkpoint size (1000 pages of 4 KiB). A failed write leaves the space it took in the WAL
+ * file, so on a full disk a one-page write can still succeed where deliveries do not.
+ */
+const PROBE_FREE_BYTES = 4 * 1024 * 1024;
+
+/** Health's write (db/write-health.ts): enough free space, and the header rewritten as it is. */
+export function probeWrite(sqlite: Database.Database) {
+  if (sqlite.name !== ":memory:") {
+    const { bavail, bsize } = fs.statfsSync(path.dirname(sqlite.name));
+    if (bavail * bsize < PROBE_FREE_BYTES)
+      throw new StorageUnavailableError({
+        sqlite: "SQLITE_FULL",
+        freeBytes: String(bavail * bsize),
+      });
+  }
+  withStorageErrors(() => {
+    const version = sqlite.pragma("user_version", { simple: true }) as number;
+    sqlite.pragma(`user_version = ${version}`);
+  });
 }

@@ -1,5 +1,6 @@
 import type { Store } from "../store";
 import type { EngagementQuery } from "../types";
+import { createWriteHealth } from "../write-health";
 import { openDatabase, type AppDatabase } from "./client";
 import { createInlineWriter, createThreadWriter, type DeliveryWriter } from "./ingest/writer";
 import { logRefusal } from "./ingest/write-delivery";
@@ -27,7 +28,7 @@ import { summarize } from "./queries/engagements/summary";
 import { connectionsOf, getRecord, searchRecords } from "./queries/records";
 import { createSession, endSession, findSession, pruneSessions } from "./sessions";
 import { keepSetting, readSetting } from "./settings";
-import { withStorageErrors } from "./storage-errors";
+import { probeWrite, withStorageErrors } from "./storage-errors";
 import { createSummaryThread } from "./summary-thread";
 import { sql } from "drizzle-orm";
 
@@ -60,10 +61,11 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { db: Ap
       : null;
   // Reads are synchronous under the promise: a storage fault rejects it.
   const read = <T>(fn: () => T) => new Promise<T>((resolve) => resolve(withStorageErrors(fn)));
+  const writes = createWriteHealth(async () => probeWrite(db.$client));
 
   return {
     db,
-    ingestDelivery: (delivery) => writer.submit(delivery),
+    ingestDelivery: (delivery) => writes.ingest(() => writer.submit(delivery)),
     logRefusal: (refusal) => read(() => logRefusal(db, refusal)),
     listEngagements: (query) => read(() => listEngagements(context(query))),
     summarizeEngagements: (query, chart) =>
@@ -93,7 +95,7 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { db: Ap
     findSession: (idHash) => read(() => findSession(db, idHash)),
     endSession: (idHash) => read(() => endSession(db, idHash)),
     pruneSessions: (nowMs) => read(() => pruneSessions(db, nowMs)),
-    checkHealth: () => read(() => void get(db, sql`select 1`)),
+    checkHealth: () => read(() => void get(db, sql`select 1`)).then(writes.check),
     describe: () => `${file} (SQLite, migrated)`,
     async close() {
       await Promise.all([writer.close(), summaries?.close()]);

@@ -97,12 +97,15 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL storage faults", 
         timeout: 10_000,
       });
       expect(await storedCount("read-only")).toBe(0);
+      // It still answers a query; health is 503 as it cannot take writes.
+      expect((await health()).status).toBe(503);
       await admin.query("alter database faults set default_transaction_read_only = off");
       await reconnect();
       await vi.waitFor(async () => expect((await post("read-only")).status).toBe(200), {
         timeout: 10_000,
       });
       expect(await storedCount("read-only")).toBe(1);
+      expect((await health()).status).toBe(200);
     } finally {
       await admin.query("alter database faults reset default_transaction_read_only");
       await admin.end();

@@ -1,6 +1,7 @@
 import Database from "better-sqlite3";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
+import { GET as health } from "@/app/api/health/route";
 import { POST } from "@/app/api/webhooks/morph/route";
 import * as schema from "@/db/schema";
 import type { AppDatabase } from "@/db/sqlite/client";
@@ -36,6 +37,8 @@ describe("a database that cannot take writes", () => {
       expect(full.status).toBe(503);
       expect(full.json.error.code).toBe("storage_unavailable");
       expect(full.retryAfter).toBe("5");
+      // The database still answers a query; health is 503 as it cannot take writes.
+      expect((await health()).status).toBe(503);
     } finally {
       sqlite.pragma("max_page_count = 1073741823");
     }
@@ -44,6 +47,7 @@ describe("a database that cannot take writes", () => {
       sqlite.prepare("select count(*) n from engagements where external_id = 'full-1'").get(),
     ).toEqual({ n: 0 });
     expect((await post("full-1")).status).toBe(200);
+    expect((await health()).status).toBe(200);
   });
 
   it("answers 503 on a read-only database and recovers when it is writable again", async () => {
