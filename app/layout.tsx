@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import Link from "next/link";
-import { Activity, LogOut, ScrollText } from "lucide-react";
+import { Activity, LogOut, ScrollText, Plug } from "lucide-react";
 import { NavLink } from "@/components/ui/nav-link";
 import { isPublicAccess, isSignedIn, SESSION_COOKIE } from "@/lib/auth/session";
 import "./globals.css";
@@ -39,6 +39,9 @@ export default async function RootLayout({ children }: { children: React.ReactNo
                   <NavLink href="/engagements">Engagements</NavLink>
                   <NavLink href="/deliveries">
                     <ScrollText className="size-4" aria-hidden /> Deliveries
+                  </NavLink>
+                  <NavLink href="/connections">
+                    <Plug className="size-4" aria-hidden /> Connections
                   </NavLink>
                 </>
               )}

@@ -1,3 +1,4 @@
+import type { ConnectionPulse, ConnectionStats, DeliveryDays } from "./connection-views";
 import type { RecordModel, RefRole, DeliveryOutcome } from "./models";
 import type { CompanyOpportunity } from "./rollup";
 import type {
@@ -73,6 +74,11 @@ export interface Store {
   countDeliveriesByOutcome(query: DeliveryQuery): Promise<Partial<Record<DeliveryOutcome, number>>>;
   deliveryFilterChoices(): Promise<{ events: string[]; connections: Connection[] }>;
   getDelivery(id: number): Promise<DeliveryDetail | null>;
+
+  /** Every connection seen (deliveries, engagements, records), with deliveries per day of `days`. */
+  listConnections(days: DeliveryDays): Promise<ConnectionStats[]>;
+  /** Each connection that sent deliveries: its last arrival and how its newest ones went. */
+  connectionPulses(): Promise<ConnectionPulse[]>;
 
   /** Drops raw bodies of deliveries received before `beforeMs`; rows and keys stay. */
   pruneDeliveryBodies(beforeMs: number): Promise<{ pruned: number }>;

@@ -76,3 +76,13 @@ export function sessionHours(env: NodeJS.ProcessEnv = process.env): number {
   const hours = Number(env.APP_SESSION_HOURS);
   return Number.isFinite(hours) && hours > 0 ? hours : 168;
 }
+
+/**
+ * Hours without a delivery after which a connection is flagged silent
+ * (`CONNECTION_SILENCE_HOURS`, default 24, fractions allowed); 0 turns the flag off.
+ */
+export function connectionSilenceHours(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.CONNECTION_SILENCE_HOURS?.trim();
+  const hours = raw ? Number(raw) : NaN;
+  return Number.isFinite(hours) && hours >= 0 ? hours : 24;
+}

@@ -1,6 +1,9 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
+import { ConnectionBanner } from "@/components/connections/connection-banner";
 import { EngagementBrowser } from "@/components/engagements/engagement-browser";
 import { PageHeader } from "@/components/ui/page-header";
+import { loadBannerAlarms } from "@/lib/connections/load-connections";
 import { loadEngagementList } from "@/lib/engagements/load-engagement-list";
 import { parseFilter } from "@/lib/filters";
 import { requestOrigin, requestTime } from "@/lib/request-origin";
@@ -12,9 +15,13 @@ export default async function EngagementsPage(props: {
 }) {
   const filter = parseFilter(await props.searchParams);
   const now = requestTime();
+  const alarms = loadBannerAlarms(now);
   return (
     <>
       <PageHeader title="Engagements" />
+      <Suspense fallback={null}>
+        <ConnectionBanner alarms={alarms} />
+      </Suspense>
       <EngagementBrowser
         data={await loadEngagementList(filter, { now })}
         filter={filter}

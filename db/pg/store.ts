@@ -6,6 +6,7 @@ import type { PgDatabase } from "./client";
 import { connectPg } from "./connection";
 import { logRefusal, writeDelivery } from "./ingest/write-delivery";
 import { backupDatabase, pruneDeliveryBodies } from "./maintenance";
+import { connectionPulses, listConnections } from "./queries/connections";
 import {
   countDeliveriesByOutcome,
   deliveryFilterChoices,
@@ -64,6 +65,8 @@ export function createPgStore(options: PgStoreOptions): Store & { ready(): Promi
     countDeliveriesByOutcome: (query) => run((db) => countDeliveriesByOutcome(db, query)),
     deliveryFilterChoices: () => run((db) => deliveryFilterChoices(db)),
     getDelivery: (id) => run((db) => getDelivery(db, id)),
+    listConnections: (days) => run((db) => listConnections(db, days)),
+    connectionPulses: () => run((db) => connectionPulses(db)),
     pruneDeliveryBodies: (beforeMs) => run((db) => pruneDeliveryBodies(db, beforeMs)),
     backup: (destination) => run(() => backupDatabase(options.url, destination)),
     readSetting: (name) => run((db) => readSetting(db, name)),

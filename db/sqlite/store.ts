@@ -6,6 +6,7 @@ import { createInlineWriter, createThreadWriter, type DeliveryWriter } from "./i
 import { logRefusal } from "./ingest/write-delivery";
 import { backupDatabase, pruneDeliveryBodies } from "./maintenance";
 import { get } from "./prepared";
+import { connectionPulses, listConnections } from "./queries/connections";
 import {
   countDeliveriesByOutcome,
   deliveryFilterChoices,
@@ -87,6 +88,8 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { db: Ap
     countDeliveriesByOutcome: (query) => read(() => countDeliveriesByOutcome(db, query)),
     deliveryFilterChoices: () => read(() => deliveryFilterChoices(db)),
     getDelivery: (id) => read(() => getDelivery(db, id)),
+    listConnections: (days) => read(() => listConnections(db, days)),
+    connectionPulses: () => read(() => connectionPulses(db)),
     pruneDeliveryBodies: (beforeMs) => read(() => pruneDeliveryBodies(db, beforeMs)),
     backup: (destination) => backupDatabase(db, destination),
     readSetting: async (name) => readSetting(file, name),
