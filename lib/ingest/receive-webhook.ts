@@ -9,6 +9,7 @@ import {
 import { appSecret } from "@/lib/auth/secrets";
 import { MAX_BODY_BYTES } from "@/lib/config";
 import { errorResponse, HttpError } from "@/lib/http-error";
+import { watchWebhook, type IngestPort } from "@/lib/metrics/ingest-metrics";
 import { readBodyWithLimit } from "./read-body";
 import { hashBody, peekDelivery, readDelivery } from "./read-delivery";
 
@@ -110,6 +111,13 @@ export async function receiveWebhook(
   request: Request,
   store: Store = getStore(),
 ): Promise<Response> {
+  const watch = watchWebhook(store);
+  const response = await answerWebhook(request, watch.port);
+  watch.answered(response);
+  return response;
+}
+
+async function answerWebhook(request: Request, store: IngestPort): Promise<Response> {
   const receivedAt = Date.now();
   try {
     const auth = await authenticate(request);
