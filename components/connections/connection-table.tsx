@@ -15,7 +15,7 @@ function When({ value }: { value: string | null }) {
   return value ? (
     <LocalTime value={value} stacked />
   ) : (
-    <span className="text-slate-400">never</span>
+    <span className="text-slate-500">never</span>
   );
 }
 

@@ -12,7 +12,7 @@ export function DeliverySparkline({ days, label }: { days: ActivityDay[]; label:
       preserveAspectRatio="none"
       className="h-8 w-40"
       role="img"
-      aria-label={`${label}: ${total} deliveries from ${days[0].day} to ${days[days.length - 1].day} (UTC days)`}
+      aria-label={`${label}: ${total} ${total === 1 ? "delivery" : "deliveries"} from ${days[0].day} to ${days[days.length - 1].day} (UTC days)`}
       data-testid="delivery-sparkline"
     >
       {days.map((d, i) => {
