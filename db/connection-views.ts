@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { chartDays, DAY_MS } from "./activity-days";
 import { DELIVERY_OUTCOMES, type DeliveryOutcome } from "./models";
 import { iso } from "./stored-values";
@@ -34,13 +34,20 @@ export type ConnectionStats = Connection & {
   recent: { deliveries: number; troubled: number };
 };
 
+/** Counted outcomes: `applied`, the most frequent, is the rest (every row holds one of the six). */
+const COUNTED_OUTCOMES = DELIVERY_OUTCOMES.filter((o) => o !== "applied");
+
 export type DeliveryTotalsRow = {
   connector_id: string;
   connection_owner_id: string;
   deliveries: number;
-  last_received_at: number | null;
+} & Record<Exclude<DeliveryOutcome, "applied">, number>;
+
+export type LastAppliedRow = {
+  connector_id: string;
+  connection_owner_id: string;
   last_applied_at: number | null;
-} & Record<DeliveryOutcome, number>;
+};
 
 export type EngagementTotalsRow = {
   connector_id: string;
@@ -68,15 +75,19 @@ export type PulseRow = {
 
 /**
  * Every connection's deliveries counted in one pass over `deliveries_connection`, in its order
- * (no sort, no table reads). Conditional counts: a GROUP BY outcome would sort every row on SQLite.
+ * (no sort, no table reads). Conditional counts: a GROUP BY outcome would sort every row on
+ * SQLite. Each further expression costs a share of the pass: the last arrivals are read by seeks.
  */
 export const DELIVERY_TOTALS = sql`select connector_id, connection_owner_id,
   count(*) as deliveries,
-  ${sql.raw(DELIVERY_OUTCOMES.map((o) => `count(*) filter (where outcome = '${o}') as ${o}`).join(", "))},
-  max(received_at) as last_received_at,
-  max(received_at) filter (where outcome = 'applied') as last_applied_at
+  ${sql.raw(COUNTED_OUTCOMES.map((o) => `count(*) filter (where outcome = '${o}') as ${o}`).join(", "))}
   from deliveries where connector_id is not null and connection_owner_id is not null
   group by connector_id, connection_owner_id`;
+
+/** A connection's last `applied` delivery: its index read backwards to the first one. */
+export const LAST_APPLIED = (connector: SQL, owner: SQL) => sql`(select received_at from deliveries
+  where connector_id = ${connector} and connection_owner_id = ${owner} and outcome = 'applied'
+  order by received_at desc limit 1)`;
 
 /** Engagements per connection from the counters (slots and groups summed), not the table. */
 export const ENGAGEMENT_TOTALS = sql`select connector_id, connection_owner_id,
@@ -128,6 +139,7 @@ export function toPulses(rows: PulseRow[]): ConnectionPulse[] {
 export function toConnectionStats(
   rows: {
     deliveries: DeliveryTotalsRow[];
+    lastApplied: LastAppliedRow[];
     engagements: EngagementTotalsRow[];
     records: RecordTotalsRow[];
     days: DayCountRow[];
@@ -162,10 +174,13 @@ export function toConnectionStats(
   for (const row of rows.deliveries) {
     const s = statsOf(row);
     s.deliveries = row.deliveries;
-    for (const outcome of DELIVERY_OUTCOMES) s.outcomes[outcome] = row[outcome];
-    s.lastReceivedAt = iso(row.last_received_at);
-    s.lastAppliedAt = iso(row.last_applied_at);
+    s.outcomes.applied = row.deliveries;
+    for (const outcome of COUNTED_OUTCOMES) {
+      s.outcomes[outcome] = row[outcome];
+      s.outcomes.applied -= row[outcome];
+    }
   }
+  for (const row of rows.lastApplied) statsOf(row).lastAppliedAt = iso(row.last_applied_at);
   for (const row of rows.engagements) {
     const s = statsOf(row);
     s.engagements += row.live;
@@ -173,7 +188,9 @@ export function toConnectionStats(
   }
   for (const row of rows.records) statsOf(row).records = row.n;
   for (const row of rows.pulses) {
-    statsOf(row).recent = { deliveries: row.recent, troubled: row.troubled };
+    const s = statsOf(row);
+    s.lastReceivedAt = iso(row.last_received_at);
+    s.recent = { deliveries: row.recent, troubled: row.troubled };
   }
   const days = new Map<string, Map<number, number>>();
   for (const row of rows.days) {

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   DELIVERY_TOTALS,
   ENGAGEMENT_TOTALS,
+  LAST_APPLIED,
   RECORD_TOTALS,
   RECENT_DELIVERIES,
   TROUBLED_OUTCOMES,
@@ -14,6 +15,7 @@ import {
   type DeliveryDays,
   type DeliveryTotalsRow,
   type EngagementTotalsRow,
+  type LastAppliedRow,
   type PulseRow,
   type RecordTotalsRow,
 } from "@/db/connection-views";
@@ -42,20 +44,28 @@ const PULSES = sql`with recursive connections as (
           where d.connector_id = c.connector_id and d.connection_owner_id = c.connection_owner_id
           order by received_at desc limit ${RECENT_DELIVERIES}) as newest) as p`;
 
-/** Deliveries per UTC day of the window, one index range per connection, hashed by day. */
-function dayCounts(rows: DeliveryTotalsRow[], window: DeliveryDays) {
-  const from = dayStartMs(window.startDay);
-  const recent = rows.filter((row) => (row.last_received_at ?? -Infinity) >= from);
-  return sql`select c.connector_id, c.connection_owner_id, d.day, d.n
-    from unnest(${sql.param(recent.map((r) => r.connector_id))}::text[],
-                ${sql.param(recent.map((r) => r.connection_owner_id))}::text[])
-      as c(connector_id, connection_owner_id)
-    cross join lateral (
-      select received_at / ${dayStartMs(1)} as day, count(*)::int as n from deliveries x
-      where x.connector_id = c.connector_id and x.connection_owner_id = c.connection_owner_id
-        and x.received_at >= ${from} and x.received_at < ${dayStartMs(window.endDay + 1)}
-      group by 1) as d`;
-}
+/** The connections of `rows` as a table, one array parameter per column. */
+const connectionsOf = (rows: DeliveryTotalsRow[]) =>
+  sql`unnest(${sql.param(rows.map((r) => r.connector_id))}::text[],
+             ${sql.param(rows.map((r) => r.connection_owner_id))}::text[])
+      as c(connector_id, connection_owner_id)`;
+
+/**
+ * Deliveries per UTC day of the window: a range count along the index per day and connection,
+ * which measured half the time of hashing one range by day.
+ */
+const dayCounts = (rows: DeliveryTotalsRow[], window: DeliveryDays) =>
+  sql`select c.connector_id, c.connection_owner_id, d.day,
+      (select count(*)::int from deliveries x
+       where x.connector_id = c.connector_id and x.connection_owner_id = c.connection_owner_id
+         and x.received_at >= d.day * ${dayStartMs(1)} and x.received_at < (d.day + 1) * ${dayStartMs(1)}) as n
+    from ${connectionsOf(rows)}
+    cross join generate_series(${window.startDay}::bigint, ${window.endDay}::bigint) as d(day)`;
+
+const lastApplied = (rows: DeliveryTotalsRow[]) =>
+  sql`select c.connector_id, c.connection_owner_id,
+    ${LAST_APPLIED(sql`c.connector_id`, sql`c.connection_owner_id`)} as last_applied_at
+    from ${connectionsOf(rows)}`;
 
 export async function connectionPulses(db: PgDatabase): Promise<ConnectionPulse[]> {
   return toPulses(await allRows<PulseRow>(db, PULSES));
@@ -72,6 +82,7 @@ export async function listConnections(
       const deliveries = await allRows<DeliveryTotalsRow>(t, DELIVERY_TOTALS);
       return {
         deliveries,
+        lastApplied: await allRows<LastAppliedRow>(t, lastApplied(deliveries)),
         days: await allRows<DayCountRow>(t, dayCounts(deliveries, window)),
         engagements: await allRows<EngagementTotalsRow>(t, ENGAGEMENT_TOTALS),
         records: await allRows<RecordTotalsRow>(t, RECORD_TOTALS),

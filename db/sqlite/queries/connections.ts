@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   DELIVERY_TOTALS,
   ENGAGEMENT_TOTALS,
+  LAST_APPLIED,
   RECORD_TOTALS,
   dayStartMs,
   pulseOf,
@@ -13,12 +14,18 @@ import {
   type DeliveryDays,
   type DeliveryTotalsRow,
   type EngagementTotalsRow,
+  type LastAppliedRow,
   type PulseRow,
   type RecordTotalsRow,
 } from "@/db/connection-views";
 import type { Connection } from "@/db/types";
 import type { AppDatabase } from "../client";
 import { all, get } from "../prepared";
+
+const rowKey = (connection: Connection) => ({
+  connector_id: connection.connectorId,
+  connection_owner_id: connection.connectionOwnerId,
+});
 
 /** The connections that sent deliveries: SQLite skips from one to the next along the index. */
 function deliveryConnections(db: AppDatabase): Connection[] {
@@ -31,10 +38,17 @@ function deliveryConnections(db: AppDatabase): Connection[] {
 
 function pulseRows(db: AppDatabase, connections: Connection[]): PulseRow[] {
   return connections.map((connection) => ({
-    connector_id: connection.connectorId,
-    connection_owner_id: connection.connectionOwnerId,
+    ...rowKey(connection),
     ...get<Omit<PulseRow, "connector_id" | "connection_owner_id">>(db, pulseOf(connection))!,
   }));
+}
+
+function lastApplied(db: AppDatabase, connection: Connection): LastAppliedRow {
+  const last = get<{ last_applied_at: number | null }>(
+    db,
+    sql`select ${LAST_APPLIED(sql`${connection.connectorId}`, sql`${connection.connectionOwnerId}`)} as last_applied_at`,
+  );
+  return { ...rowKey(connection), last_applied_at: last?.last_applied_at ?? null };
 }
 
 /**
@@ -52,11 +66,7 @@ function dayCounts(db: AppDatabase, connection: Connection, window: DeliveryDays
             and connection_owner_id = ${connection.connectionOwnerId}
             and received_at >= day * ${dayStartMs(1)} and received_at < (day + 1) * ${dayStartMs(1)}) as n
         from days`,
-  ).map((row) => ({
-    connector_id: connection.connectorId,
-    connection_owner_id: connection.connectionOwnerId,
-    ...row,
-  }));
+  ).map((row) => ({ ...rowKey(connection), ...row }));
 }
 
 export function connectionPulses(db: AppDatabase): ConnectionPulse[] {
@@ -67,28 +77,17 @@ export function connectionPulses(db: AppDatabase): ConnectionPulse[] {
 export function listConnections(db: AppDatabase, window: DeliveryDays): ConnectionStats[] {
   const read = db.$client.transaction(() => {
     const deliveries = all<DeliveryTotalsRow>(db, DELIVERY_TOTALS);
-    const from = dayStartMs(window.startDay);
-    const days = deliveries
-      .filter((row) => (row.last_received_at ?? -Infinity) >= from)
-      .flatMap((row) =>
-        dayCounts(
-          db,
-          { connectorId: row.connector_id, connectionOwnerId: row.connection_owner_id },
-          window,
-        ),
-      );
+    const sent: Connection[] = deliveries.map((row) => ({
+      connectorId: row.connector_id,
+      connectionOwnerId: row.connection_owner_id,
+    }));
     return {
       deliveries,
+      lastApplied: sent.map((connection) => lastApplied(db, connection)),
+      days: sent.flatMap((connection) => dayCounts(db, connection, window)),
       engagements: all<EngagementTotalsRow>(db, ENGAGEMENT_TOTALS),
       records: all<RecordTotalsRow>(db, RECORD_TOTALS),
-      days,
-      pulses: pulseRows(
-        db,
-        deliveries.map((row) => ({
-          connectorId: row.connector_id,
-          connectionOwnerId: row.connection_owner_id,
-        })),
-      ),
+      pulses: pulseRows(db, sent),
     };
   });
   return toConnectionStats(read(), window);
