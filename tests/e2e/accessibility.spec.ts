@@ -47,6 +47,7 @@ const SIGNED_IN_PAGES = [
   "/deliveries",
   "/deliveries?outcome=applied",
   "/deliveries/:delivery",
+  "/connections",
   `/users/501?${connection}`,
   `/contacts/9001?${connection}`,
   `/companies/7001?${connection}`,

@@ -6,7 +6,7 @@ import { expect, test } from "@playwright/test";
 import { createSqliteStore } from "@/db/sqlite/store";
 import { deliver } from "../helpers/deliver";
 import { startApp, stopApp, type RunningApp } from "../helpers/server";
-import { expectNoAxeViolations } from "./axe";
+import { expectAccessible } from "./accessibility";
 
 /**
  * A server of its own: its database gets a delivery from three days ago before it starts, so one
@@ -69,7 +69,7 @@ test("a silent connection raises the banner on /engagements, which leads to /con
   await expect(banner).toContainText("aircall:quiet-co");
   await expect(banner).toContainText("silent");
   await expect(banner).not.toContainText("hubspot:busy-co");
-  await expectNoAxeViolations(page);
+  await expectAccessible(page);
 
   await banner.getByRole("link", { name: "See connections" }).click();
   await expect(page).toHaveURL(/\/connections$/);
@@ -99,7 +99,7 @@ test("/connections lists each connection with its state, counts and chart", asyn
   await expect(
     quiet.getByRole("img", { name: /aircall:quiet-co, per day: 1 delivery / }),
   ).toBeVisible();
-  await expectNoAxeViolations(page);
+  await expectAccessible(page);
 
   // Each outcome count opens the log of that connection and outcome.
   await busy.getByRole("link", { name: /applied/ }).click();
