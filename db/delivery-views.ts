@@ -46,6 +46,8 @@ export type TouchedEngagementRow = {
   title: string | null;
   type: string | null;
   deleted_at: number | null;
+  /** The version of it the delivery made, if any. */
+  version: number | null;
 };
 
 /** `{code, message, details?}` in that order, whatever order the engine kept the keys in. */
@@ -128,5 +130,6 @@ export function toDeliveryDetail(
           deletedAt: iso(engagement.deleted_at),
         }
       : null,
+    version: engagement?.version ?? null,
   };
 }

@@ -8,6 +8,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/sqlite-core";
+import type { StoredChanges } from "./history";
 import type { DeliveryOutcome, RecordModel, RefRole, StoredEngagementFields } from "./models";
 
 export { DELIVERY_OUTCOMES, RECORD_MODELS, REF_ROLES } from "./models";
@@ -106,6 +107,28 @@ export const engagementRefs = sqliteTable(
     primaryKey({ columns: [t.engagementId, t.role, t.refId] }),
     index("engagement_refs_lookup").on(t.role, t.refId, t.startedAt, t.engagementId),
   ],
+);
+
+/**
+ * Each applied version of an engagement, as what it changed (db/history.ts), written in the
+ * delivery's transaction. Raw bodies are pruned; this is kept for as long as the engagement.
+ */
+export const engagementHistory = sqliteTable(
+  "engagement_history",
+  {
+    engagementId: integer("engagement_id")
+      .notNull()
+      .references(() => engagements.id, { onDelete: "cascade" }),
+    /** 1, 2, 3 … in the order applied. */
+    version: integer("version").notNull(),
+    /** The delivery that made it; null for versions no delivery made (seeded, upgraded). */
+    deliveryId: integer("delivery_id"),
+    receivedAt: integer("received_at").notNull(),
+    event: text("event"),
+    updatedAt: integer("updated_at").notNull(),
+    changes: text("changes", { mode: "json" }).$type<StoredChanges>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.engagementId, t.version] })],
 );
 
 /** Users, contacts, companies and opportunities: what engagement references resolve to. */

@@ -92,9 +92,23 @@ export type DeliveryTouch = {
   repeatCount: number;
 };
 
+/** One compared field of a version (db/history.ts): instants as ISO 8601, references as ids. */
+export type FieldChange = { field: string; from: unknown; to: unknown };
+
+/** An applied version of an engagement; `deliveryId` null when no delivery made it. */
+export type HistoryEntry = {
+  deliveryId: number | null;
+  receivedAt: string;
+  event: string | null;
+  updatedAt: string;
+  changes: FieldChange[];
+};
+
 export type EngagementDetail = EngagementView & {
   fields: Record<string, unknown>;
   deliveries: DeliveryTouch[];
+  /** Its applied versions, oldest first. */
+  history: HistoryEntry[];
 };
 
 export type EngagementCount = {
@@ -199,6 +213,8 @@ export type DeliveryDetail = DeliverySummary & {
     type: string | null;
     deletedAt: string | null;
   } | null;
+  /** The version of the engagement this delivery made (1 for the first), null when none. */
+  version: number | null;
 };
 
 export type DeliveryError = { code: string; message: string; details?: unknown };

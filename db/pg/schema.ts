@@ -14,6 +14,7 @@ import {
   unique,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { StoredChanges } from "../history";
 import type { DeliveryOutcome, RecordModel, RefRole, StoredEngagementFields } from "../models";
 
 /**
@@ -149,6 +150,33 @@ export const engagementRefs = pgTable(
       columns: [t.connectorId, t.connectionOwnerId, t.engagementId, t.role, t.refId],
     }),
     index("engagement_refs_lookup").on(t.role, t.refId, t.startedAt, t.engagementId),
+  ],
+);
+
+/**
+ * Each applied version of an engagement, as what it changed (db/history.ts), written in the
+ * delivery's transaction; kept when raw bodies are pruned. Keyed, as every table an
+ * engagement's delivery writes, by its connection first.
+ */
+export const engagementHistory = pgTable(
+  "engagement_history",
+  {
+    connectorId: text("connector_id").notNull(),
+    connectionOwnerId: text("connection_owner_id").notNull(),
+    engagementId: bigint("engagement_id", { mode: "number" }).notNull(),
+    /** 1, 2, 3 … in the order applied. */
+    version: integer("version").notNull(),
+    /** The delivery that made it; null for versions no delivery made (seeded, upgraded). */
+    deliveryId: bigint("delivery_id", { mode: "number" }),
+    receivedAt: ms("received_at").notNull(),
+    event: text("event"),
+    updatedAt: ms("updated_at").notNull(),
+    changes: json("changes").$type<StoredChanges>().notNull(),
+  },
+  (t) => [
+    primaryKey({
+      columns: [t.connectorId, t.connectionOwnerId, t.engagementId, t.version],
+    }),
   ],
 );
 

@@ -12,6 +12,7 @@ import { readDelivery } from "@/lib/ingest/read-delivery";
 export { openDatabase, type AppDatabase } from "@/db/sqlite/client";
 export { DEFAULT_TUNING } from "@/db/sqlite/queries/engagements/context";
 export { DERIVED_KEYS, type DerivedKey } from "@/db/fields-codec";
+export { diffVersions, versionState } from "@/db/history";
 
 /** A delivery as the webhook hands it on: its body and what arrived with it. */
 export type Delivery = { rawBody: string; meta: DeliveryMeta };

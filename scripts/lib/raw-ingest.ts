@@ -1,12 +1,18 @@
 import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
-import { DERIVED_KEYS, type Delivery, type DerivedKey } from "../bench/app";
+import {
+  DERIVED_KEYS,
+  diffVersions,
+  versionState,
+  type Delivery,
+  type DerivedKey,
+} from "../bench/app";
 import { applyInOneTransaction, type Answer } from "./batch";
 
 /**
  * The storage floor of the ingest benchmark: the same reads and writes as ingest() for an
  * engagement snapshot (key lookup, engagement upsert, ref rows, FTS through the triggers, log
- * row, key binding, one IMMEDIATE transaction), with hand-written prepared statements and no
+ * row, the version it made in the history (db/history.ts), key binding, one IMMEDIATE transaction), with hand-written prepared statements and no
  * validation or normalisation. It takes the same `Delivery` (body and request metadata) as
  * ingest(), so the HTTP handler in front of either does the same work.
  */
@@ -43,11 +49,26 @@ function prepareStatements(sqlite: Database.Database) {
     insertRef: sqlite.prepare(
       "INSERT INTO engagement_refs (engagement_id, role, ref_id, position, started_at) VALUES (?, ?, ?, ?, ?)",
     ),
+    findState: sqlite.prepare(
+      `SELECT type, direction, status, title, description, started_at AS startedAt, ended_at AS endedAt,
+         duration, owner_id AS ownerId FROM engagements WHERE id = ?`,
+    ),
+    findRefs: sqlite.prepare(
+      "SELECT role, ref_id AS refId FROM engagement_refs WHERE engagement_id = ?",
+    ),
+    insertVersion: sqlite.prepare(
+      `INSERT INTO engagement_history (engagement_id, version, delivery_id, received_at, event, updated_at, changes)
+       VALUES (?, (SELECT coalesce(max(version), 0) + 1 FROM engagement_history WHERE engagement_id = ?), ?, ?, ?, ?, ?)`,
+    ),
   };
 }
 type Statements = ReturnType<typeof prepareStatements>;
 
-const ROLES: [string, string][] = [
+type Role = "user" | "contact" | "company" | "opportunity";
+type RefRow = { role: Role; refId: string; position: number };
+type VersionColumns = Parameters<typeof versionState>[0];
+
+const ROLES: [string, Role][] = [
   ["users", "user"],
   ["contacts", "contact"],
   ["companies", "company"],
@@ -89,32 +110,63 @@ type Snapshot = {
   };
 };
 
-/** The engagement row: inserted, updated (its refs cleared), or left as it is (stale, unchanged). */
+/** The snapshot's references, each (role, id) once, in their list's order. */
+function refRows(f: Record<string, unknown>): RefRow[] {
+  const rows: RefRow[] = [];
+  for (const [field, role] of ROLES) {
+    const list = (f[field] as { id: string }[] | undefined) ?? [];
+    const seen = new Set<string>();
+    list.forEach((ref, position) => {
+      if (seen.has(ref.id)) return;
+      seen.add(ref.id);
+      rows.push({ role, refId: ref.id, position });
+    });
+  }
+  return rows;
+}
+
+/**
+ * The engagement row: inserted, updated (its refs cleared), or left as it is (stale, unchanged);
+ * with what the version it makes changed (null: not a version).
+ */
 function upsertEngagement(
   raw: Statements,
   { connectorId, connectionOwnerId, receivedAt }: Delivery["meta"],
   data: Snapshot["data"],
+  refs: RefRow[],
 ) {
   const f = data.fields;
   const stored = raw.findEngagement.get(connectorId, connectionOwnerId, data.id) as
-    { id: number; updated_at: number; content_hash: string } | undefined;
+    { id: number; updated_at: number; deleted_at: number | null; content_hash: string } | undefined;
   const contentHash = sha(JSON.stringify(data), "base64url");
   const updatedAt = ms(data.updatedAt) ?? receivedAt;
   const startedAt = ms(f.startedAt) ?? ms(data.createdAt) ?? updatedAt;
-  const values = [
-    f.type ?? null,
-    f.direction ?? null,
-    f.status ?? null,
-    f.title ?? null,
-    f.description ?? null,
+  const columns = {
+    type: (f.type as string | undefined) ?? null,
+    direction: (f.direction as string | undefined) ?? null,
+    status: (f.status as string | undefined) ?? null,
+    title: (f.title as string | undefined) ?? null,
+    description: (f.description as string | undefined) ?? null,
     startedAt,
-    ms(f.endedAt),
-    f.duration ?? null,
-    (f.owner as { id?: string } | undefined)?.id ?? null,
+    endedAt: ms(f.endedAt),
+    duration: (f.duration as number | undefined) ?? null,
+    ownerId: (f.owner as { id?: string } | undefined)?.id ?? null,
+  };
+  const values = [
+    columns.type,
+    columns.direction,
+    columns.status,
+    columns.title,
+    columns.description,
+    startedAt,
+    columns.endedAt,
+    columns.duration,
+    columns.ownerId,
     ms(data.createdAt),
     updatedAt,
     storedFields(f),
   ];
+  const next = versionState(columns, refs, false);
   if (!stored) {
     const inserted = raw.insertEngagement.get(
       connectorId,
@@ -124,32 +176,22 @@ function upsertEngagement(
       contentHash,
       receivedAt,
     ) as { id: number };
-    return { engagementId: inserted.id, outcome: "applied", startedAt };
+    const changes = diffVersions(null, next);
+    return { engagementId: inserted.id, outcome: "applied", startedAt, updatedAt, changes };
   }
   if (updatedAt < stored.updated_at || stored.content_hash === contentHash) {
     const outcome = updatedAt < stored.updated_at ? "stale" : "unchanged";
-    return { engagementId: stored.id, outcome, startedAt };
+    return { engagementId: stored.id, outcome, startedAt, updatedAt, changes: null };
   }
+  const previous = versionState(
+    raw.findState.get(stored.id) as VersionColumns,
+    raw.findRefs.all(stored.id) as RefRow[],
+    stored.deleted_at !== null,
+  );
   raw.updateEngagement.run(...values, contentHash, receivedAt, stored.id);
   raw.deleteRefs.run(stored.id);
-  return { engagementId: stored.id, outcome: "applied", startedAt };
-}
-
-function insertRefs(
-  raw: Statements,
-  engagementId: number,
-  f: Record<string, unknown>,
-  startedAt: number,
-) {
-  for (const [field, role] of ROLES) {
-    const list = (f[field] as { id: string }[] | undefined) ?? [];
-    const seen = new Set<string>();
-    list.forEach((ref, position) => {
-      if (seen.has(ref.id)) return;
-      seen.add(ref.id);
-      raw.insertRef.run(engagementId, role, ref.id, position, startedAt);
-    });
-  }
+  const changes = diffVersions(previous, next);
+  return { engagementId: stored.id, outcome: "applied", startedAt, updatedAt, changes };
 }
 
 /** The reads and writes for one delivery, trusting the payload; the caller holds the transaction. */
@@ -164,8 +206,14 @@ function createRawWrite(sqlite: Database.Database) {
     const kept = JSON.stringify(meta.headers);
     const bound = raw.findKey.get(connector, owner, key) as { response_body: string } | undefined;
     if (bound) return { status: 200, body: bound.response_body, outcome: "duplicate" };
-    const { engagementId, outcome, startedAt } = upsertEngagement(raw, meta, data);
-    if (outcome === "applied") insertRefs(raw, engagementId, data.fields, startedAt);
+    const refs = refRows(data.fields);
+    const upserted = upsertEngagement(raw, meta, data, refs);
+    const { engagementId, outcome, startedAt } = upserted;
+    if (outcome === "applied") {
+      for (const ref of refs) {
+        raw.insertRef.run(engagementId, ref.role, ref.refId, ref.position, startedAt);
+      }
+    }
     const logged = raw.insertDelivery.get(
       receivedAt,
       connector,
@@ -183,6 +231,17 @@ function createRawWrite(sqlite: Database.Database) {
       Buffer.byteLength(body),
       kept,
     ) as { id: number };
+    if (upserted.changes !== null) {
+      raw.insertVersion.run(
+        engagementId,
+        engagementId,
+        logged.id,
+        receivedAt,
+        event.event,
+        upserted.updatedAt,
+        upserted.changes,
+      );
+    }
     raw.bindKey.run(connector, owner, key, bodyHash, logged.id, 200, body, receivedAt);
     return { status: 200, body, outcome };
   };

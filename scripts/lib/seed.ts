@@ -2,9 +2,10 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { getTableColumns } from "drizzle-orm";
 import type Database from "better-sqlite3";
+import { DELETE_CHANGES, diffVersions, versionState } from "@/db/history";
 import { buildEngagementColumns } from "@/db/rules";
 import { openDatabase } from "@/db/sqlite/client";
-import { engagementRefs, engagements, records } from "@/db/schema";
+import { engagementHistory, engagementRefs, engagements, records } from "@/db/schema";
 import { normalizeEngagementFields, normalizeRecordFields } from "@/lib/morph/fields";
 import {
   companyFields,
@@ -176,7 +177,9 @@ function deferredObjects(sqlite: Database.Database, fts: "rebuild" | "triggers")
 /**
  * Fills a database with a realistic dataset through the project's own schema and migrations:
  * the same columns, ref rows (startedAt copied) and named records that ingest() would write,
- * so every page resolves names. Delivery log rows are not written: a bulk load is not a delivery.
+ * so every page resolves names, and each engagement's history as ingest() would (its first
+ * version, and its delete), with no delivery behind it. Delivery log rows are not written: a bulk
+ * load is not a delivery.
  */
 export function seedBulk(options: SeedOptions): SeedStats {
   const now = options.now ?? Date.now();
@@ -230,6 +233,14 @@ export function seedBulk(options: SeedOptions): SeedStats {
     "engagement_refs",
     refCols.map((c) => c.name),
   );
+  const historyCols = columnsOf(engagementHistory);
+  const historyWriter = batchedWriter(
+    sqlite,
+    "engagement_history",
+    historyCols.map((c) => c.name),
+  );
+  const writeVersion = (version: Record<string, unknown>) =>
+    historyWriter.push(historyCols.map((c) => version[c.key]));
   const firstId =
     ((sqlite.prepare("SELECT max(id) AS m FROM engagements").get() as { m: number | null }).m ??
       0) + 1;
@@ -293,9 +304,29 @@ export function seedBulk(options: SeedOptions): SeedStats {
         for (const ref of normalized.refs) {
           refWriter.push([id, ref.role, ref.refId, ref.position, startedAt]);
         }
+        const first = { engagementId: id, deliveryId: null, receivedAt: now };
+        const state = versionState({ ...columns, startedAt }, normalized.refs, false);
+        const changes = diffVersions(null, state);
+        writeVersion({
+          ...first,
+          version: 1,
+          event: "crmEngagement::created",
+          updatedAt: snapshot.updatedAt,
+          changes,
+        });
+        if (deletedAt !== null) {
+          writeVersion({
+            ...first,
+            version: 2,
+            event: "crmEngagement::deleted",
+            updatedAt: deletedAt,
+            changes: DELETE_CHANGES,
+          });
+        }
       }
       engagementWriter.flush();
       refWriter.flush();
+      historyWriter.flush();
     })();
     options.onProgress?.(to, options.count);
   }

@@ -57,6 +57,7 @@ const rows = (db: typeof viaIngest.db, sql: string) => db.$client.prepare(sql).a
 const TABLES = {
   engagements: "select * from engagements order by id",
   refs: "select * from engagement_refs order by engagement_id, role, position",
+  history: "select * from engagement_history order by engagement_id, version",
   fts: "select rowid, title, description from engagements_fts order by rowid",
   counts: "select * from engagement_counts order by 1, 2, 3, 4, 5, 6, 7",
   keys: "select * from idempotency_keys order by delivery_id",

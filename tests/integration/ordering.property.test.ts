@@ -2,9 +2,12 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deliver } from "../helpers/deliver";
 import { openEngineStore, testEngines, type EngineStore } from "../helpers/engines";
+import { expectHistoryChains } from "../helpers/history";
 import { engagementEvent } from "../helpers/morph";
 
 type Step = { action: "created" | "updated" | "deleted"; minute: number };
+
+const at = (minute: number) => new Date(Date.UTC(2025, 0, 1) + minute * 60_000).toISOString();
 
 /** Events for one id with distinct versions, delivered in an arbitrary order (and some twice). */
 const history = fc
@@ -41,8 +44,6 @@ describe.each(testEngines())("ordering property on %s", (engine) => {
     await fc.assert(
       fc.asyncProperty(history, async ({ steps, order }) => {
         const id = `prop-${run++}`;
-        const at = (minute: number) =>
-          new Date(Date.UTC(2025, 0, 1) + minute * 60_000).toISOString();
         for (const step of order) {
           const body = engagementEvent(id, at(step.minute), {
             action: step.action,
@@ -64,6 +65,25 @@ describe.each(testEngines())("ordering property on %s", (engine) => {
         }
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("any interleaving leaves a history that chains, version by version, to the stored state", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(history, async ({ order }) => {
+        const id = `chain-${run++}`;
+        for (const step of order) {
+          const body = engagementEvent(id, at(step.minute), {
+            action: step.action,
+            fields: { title: `v${step.minute}`, status: step.minute % 2 ? "planned" : "completed" },
+          });
+          expect((await deliver(temp.store, body, { owner: "chain" })).status).toBe(200);
+        }
+        const row = await temp.one("select id from engagements where external_id = ?", id);
+        expectHistoryChains((await temp.store.getEngagement(Number(row!.id)))!);
+      }),
+      { numRuns: 100 },
     );
   });
 });

@@ -8,6 +8,7 @@ import type { DeliveryResult } from "@/db/types";
 import { ingest } from "@/lib/ingest/ingest";
 import { readDelivery } from "@/lib/ingest/read-delivery";
 import { openEngineStore, testEngines, type EngineStore } from "../helpers/engines";
+import { expectHistoryChains } from "../helpers/history";
 import { engagementEvent } from "../helpers/morph";
 import { seededRandom } from "../helpers/seeded-random";
 
@@ -120,6 +121,24 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
     expect(await stored(id)).toEqual(rows);
   }
 
+  /** Its versions, numbered without a gap under contention, each made by one applied delivery. */
+  async function expectVersions(steps: Step[], results: DeliveryResult[]) {
+    const [row] = await stored(steps[0]!.id);
+    const detail = (await first.store.getEngagement(Number(row!.id)))!;
+    expectHistoryChains(detail);
+    const applied = new Set(
+      results.filter((r) => r.outcome === "applied").map((r) => r.deliveryId),
+    );
+    const makers = detail.history.map((version) => version.deliveryId);
+    expect(makers.every((id) => applied.has(id!))).toBe(true);
+    expect(new Set(makers).size).toBe(makers.length);
+    const versions = await first.all(
+      "select version from engagement_history where engagement_id = ? order by version",
+      row!.id,
+    );
+    expect(versions.map((v) => v.version)).toEqual(makers.map((_, i) => i + 1));
+  }
+
   it("keeps the newest of 60 shuffled snapshots sent at once, and its tombstone", async () => {
     const random = seededRandom("pg-concurrency snapshots");
     // Four engagements: two whose newest event is a delete, two an update.
@@ -143,6 +162,7 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
       const outcomes = new Set(results.map((r) => r.outcome));
       expect([...outcomes].every((o) => ["applied", "stale", "unchanged"].includes(o))).toBe(true);
       await expectNewest(steps);
+      await expectVersions(steps, results);
     }
   });
 

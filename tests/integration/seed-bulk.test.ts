@@ -4,6 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@/db/sqlite/client";
 import { createSqliteStore } from "@/db/sqlite/store";
+import { createTempDatabase } from "../helpers/temp-db";
 import { ingest } from "@/lib/ingest/ingest";
 import { BULK_WORLD, seedBulk } from "@/scripts/lib/seed";
 
@@ -177,10 +178,64 @@ describe("npm run seed:bulk", () => {
         );
         expect(result.outcome).toBe("applied");
         expect({ ...stored.get(id)!, refs: refs.all(id) }).toEqual(seeded);
+        // Every compared field as the seeded version has it: not a version.
+        expect((await store.getEngagement(id))!.history).toHaveLength(1);
       }
       expect(rows.every((row) => String(row.fields).startsWith('["'))).toBe(true);
     } finally {
       sql.exec("rollback to reingest; release reingest");
+    }
+  });
+
+  it("writes each engagement's history as ingest() writes it, with no delivery behind it", async () => {
+    const ids = sql
+      .prepare("select id from engagements where id % 25 = 1 or deleted_at is not null")
+      .pluck()
+      .all() as number[];
+    const fresh = createTempDatabase();
+    try {
+      let deletes = 0;
+      for (const id of ids) {
+        const seeded = (await store.getEngagement(id))!;
+        const resource = {
+          object: "resource",
+          model: "crmEngagement",
+          id: seeded.externalId,
+          createdAt: seeded.createdAt,
+        };
+        const body = {
+          event: "crmEngagement::created",
+          data: { ...resource, fields: seeded.fields, updatedAt: seeded.history[0]!.updatedAt },
+        };
+        const meta = {
+          connectorId: seeded.connectorId,
+          connectionOwnerId: seeded.connectionOwnerId,
+          headers: {},
+          receivedAt: Date.parse(seeded.history[0]!.receivedAt),
+        };
+        const made = await ingest(fresh.store, JSON.stringify(body), {
+          ...meta,
+          idempotencyKey: `seed-history-${id}`,
+        });
+        if (seeded.deletedAt) {
+          deletes++;
+          await ingest(
+            fresh.store,
+            JSON.stringify({
+              event: "crmEngagement::deleted",
+              data: { ...resource, updatedAt: seeded.deletedAt },
+            }),
+            { ...meta, idempotencyKey: `seed-history-delete-${id}` },
+          );
+        }
+        const ingested = (await fresh.store.getDelivery(made.deliveryId))!.engagementId!;
+        const expected = (await fresh.store.getEngagement(ingested))!.history;
+        expect(seeded.history).toEqual(expected.map((v) => ({ ...v, deliveryId: null })));
+      }
+      expect(deletes).toBeGreaterThan(0);
+      expect(ids.length).toBeGreaterThan(deletes + 5);
+    } finally {
+      await fresh.cleanup();
     }
   });
 });

@@ -1,3 +1,10 @@
+import {
+  DELETE_CHANGES,
+  diffVersions,
+  versionState,
+  type VersionColumns,
+  type VersionState,
+} from "@/db/history";
 import type { RecordModel, RefRole } from "@/db/models";
 import {
   buildEngagementColumns,
@@ -18,7 +25,13 @@ import type { Params, WriteKind } from "./statements";
 
 export type Stored = StoredVersion & { id: number };
 export type LockedRecord = Stored & { model: RecordModel; externalId: string };
-export type Locked = { engagement: Stored | null; records: LockedRecord[] };
+/**
+ * The stored engagement, with the version it holds: its compared columns, and its references
+ * once read for an update (stored-refs.ts).
+ */
+export type LockedEngagement = Stored &
+  VersionColumns & { refs?: { role: RefRole; refId: string }[] };
+export type Locked = { engagement: LockedEngagement | null; records: LockedRecord[] };
 
 type Outcome = "applied" | "unchanged" | "stale";
 
@@ -176,8 +189,26 @@ function refArrays(refs: readonly EngagementRefRow[]) {
   return { refRoles, refIds, refPositions };
 }
 
+/** The version the write statement's parameters leave (as PostgreSQL will hold it). */
+function versionOfParams(params: ReturnType<typeof engagementParams>): VersionState {
+  const refs = params.refIds.map((refId, i) => ({ role: params.refRoles[i]!, refId }));
+  return versionState(params, refs, params.deletedAt !== null);
+}
+
+function storedVersion(stored: LockedEngagement) {
+  if (!stored.refs) throw new Error("the stored references were not read for this update");
+  return versionState(stored, stored.refs, stored.deletedAt !== null);
+}
+
+/** Whether the change rewrites the stored engagement with a snapshot (and so compares with it). */
+export function updatesStored(change: EngagementChange, stored: Stored) {
+  return (
+    change.snapshot !== null && decideChange(stored, change.version, change.snapshot) === "update"
+  );
+}
+
 /** The engagement's columns as the write statement takes them. */
-function engagementParams(change: EngagementChange, receivedAt: number): Params {
+function engagementParams(change: EngagementChange, receivedAt: number) {
   const columns = buildEngagementColumns(change);
   const { snapshot, version } = change;
   return {
@@ -210,7 +241,9 @@ export function planNewEngagement(change: EngagementChange, receivedAt: number) 
   if (change.expanded.length > 0) return null;
   const decision = decideChange(undefined, change.version, change.snapshot);
   if (decision !== "insert") return null;
-  return { outcome: toOutcome(decision), params: engagementParams(change, receivedAt) };
+  const params = engagementParams(change, receivedAt);
+  const historyChanges = diffVersions(null, versionOfParams(params));
+  return { outcome: toOutcome(decision), params: { ...params, historyChanges } };
 }
 
 export function planEngagement(
@@ -230,7 +263,9 @@ export function planEngagement(
   }
   if (!snapshot && decision === "update") {
     const { id, ...tombstone } = tombstoneOf(stored!, version, receivedAt);
-    const tombstoneParams = { ...params, ...tombstone, engagementId: id };
+    // Deleting a tombstone again moves its version on and changes nothing compared.
+    const historyChanges = stored!.deletedAt === null ? DELETE_CHANGES : null;
+    const tombstoneParams = { ...params, ...tombstone, engagementId: id, historyChanges };
     return {
       kind: "tombstone",
       outcome: "applied",
@@ -240,11 +275,16 @@ export function planEngagement(
     };
   }
   const engagementId = stored?.id ?? null;
+  const written = engagementParams(change, receivedAt);
+  const historyChanges = diffVersions(
+    stored ? storedVersion(stored) : null,
+    versionOfParams(written),
+  );
   return {
     kind: decision,
     outcome: toOutcome(decision),
     engagementId,
-    params: { ...params, ...engagementParams(change, receivedAt), engagementId },
+    params: { ...params, ...written, engagementId, historyChanges },
     recordInserts,
   };
 }

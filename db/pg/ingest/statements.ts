@@ -9,7 +9,7 @@ import type pg from "pg";
 export type Statement = { name: string; text: string; names: readonly string[] };
 export type Params = Record<string, unknown>;
 
-function defineStatement(name: string, source: string): Statement {
+export function defineStatement(name: string, source: string): Statement {
   const names: string[] = [];
   const text = source.replace(/@(\w+)/g, (_, param: string) => {
     if (!names.includes(param)) names.push(param);
@@ -55,6 +55,14 @@ const bindKey = (condition: string) => `INSERT INTO idempotency_keys
 const KEY_UNBOUND = `NOT EXISTS (SELECT FROM idempotency_keys WHERE ${SCOPE} AND key = @key)`;
 
 /**
+ * The stored version's compared fields (db/history.ts). Read under the lock, as the row the lock
+ * waited for; its references are read after (stored-refs.ts): a subquery here would read them
+ * as they were before the wait.
+ */
+const VERSION_COLUMNS = `type, direction, status, title, description, started_at AS "startedAt",
+  ended_at AS "endedAt", duration, owner_id AS "ownerId"`;
+
+/**
  * Binds the key to this delivery (no id is drawn for a plain repeat) unless it is bound
  * already, and only then locks the stored engagement and records the change touches, in one
  * order for every writer. ON CONFLICT waits for a concurrent binder of the same key: after its
@@ -66,7 +74,8 @@ export const CLAIM = defineStatement(
   `WITH claim AS (
      ${bindKey(KEY_UNBOUND)}
    ), engagement AS (
-     SELECT id, updated_at AS "updatedAt", deleted_at AS "deletedAt", content_hash AS "contentHash"
+     SELECT id, updated_at AS "updatedAt", deleted_at AS "deletedAt", content_hash AS "contentHash",
+            ${VERSION_COLUMNS}
        FROM engagements
       WHERE ${SCOPE} AND external_id = @externalId::text AND EXISTS (SELECT FROM claim)
         FOR UPDATE
@@ -171,9 +180,31 @@ const insertEngagement = (source: string) => `engagement AS (
        FROM engagement, ${REF_INPUT}
    )`;
 
+/**
+ * The version a delivery made, when `@historyChanges` holds one (null: no version). `version`
+ * is the next after the engagement's last, read under the lock the claim took on it.
+ */
+const historyWrite = (engagementId: string, deliveryId: string, from: string, version: string) =>
+  `history AS (
+     INSERT INTO engagement_history (connector_id, connection_owner_id, engagement_id, version,
+       delivery_id, received_at, event, updated_at, changes)
+     SELECT @connectorId::text, @connectionOwnerId::text, ${engagementId}, ${version},
+            ${deliveryId}, @receivedAt::bigint, @event::text, @updatedAt::bigint, @historyChanges::json
+       ${from}
+      WHERE @historyChanges::json IS NOT NULL
+   )`;
+const NEXT_VERSION = `coalesce((SELECT max(version) FROM engagement_history
+  WHERE ${SCOPE} AND engagement_id = @engagementId::bigint), 0) + 1`;
+const nextVersionOf = historyWrite(
+  "@engagementId::bigint",
+  "@deliveryId::bigint",
+  "",
+  NEXT_VERSION,
+);
+
 /** What each engagement decision writes (besides records and the log row). */
 const ENGAGEMENT_WRITES = {
-  insert: insertEngagement(""),
+  insert: `${insertEngagement("")}, ${historyWrite("engagement.id", "@deliveryId::bigint", "FROM engagement", "1")}`,
   // References not in the snapshot go; the others are written in place (no delete-then-insert
   // of one key, whose order inside one statement PostgreSQL does not promise).
   update: `engagement AS (
@@ -194,20 +225,20 @@ const ENGAGEMENT_WRITES = {
      ON CONFLICT (connector_id, connection_owner_id, engagement_id, role, ref_id) DO UPDATE
        SET position = excluded.position, started_at = excluded.started_at
        WHERE (f.position, f.started_at) IS DISTINCT FROM (excluded.position, excluded.started_at)
-   )`,
+   ), ${nextVersionOf}`,
   tombstone: `engagement AS (
      UPDATE engagements SET deleted_at = @deletedAt::bigint, updated_at = @updatedAt::bigint,
             ingested_at = @ingestedAt::bigint
       WHERE ${SCOPE} AND id = @engagementId::bigint
-   )`,
+   ), ${nextVersionOf}`,
   none: null,
 } as const;
 
 export type WriteKind = keyof typeof ENGAGEMENT_WRITES;
 
 /**
- * Everything an accepted delivery writes, in one statement: records, the engagement and its
- * references, the log row under the id the claim drew. `logged` is 0 when the engagement insert
+ * Everything an accepted delivery writes, in one statement: records, the engagement, its
+ * references and the version it made, the log row under the id the claim drew. `logged` is 0 when the engagement insert
  * met a row a concurrent writer committed meanwhile (the caller starts over);
  * `recordsInserted` likewise tells whether every record insert went in.
  */
@@ -237,7 +268,7 @@ export const WRITE: Record<WriteKind, Statement> = {
 
 /**
  * A delivery of an engagement never seen, carrying no records, in one statement (its own
- * transaction): key, engagement, references and log row, so the common case is one round trip.
+ * transaction): key, engagement, references, its first version and log row, so the common case is one round trip.
  * With the key bound or the engagement stored already it writes nothing (`deliveryId` null).
  * Should a concurrent writer commit the same engagement while this waits on it, the log row's
  * id is left NULL on purpose: the NOT NULL constraint undoes the whole statement (see
@@ -248,7 +279,8 @@ export const INSERT_NEW = defineStatement(
   `WITH claim AS (
      ${bindKey(`${KEY_UNBOUND} AND NOT EXISTS (
        SELECT FROM engagements WHERE ${SCOPE} AND external_id = @externalId::text)`)}
-   ), ${insertEngagement("FROM claim")}, logged AS (
+   ), ${insertEngagement("FROM claim")},
+   ${historyWrite("engagement.id", "claim.delivery_id", "FROM claim, engagement", "1")}, logged AS (
      INSERT INTO deliveries (id, ${LOG_COLUMNS})
      SELECT CASE WHEN engagement.id IS NOT NULL THEN claim.delivery_id END,
             ${logValues("engagement.id")}

@@ -14,6 +14,7 @@ import type { PgDatabase } from "../client";
 import { toStorageError } from "../storage-errors";
 import { planEngagement, planRecordChange, recordsTouched, type Locked } from "./apply";
 import { insertIfNew } from "./insert-new";
+import { withStoredRefs } from "./stored-refs";
 import {
   acceptedEntry,
   errorOf,
@@ -102,7 +103,11 @@ async function applyClaimed(
   const { deliveryId } = claimed;
   const plan =
     change.model === "crmEngagement"
-      ? planEngagement(change, meta.receivedAt, claimed)
+      ? planEngagement(
+          change,
+          meta.receivedAt,
+          await withStoredRefs(client, delivery, change, claimed),
+        )
       : planRecordChange(change, meta.receivedAt, claimed);
   const log = logParams(
     delivery,

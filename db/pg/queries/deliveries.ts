@@ -84,7 +84,12 @@ export async function getDelivery(db: PgDatabase, id: number): Promise<DeliveryD
              order by id limit 100) r
           ) as repeats,
           (select row_to_json(e) from (
-             select id, external_id, title, type, deleted_at from engagements
+             select id, external_id, title, type, deleted_at,
+                    (select version from engagement_history h
+                      where h.connector_id = g.connector_id
+                        and h.connection_owner_id = g.connection_owner_id
+                        and h.engagement_id = g.id and h.delivery_id = d.id) as version
+               from engagements g
              where id = d.engagement_id limit 1) e
           ) as engagement
         from deliveries d where d.id = ${id}`,

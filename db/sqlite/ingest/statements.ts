@@ -1,6 +1,7 @@
 import type Database from "better-sqlite3";
 import type { NewDelivery, NewEngagement, NewRecord, RecordModel, RefRole } from "@/db/schema";
 import type { AppDatabase } from "../client";
+import { historyStatements } from "./history-statements";
 
 /**
  * The ingest path's statements: plain better-sqlite3, prepared once per connection. Drizzle's
@@ -16,7 +17,7 @@ const toJson = (value: unknown) =>
  * Named parameters in the SQL (`@name`), bound by position: better-sqlite3 looks each named
  * parameter up through V8's slow property path, which costs more than the rest of the binding.
  */
-function prepare<P extends Params, R = never>(
+export function prepare<P extends Params, R = never>(
   sqlite: Database.Database,
   source: string,
   jsonColumns: readonly (keyof P & string)[] = [],
@@ -200,6 +201,7 @@ function buildStatements(sqlite: Database.Database) {
     ...deliveryStatements(sqlite),
     ...engagementStatements(sqlite),
     ...recordStatements(sqlite),
+    ...historyStatements(sqlite),
   };
 }
 

@@ -7,7 +7,7 @@ import {
 } from "@/db/rules";
 import type { DeliveryResult, IncomingDelivery, Refusal } from "@/db/types";
 import type { AppDatabase } from "../client";
-import { applyChange } from "./apply";
+import { applyChange, writeVersion } from "./apply";
 import { statementsFor, type IngestStatements } from "./statements";
 
 /** The delivery's log row; the statement's parameters are written out, never spread (V8 cost). */
@@ -99,6 +99,7 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
     engagementId: applied.engagementId,
     originalDeliveryId: null,
   });
+  writeVersion(s, applied, { id: deliveryId, receivedAt, event: delivery.about.event });
   s.bindKey.run({
     connectorId,
     connectionOwnerId,

@@ -76,7 +76,10 @@ export function getDelivery(db: AppDatabase, id: number): DeliveryDetail | null 
       ? undefined
       : get<TouchedEngagementRow>(
           db,
-          sql`select id, external_id, title, type, deleted_at from engagements where id = ${row.engagement_id}`,
+          sql`select id, external_id, title, type, deleted_at,
+                (select version from engagement_history
+                  where engagement_id = e.id and delivery_id = ${row.id}) as version
+              from engagements e where id = ${row.engagement_id}`,
         );
   return toDeliveryDetail({ row, original, repeats, engagement }, parseJson);
 }

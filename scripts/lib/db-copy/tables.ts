@@ -1,6 +1,13 @@
 /** What `db:copy` moves, table by table: the PostgreSQL columns, and where SQLite holds each. */
 import { getTableConfig, type PgTable } from "drizzle-orm/pg-core";
-import { deliveries, engagementRefs, engagements, idempotencyKeys, records } from "@/db/pg/schema";
+import {
+  deliveries,
+  engagementHistory,
+  engagementRefs,
+  engagements,
+  idempotencyKeys,
+  records,
+} from "@/db/pg/schema";
 import { pgJson, pgText, pgWholeNumber } from "@/db/pg/ingest/pg-values";
 
 /** A column, and how a SQLite value becomes one PostgreSQL holds (db/pg/ingest/pg-values.ts). */
@@ -62,6 +69,14 @@ export const TABLE_COPIES: TableCopy[] = [
       column === "connector_id" || column === "connection_owner_id" ? `e.${column}` : `r.${column}`,
     // The primary key of a WITHOUT ROWID table: the table's own order.
     key: ["r.engagement_id", "r.role", "r.ref_id"],
+  },
+  {
+    target: engagementHistory,
+    // Like a reference, a version carries its engagement's connection.
+    from: "engagement_history h JOIN engagements e ON e.id = h.engagement_id",
+    sourceOf: (column: string) =>
+      column === "connector_id" || column === "connection_owner_id" ? `e.${column}` : `h.${column}`,
+    key: ["h.engagement_id", "h.version"],
   },
   { target: records, from: "records", sourceOf: sameName, key: ["id"] },
   { target: deliveries, from: "deliveries", sourceOf: sameName, key: ["id"] },

@@ -1,4 +1,6 @@
 import { sql } from "drizzle-orm";
+import { HISTORY_COLUMNS_SQL, toHistoryEntry, type HistoryRow } from "@/db/history";
+import { parseJson } from "@/db/stored-values";
 import type { EngagementDetail } from "@/db/types";
 import { engagementFieldsOf, toDeliveryTouch, type DeliveryTouchRow } from "@/db/views";
 import type { AppDatabase } from "../../client";
@@ -6,7 +8,7 @@ import { all, get } from "../../prepared";
 import { ROW_COLUMNS_SQL, type EngagementRow } from "./page";
 import { resolveEngagements } from "./resolve";
 
-/** One engagement whole: its references resolved, its `fields` as received, its deliveries. */
+/** One engagement whole: references resolved, `fields` as received, its deliveries and history. */
 export function getEngagement(db: AppDatabase, numeric: number): EngagementDetail | null {
   const row = get<EngagementRow & { fields: string }>(
     db,
@@ -19,9 +21,15 @@ export function getEngagement(db: AppDatabase, numeric: number): EngagementDetai
     sql`select id, received_at, event, outcome, http_status, idempotency_key, warnings, repeat_count
         from deliveries where engagement_id = ${numeric} order by id`,
   );
+  const history = all<HistoryRow>(
+    db,
+    sql`select ${sql.raw(HISTORY_COLUMNS_SQL)} from engagement_history
+        where engagement_id = ${numeric} order by version`,
+  );
   return {
     ...view,
     fields: engagementFieldsOf(row.fields, row, view),
     deliveries: deliveries.map(toDeliveryTouch),
+    history: history.map((version) => toHistoryEntry(version, parseJson)),
   };
 }
