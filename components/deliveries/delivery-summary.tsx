@@ -4,6 +4,7 @@ import { Badge, StatusCode } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { DescriptionList } from "@/components/ui/description-list";
 import { LocalTime } from "@/components/ui/local-time";
+import { versionAnchor } from "@/components/engagements/engagement-history";
 import { connectionOf, deliveriesHref, formatConnection } from "@/lib/filters";
 
 const link = "text-sky-700 hover:underline";
@@ -17,6 +18,25 @@ function logLink(only: "key" | "resource", value: string | null, title: string) 
       </Link>
     )
   );
+}
+
+/** The engagement's version this delivery made, linked to it in the engagement's history. */
+function versionItem(delivery: DeliveryDetail, engagementId: number): [string, React.ReactNode] {
+  const { version, outcome } = delivery;
+  const none =
+    outcome === "applied"
+      ? "none: every field it compares matched the version before"
+      : `none (${outcome})`;
+  return [
+    "Version made",
+    version === null ? (
+      <span className="text-slate-600">{none}</span>
+    ) : (
+      <Link className={link} href={`/engagements/${engagementId}#${versionAnchor(version)}`}>
+        version {version} in the engagement&apos;s history
+      </Link>
+    ),
+  ];
 }
 
 /** What the delivery was and what it touched; its connection, key and resource link to the log. */
@@ -57,6 +77,7 @@ export function DeliverySummaryCard({ delivery }: { delivery: DeliveryDetail }) 
               </span>
             ),
           ],
+          ...(delivery.engagement ? [versionItem(delivery, delivery.engagement.id)] : []),
           ["HTTP status", <StatusCode key="s" status={delivery.httpStatus} />],
           ["Processing time", `${delivery.durationMs} ms`],
           ["Body size", delivery.bodyBytes === null ? null : `${delivery.bodyBytes} bytes`],

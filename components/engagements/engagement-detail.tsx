@@ -4,13 +4,18 @@ import type { EngagementDetail } from "@/db/types";
 import { LocalTime } from "@/components/ui/local-time";
 import { connectionHref, formatConnection, type Connection } from "@/lib/filters";
 import { DETAIL_LINK } from "./detail-link";
+import type { HistoryNames } from "@/lib/engagements/history-names";
 import { EngagementDeliveries } from "./engagement-deliveries";
+import { EngagementHistory } from "./engagement-history";
 import { EngagementRefs } from "./engagement-refs";
 import { directionLabel, formatDuration, statusLabel, typeLabel } from "./format";
 import { TypeIcon } from "./type-icon";
 
-/** One engagement whole: every field, its resolved references, warnings, deliveries, raw JSON. */
-export function EngagementDetailView({ e }: { e: EngagementDetail }) {
+/**
+ * One engagement whole: every field, its resolved references, warnings, its history (`names`:
+ * the records it mentions), deliveries, raw JSON.
+ */
+export function EngagementDetailView({ e, names }: { e: EngagementDetail; names: HistoryNames }) {
   const connection = { connectorId: e.connectorId, connectionOwnerId: e.connectionOwnerId };
   return (
     <article className="flex flex-col gap-4">
@@ -19,6 +24,7 @@ export function EngagementDetailView({ e }: { e: EngagementDetail }) {
       {e.warnings.length > 0 && <Warnings warnings={e.warnings} />}
       <FieldsSection e={e} connection={connection} />
       <EngagementRefs e={e} connection={connection} />
+      <EngagementHistory history={e.history} names={names} connection={connection} />
       <EngagementDeliveries deliveries={e.deliveries} />
       <details className="rounded-lg border border-slate-200 bg-white p-4">
         <summary className="cursor-pointer font-semibold focus-visible:outline-2 focus-visible:outline-sky-600">
