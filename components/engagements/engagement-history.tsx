@@ -88,8 +88,8 @@ function ChangeLine({ change, ...context }: { change: FieldChange } & Context) {
   }
   return (
     <>
-      {label} <Value field={field} value={from} {...context} /> <span aria-hidden>→</span>
-      <span className="sr-only">to</span> <Value field={field} value={to} {...context} />
+      {label} <Value field={field} value={from} {...context} /> →{" "}
+      <Value field={field} value={to} {...context} />
     </>
   );
 }

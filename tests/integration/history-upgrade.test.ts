@@ -12,8 +12,9 @@ import { testEngines, type Engine } from "../helpers/engines";
 import { engagementEvent, fixture } from "../helpers/morph";
 
 /**
- * tests/fixtures/databases/before-history.{db,pg.sql} were written by the code just before
- * engagement history (migrations 0008 / 0005), one per engine, from the same deliveries: records,
+ * tests/fixtures/databases/before-history.{db,pg.sql} were written by the code before engagement
+ * history (at migration 0008 on SQLite, 0005 on PostgreSQL; the upgrade applies every migration
+ * since), one per engine, from the same deliveries: records,
  * a create, its duplicate, an update (status, title, owner), a stale one, a deleted meeting, a
  * delete of an engagement never seen, a note deleted and brought back, the same call in another
  * connection, a refused body. before-history.json is what that code answered for each engagement.

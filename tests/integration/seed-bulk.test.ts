@@ -64,7 +64,9 @@ describe("npm run seed:bulk", () => {
       .get() as { n: number };
     expect(hits.n).toBeGreaterThan(0);
     const triggers = sql
-      .prepare("select count(*) as n from sqlite_master where type = 'trigger'")
+      .prepare(
+        "select count(*) as n from sqlite_master where type = 'trigger' and tbl_name = 'engagements'",
+      )
       .get() as { n: number };
     expect(triggers.n).toBe(6);
   });
