@@ -78,3 +78,17 @@ export function migrationsBefore(dir: string, tag: string) {
   fs.writeFileSync(journalFile, JSON.stringify(journal));
   return folder;
 }
+
+/**
+ * Today's ingest writes each version into `engagement_history`: on a database opened at an
+ * older migration, the table as migration 0010 makes it, so that ingest can write there. The
+ * returned function drops it again, before the database is upgraded (0010 creates it anew).
+ */
+export function addHistoryTable(db: AppDatabase): () => void {
+  const sql = fs.readFileSync(
+    path.join(process.cwd(), "db", "sqlite", "migrations", "0010_engagement_history.sql"),
+    "utf8",
+  );
+  db.$client.exec(sql.split("--> statement-breakpoint")[0]!);
+  return () => db.$client.exec("DROP TABLE engagement_history");
+}

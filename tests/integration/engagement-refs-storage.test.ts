@@ -7,7 +7,7 @@ import { parseFilter } from "@/lib/filters";
 import { deliver } from "../helpers/deliver";
 import { fixture } from "../helpers/morph";
 import { toEngagementQuery } from "../helpers/read-queries";
-import { createTempDatabase, migrationsBefore } from "../helpers/temp-db";
+import { addHistoryTable, createTempDatabase, migrationsBefore } from "../helpers/temp-db";
 
 const temp = createTempDatabase();
 afterAll(() => temp.cleanup());
@@ -30,6 +30,7 @@ describe("engagement_refs storage", () => {
       migrationsFolder: migrationsBefore(temp.dir, "_engagement_refs_without_rowid"),
     });
     const olderStore = storeOn(older);
+    const dropHistory = addHistoryTable(older);
     for (const name of [
       "engagement-call-created",
       "engagement-meeting-updated",
@@ -39,6 +40,7 @@ describe("engagement_refs storage", () => {
     }
     const before = refsOf(older);
     expect(before.length).toBeGreaterThan(3);
+    dropHistory();
     await olderStore.close();
 
     const db = openDatabase(file);

@@ -8,7 +8,7 @@ import type { Store } from "@/db/store";
 import { parseFilter } from "@/lib/filters";
 import { deliver } from "../helpers/deliver";
 import { toEngagementQuery } from "../helpers/read-queries";
-import { migrationsBefore } from "../helpers/temp-db";
+import { addHistoryTable, migrationsBefore } from "../helpers/temp-db";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-indexes-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -60,10 +60,13 @@ describe.each([
 ])("migration 0006 (covering read indexes) on a database %s", (label, older) => {
   it("leaves the covering date and owner indexes, and the same answers", async () => {
     const file = path.join(dir, `${label.replace(/\W+/g, "-")}.db`);
-    const before = storeOn(openDatabase(file, { migrationsFolder: older() }));
+    const olderDb = openDatabase(file, { migrationsFolder: older() });
+    const before = storeOn(olderDb);
+    const dropHistory = addHistoryTable(olderDb);
     for (let i = 0; i < 12; i++) await post(before, i);
     const query = toEngagementQuery(parseFilter(new URLSearchParams("type=call&limit=3")));
     const page = await before.listEngagements(query);
+    dropHistory();
     await before.close();
 
     const after = openDatabase(file);
