@@ -3,15 +3,11 @@ import type { EngagementView, Ref } from "@/db/types";
 import { formatConnection } from "@/lib/filters";
 
 /**
- * A spreadsheet opening the file must not run it: a cell starting with = + - @ (or a tab /
- * carriage return) gets a leading single quote (OWASP's CSV injection advice).
+ * A spreadsheet opening the file must not run it: papaparse puts a single quote before a text
+ * cell starting with = + - @, a tab or a carriage return (OWASP's CSV injection advice). Its
+ * default pattern ends in `.*$`, which misses a formula followed by a line break; this one does not.
  */
-export function guardCell(value: unknown): string | number {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") return value;
-  const text = String(value);
-  return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-}
+const FORMULA_START = /^[=+\-@\t\r]/;
 
 const ids = (refs: Ref[]) => refs.map((r) => r.id).join("; ");
 const names = (refs: Ref[]) => refs.map((r) => r.name ?? "").join("; ");
@@ -51,33 +47,31 @@ const VIA_COLUMN = "via";
  */
 export function engagementsToCsv(rows: EngagementView[], options: { via?: boolean } = {}): string {
   const fields: string[] = [...CSV_COLUMNS, ...(options.via ? [VIA_COLUMN] : [])];
-  const data = rows.map((e) =>
-    [
-      e.id,
-      e.externalId,
-      formatConnection(e),
-      e.type,
-      e.direction,
-      e.status,
-      e.title,
-      e.description,
-      e.startedAt,
-      e.endedAt,
-      e.duration,
-      e.owner?.id,
-      e.owner?.name,
-      ids(e.contacts),
-      names(e.contacts),
-      ids(e.companies),
-      names(e.companies),
-      ids(e.opportunities),
-      names(e.opportunities),
-      ids(e.users),
-      names(e.users),
-      e.deletedAt,
-      e.warnings.join("; "),
-      ...(options.via ? [(e.via ?? []).map((o) => o.name ?? o.id).join("; ")] : []),
-    ].map(guardCell),
-  );
-  return Papa.unparse({ fields, data }, { newline: "\r\n" });
+  const data = rows.map((e) => [
+    e.id,
+    e.externalId,
+    formatConnection(e),
+    e.type,
+    e.direction,
+    e.status,
+    e.title,
+    e.description,
+    e.startedAt,
+    e.endedAt,
+    e.duration,
+    e.owner?.id,
+    e.owner?.name,
+    ids(e.contacts),
+    names(e.contacts),
+    ids(e.companies),
+    names(e.companies),
+    ids(e.opportunities),
+    names(e.opportunities),
+    ids(e.users),
+    names(e.users),
+    e.deletedAt,
+    e.warnings.join("; "),
+    ...(options.via ? [(e.via ?? []).map((o) => o.name ?? o.id).join("; ")] : []),
+  ]);
+  return Papa.unparse({ fields, data }, { newline: "\r\n", escapeFormulae: FORMULA_START });
 }
