@@ -1,10 +1,19 @@
 import { randomBytes } from "node:crypto";
 import { NextResponse, type NextRequest } from "next/server";
-import { isAuthenticatedRequest, isHttpsRequest } from "@/lib/auth/session";
+import { hasApiToken } from "@/lib/auth/api-token";
+import { isAuthenticatedRequest } from "@/lib/auth/session";
 import { errorPageResponse, errorResponse } from "@/lib/http-error";
+import { isHttpsRequest } from "@/lib/request-origin";
 
 /** Reachable without a session: the sign-in screens themselves (health and webhook skip the proxy). */
 const OPEN_PATHS = [/^\/login\/?$/, /^\/api\/session(\/|$)/];
+/** What `API_TOKEN` reads without a session: the read API and metrics, never pages or writes. */
+const TOKEN_PATHS = /^\/api\/(engagements|deliveries|records|connections|metrics)(\/|$)/;
+
+function readsWithToken(request: NextRequest): boolean {
+  const reads = request.method === "GET" || request.method === "HEAD";
+  return reads && TOKEN_PATHS.test(request.nextUrl.pathname) && hasApiToken(request);
+}
 
 /** The page CSP: scripts only from this origin or carrying this request's nonce. */
 export function contentSecurityPolicy(nonce: string, options: { https: boolean; dev: boolean }) {
@@ -52,7 +61,7 @@ export async function proxy(request: NextRequest) {
 
   let allowed: boolean;
   try {
-    allowed = isOpen || (await isAuthenticatedRequest(request));
+    allowed = isOpen || readsWithToken(request) || (await isAuthenticatedRequest(request));
   } catch (error) {
     // The password lives in the database on PostgreSQL: down, nothing can be checked.
     return isApi ? errorResponse(error) : errorPageResponse(error);

@@ -1,6 +1,6 @@
 import { getStore } from "@/db/app-store";
 import { appSecretSource, type ResolvedSecret } from "@/lib/auth/secrets";
-import { isEnabled } from "@/lib/config";
+import { setting } from "@/lib/config";
 import { schedulePruning } from "@/lib/maintenance";
 
 const RETRY_BANNER_MS = 2_000;
@@ -18,10 +18,10 @@ async function bannerLines(base: string): Promise<string[]> {
     `Webhook URL for Morph: ${base}/api/webhooks/morph?token=${encodeURIComponent(webhook.value)}`,
     keptNote(webhook, "WEBHOOK_SECRET", "secret"),
   ];
-  if (isEnabled(process.env.WEBHOOK_ALLOW_UNSIGNED)) {
+  if (setting("WEBHOOK_ALLOW_UNSIGNED")) {
     lines.push("  WEBHOOK_ALLOW_UNSIGNED=1: requests without credentials are accepted too.");
   }
-  if (isEnabled(process.env.APP_ALLOW_PUBLIC)) {
+  if (setting("APP_ALLOW_PUBLIC")) {
     lines.push(`App: ${base}/engagements (APP_ALLOW_PUBLIC=1: no login)`);
   } else {
     const password = await appSecretSource("app-password");
@@ -41,7 +41,7 @@ async function bannerLines(base: string): Promise<string[]> {
 export function announceStartup() {
   const store = getStore();
   schedulePruning(store);
-  const base = `http://localhost:${process.env.PORT || 3000}`;
+  const base = setting("APP_URL") ?? `http://localhost:${setting("PORT")}`;
   console.log(`Database: ${store.describe()}`);
   let waited = false;
   const tryBanner = () => {

@@ -20,6 +20,25 @@ const hostname = args.hostname || process.env.HOSTNAME || undefined;
 // The start banner (lib/startup.ts) and the app read the port from PORT: `--port` sets it too.
 process.env.PORT = String(port);
 
+// Behind a trusted proxy (TRUST_PROXY, checked by lib/config.ts before we start) its forwarding
+// headers stand. Otherwise a client's claims about itself are dropped: the socket's address is
+// the client's, and Next fills the scheme and host in from this connection.
+const trustValue = process.env.TRUST_PROXY?.trim() ?? "";
+const trustProxy =
+  trustValue !== "" && Number(trustValue) !== 0 && !/^(false|no|off|n|disabled)$/i.test(trustValue);
+const FORWARDING = [
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "x-real-ip",
+  "forwarded",
+];
+
+function ownForwarding(req) {
+  for (const name of FORWARDING) if (req.headers[name] !== undefined) delete req.headers[name];
+  req.headers["x-forwarded-for"] = req.socket.remoteAddress ?? "";
+}
+
 const app = next({ dev: false, dir: root, port, hostname });
 await app.prepare();
 const handle = app.getRequestHandler();
@@ -43,6 +62,7 @@ function refuse(res) {
 
 const server = http.createServer((req, res) => {
   if (stopping) return refuse(res);
+  if (!trustProxy) ownForwarding(req);
   open.add(res);
   res.on("close", () => open.delete(res));
   handle(req, res).catch((error) => {

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { createPgStore } from "@/db/pg/store";
 import { readSetting, settingFile } from "@/db/sqlite/settings";
-import { databaseTarget, isEnabled } from "@/lib/config";
+import { databaseTarget, setting } from "@/lib/config";
 import { generateTraffic, type SimDelivery } from "./lib/traffic";
 
 const HELP = `Usage: npm run simulate -- [options]
@@ -60,7 +60,7 @@ const rate = Number(args.rate);
 if (!Number.isFinite(rate) || rate < 0) fail(`--rate must be a number >= 0, got "${args.rate}"`);
 const concurrency = positiveInt("concurrency", args.concurrency);
 const seed = positiveInt("seed", args.seed, true);
-const baseUrl = (args.url ?? `http://localhost:${process.env.PORT || 3000}`).replace(/\/+$/, "");
+const baseUrl = (args.url ?? `http://localhost:${setting("PORT")}`).replace(/\/+$/, "");
 
 /** The server's secret, read the way it reads it, but never created here: that is the server's job. */
 /** The secret the server keeps for this DATABASE_URL, without creating one. */
@@ -79,9 +79,10 @@ async function keptSecret(): Promise<{ value: string | null; where: string }> {
 }
 
 async function findCredentials(): Promise<{ query: string; note: string }> {
-  if (process.env.WEBHOOK_SECRET?.trim()) {
+  const secret = setting("WEBHOOK_SECRET");
+  if (secret) {
     return {
-      query: `?token=${encodeURIComponent(process.env.WEBHOOK_SECRET.trim())}`,
+      query: `?token=${encodeURIComponent(secret)}`,
       note: "secret from WEBHOOK_SECRET",
     };
   }
@@ -89,7 +90,7 @@ async function findCredentials(): Promise<{ query: string; note: string }> {
   if (kept.value) {
     return { query: `?token=${encodeURIComponent(kept.value)}`, note: `secret from ${kept.where}` };
   }
-  if (isEnabled(process.env.WEBHOOK_ALLOW_UNSIGNED)) {
+  if (setting("WEBHOOK_ALLOW_UNSIGNED")) {
     return {
       query: "",
       note: "no secret found; sending without credentials (WEBHOOK_ALLOW_UNSIGNED)",

@@ -63,9 +63,3 @@ export function signInLimiter(): FailureLimiter {
   g.signInLimiter ??= createFailureLimiter({ perClient: 10, overall: 100, windowMs: 60_000 });
   return g.signInLimiter;
 }
-
-/** The client as the request says (Next fills `x-forwarded-for` with the socket address when absent). */
-export function clientKey(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request.headers.get("x-real-ip")?.trim() || "unknown";
-}

@@ -2,6 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { getStore } from "@/db/app-store";
 import type { Store } from "@/db/store";
 import type { SettingName } from "@/db/types";
+import { setting } from "@/lib/config";
 
 type SecretName = SettingName;
 
@@ -19,9 +20,8 @@ const GENERATORS: Record<SecretName, () => string> = {
   "app-password": () => randomBytes(18).toString("base64url"),
 };
 
-/** Read where it is used, by name, so docs/api.md's check finds both. */
 const fromEnv = (name: SecretName) =>
-  name === "webhook-secret" ? process.env.WEBHOOK_SECRET : process.env.APP_PASSWORD;
+  setting(name === "webhook-secret" ? "WEBHOOK_SECRET" : "APP_PASSWORD");
 
 export type ResolvedSecret = {
   value: string;

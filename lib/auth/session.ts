@@ -1,6 +1,7 @@
-import { isEnabled } from "@/lib/config";
 import { safeEqual } from "@/lib/auth/secrets";
 import { checkSession, endSession, type StartedSession } from "@/lib/auth/server-session";
+import { setting, type Env } from "@/lib/config";
+import { isHttpsRequest } from "@/lib/request-origin";
 
 export const SESSION_COOKIE = "ev_session";
 export const DEFAULT_AFTER_SIGN_IN = "/engagements";
@@ -11,8 +12,8 @@ export function checkPassword(candidate: string | null | undefined, password: st
 }
 
 /** `APP_ALLOW_PUBLIC=1` serves pages and the read API without a login. */
-export function isPublicAccess(env: NodeJS.ProcessEnv = process.env): boolean {
-  return isEnabled(env.APP_ALLOW_PUBLIC);
+export function isPublicAccess(env: Env = process.env): boolean {
+  return setting("APP_ALLOW_PUBLIC", env);
 }
 
 /** Reads one cookie from a `Cookie` header. */
@@ -42,13 +43,6 @@ export async function isAuthenticatedRequest(request: Request): Promise<boolean>
 /** Ends the session a request's cookie names, if any. */
 export async function endRequestSession(request: Request): Promise<void> {
   await endSession(sessionIdOf(request));
-}
-
-/** HTTPS as the browser saw it: behind a proxy, the first `x-forwarded-proto` says. */
-export function isHttpsRequest(request: Request): boolean {
-  const forwarded = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
-  if (forwarded) return forwarded === "https";
-  return new URL(request.url).protocol === "https:";
 }
 
 /** The `Set-Cookie` value that signs a browser in to `session` (or out, with null). */

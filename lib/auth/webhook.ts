@@ -1,5 +1,5 @@
 import { Webhook } from "standardwebhooks";
-import { isEnabled } from "@/lib/config";
+import { setting } from "@/lib/config";
 import { safeEqual } from "./secrets";
 
 export type WebhookAuthMethod = "token" | "bearer" | "signature" | "unsigned";
@@ -30,7 +30,7 @@ export function authenticateBeforeBody(request: Request, secret: string): PreBod
   if (hasSignature) return { state: "needs-signature" };
 
   const offeredCredentials = token !== null || authorization !== null;
-  if (!offeredCredentials && isEnabled(process.env.WEBHOOK_ALLOW_UNSIGNED)) {
+  if (!offeredCredentials && setting("WEBHOOK_ALLOW_UNSIGNED")) {
     return { state: "accepted", method: "unsigned" };
   }
   return {

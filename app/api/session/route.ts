@@ -1,4 +1,5 @@
-import { clientKey, signInLimiter } from "@/lib/auth/rate-limit";
+import { signInLimiter } from "@/lib/auth/rate-limit";
+import { refuseCrossOrigin } from "@/lib/auth/same-origin";
 import {
   checkPassword,
   DEFAULT_AFTER_SIGN_IN,
@@ -9,6 +10,7 @@ import {
 import { appSecret } from "@/lib/auth/secrets";
 import { startSession } from "@/lib/auth/server-session";
 import { errorPageResponse, errorResponse, HttpError } from "@/lib/http-error";
+import { clientAddress } from "@/lib/request-origin";
 
 export const dynamic = "force-dynamic";
 
@@ -58,7 +60,7 @@ async function attemptSignIn(
 
 async function signIn(request: Request, candidate: string | null, next: string): Promise<Response> {
   const limiter = signInLimiter();
-  const client = clientKey(request);
+  const client = clientAddress(request);
   const decision = limiter.check(client);
   if (!decision.allowed) return tooManyAttempts(request, decision.retryAfterSeconds);
 
@@ -81,6 +83,8 @@ export async function GET(request: Request): Promise<Response> {
 
 /** The login form: `password` and `next` as form fields. */
 export async function POST(request: Request): Promise<Response> {
+  const foreign = refuseCrossOrigin(request);
+  if (foreign) return foreign;
   let form: FormData;
   try {
     form = await request.formData();

@@ -1,4 +1,5 @@
 import { getStore } from "@/db/app-store";
+import { refuseCrossOrigin } from "@/lib/auth/same-origin";
 import { errorResponse, HttpError } from "@/lib/http-error";
 import { reprocessDelivery } from "@/lib/ingest/reprocess";
 import { parseId } from "@/lib/parse-id";
@@ -13,6 +14,8 @@ export async function POST(
   request: Request,
   { params }: { params: Promise<{ id: string }> },
 ): Promise<Response> {
+  const foreign = refuseCrossOrigin(request);
+  if (foreign) return foreign;
   const fromForm = (request.headers.get("content-type") ?? "").includes("form");
   const idParam = (await params).id;
   try {
