@@ -66,6 +66,9 @@ export default defineConfig({
       DATABASE_URL: path.join(process.env.E2E_DATA_DIR, "app.db"),
       WEBHOOK_SECRET: E2E_WEBHOOK_SECRET,
       APP_PASSWORD: E2E_APP_PASSWORD,
+      // As behind a proxy: tests name their client (X-Forwarded-For) and scheme themselves.
+      // Without it: tests/e2e/addresses.spec.ts.
+      TRUST_PROXY: "1",
     },
   },
 });
