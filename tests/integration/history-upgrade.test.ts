@@ -113,6 +113,20 @@ describe.each(testEngines())("a %s database from before history, upgraded", (eng
     expect(firstVersionOf(deletedOnly).map((c) => c.field)).toEqual(["startedAt", "deleted"]);
   });
 
+  // The fixture predates record_refs too (SQLite 0009, PostgreSQL 0006): the upgrade fills it.
+  it("knows the companies of the opportunities it stored, for the roll-up", async () => {
+    const acme = { connectorId: "hubspot", connectionOwnerId: "acme-prod" };
+    expect(await opened.store.companyOpportunities("7001", acme)).toEqual([
+      { ...acme, id: "4401", name: "Acme — Enterprise renewal" },
+    ]);
+    expect(
+      await opened.store.companyOpportunities("7001", {
+        connectorId: "hubspot",
+        connectionOwnerId: "globex-eu",
+      }),
+    ).toEqual([]);
+  });
+
   it("adds what a later delivery changes after the upgraded version", async () => {
     const call = before.details.find(
       (e) => e.externalId === "30112" && e.connectionOwnerId === "acme-prod",
