@@ -31,9 +31,13 @@ export type EngagementQuery = {
   after: EngagementCursor | null;
 };
 
-/** The chart's days: day numbers in the viewer's zone (`offsetMs` from UTC), and their instants. */
+/**
+ * The chart's days: day numbers in the viewer's zone (`offsetMs` from UTC at `fromMs`, then each
+ * of `shifts` from its instant on: a DST change inside the window), and their instants.
+ */
 export type ActivityWindow = {
   offsetMs: number;
+  shifts?: readonly { atMs: number; offsetMs: number }[];
   startDay: number;
   endDay: number;
   fromMs: number;

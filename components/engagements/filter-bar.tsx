@@ -2,13 +2,11 @@ import Link from "next/link";
 import { X } from "lucide-react";
 import { InputField, SelectField } from "@/components/ui/field";
 import {
-  activeQuickRange,
   clearFilters,
   filterChips,
   formatConnection,
-  QUICK_RANGE_LABELS,
-  QUICK_RANGES,
-  quickRange,
+  RANGE_LABELS,
+  RANGES,
   REF_FILTER,
   toSearchParams,
   withFilter,
@@ -61,7 +59,7 @@ export function FilterBar({
           />
         ))}
       </div>
-      <QuickRanges filter={filter} href={href} now={now} />
+      <QuickRanges filter={filter} href={href} />
       <ActiveFilters
         filter={filter}
         href={href}
@@ -71,6 +69,7 @@ export function FilterBar({
           locked,
           hideChips,
           basePath,
+          now,
           valueLabel: filterValueLabel,
         })}
       />
@@ -132,7 +131,7 @@ function DateFields({ filter }: { filter: EngagementFilter }) {
     <>
       <InputField
         id="filter-from"
-        label={`From (${filter.tz ?? "UTC"} day)`}
+        label="From"
         name="from"
         type="date"
         defaultValue={filter.from?.slice(0, 10) ?? ""}
@@ -148,26 +147,21 @@ function DateFields({ filter }: { filter: EngagementFilter }) {
   );
 }
 
-/** Today, last 7 days…: each a link that sets the dates, or clears them when already chosen. */
-function QuickRanges({ filter, href, now }: FilterLinks & { now: number }) {
-  const quick = activeQuickRange(filter, now);
+/** Rolling ranges (`range=`): each a link that sets it, or clears it when already chosen. */
+function QuickRanges({ filter, href }: FilterLinks) {
   return (
     <nav aria-label="Quick date ranges" className="mt-3 flex flex-wrap items-center gap-2 text-sm">
       <span className="text-xs font-medium text-slate-600">Started:</span>
-      {QUICK_RANGES.map((range) => {
-        const selected = quick === range;
+      {RANGES.map((range) => {
+        const selected = filter.range === range;
         return (
           <Link
             key={range}
-            href={href(
-              selected
-                ? withFilter(filter, { from: null, to: null })
-                : withFilter(filter, quickRange(range, now, filter.tz)),
-            )}
+            href={href(withFilter(filter, { range: selected ? null : range }))}
             aria-current={selected ? "true" : undefined}
             className="range-pill"
           >
-            {QUICK_RANGE_LABELS[range]}
+            {RANGE_LABELS[range]}
           </Link>
         );
       })}

@@ -28,7 +28,7 @@ export async function loadEngagementList(
   { locked = [], now }: { locked?: readonly RefFilterKey[]; now: number },
 ): Promise<EngagementListData> {
   const store = getStore();
-  const query = toEngagementQuery(filter);
+  const query = toEngagementQuery(filter, now);
   const page = await store.listEngagements(query);
   const active = hasActiveFilters({
     ...filter,

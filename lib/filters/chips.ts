@@ -8,6 +8,7 @@ import {
   type RefFilterKey,
 } from "./engagement-filter";
 import { filterHref, removeChip, type ChipKey } from "./links";
+import { describeRange } from "./ranges";
 
 /** The removable chips of the active filters, each a link to the list without it. */
 
@@ -40,6 +41,7 @@ export function filterChips({
   locked = [],
   hideChips = [],
   basePath,
+  now = Date.now(),
   valueLabel = (_key, value) => value,
 }: {
   filter: EngagementFilter;
@@ -48,6 +50,8 @@ export function filterChips({
   locked?: readonly RefFilterKey[];
   hideChips?: readonly ChipKey[];
   basePath: string;
+  /** When a rolling range is read, for the dates its chip names. */
+  now?: number;
   /** How a type, status or direction value reads. */
   valueLabel?: (key: MultiKey, value: string) => string;
 }): Chip[] {
@@ -67,6 +71,7 @@ export function filterChips({
   }
   if (filter.from) chips.push(chip("from", `From ${filter.from}`));
   if (filter.to) chips.push(chip("to", `To ${filter.to}`));
+  if (filter.range) chips.push(chip("range", describeRange(filter.range, now, filter.tz)));
   if (filter.q) chips.push(chip("q", `Text: “${filter.q}”`));
   if (filter.connection) {
     chips.push(chip("connection", `Connection: ${formatConnection(filter.connection)}`));

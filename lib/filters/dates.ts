@@ -23,18 +23,29 @@ export function isValidTimeZone(tz: string): boolean {
   }
 }
 
+// Building a formatter costs far more than using one; a chart asks for an offset per day.
+const zoneFormatters = new Map<string, Intl.DateTimeFormat>();
+function zoneFormatter(tz: string): Intl.DateTimeFormat {
+  let formatter = zoneFormatters.get(tz);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    zoneFormatters.set(tz, formatter);
+  }
+  return formatter;
+}
+
 /** Milliseconds to add to a UTC instant to get the wall-clock time in `tz` at that instant. */
 export function timeZoneOffset(utcMs: number, tz: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: tz,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(utcMs));
+  const parts = zoneFormatter(tz).formatToParts(new Date(utcMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(
     get("year"),
@@ -48,7 +59,7 @@ export function timeZoneOffset(utcMs: number, tz: string): number {
 }
 
 /** A wall-clock time in `tz` (null: UTC) as an epoch ms instant. */
-function wallClockToUtc(wallMs: number, tz: string | null): number {
+export function wallClockToUtc(wallMs: number, tz: string | null): number {
   if (!tz || tz === "UTC") return wallMs;
   const guess = wallMs - timeZoneOffset(wallMs, tz);
   // A second pass settles instants near a DST change.
@@ -97,68 +108,54 @@ export function dateRange(dates: DateParams): DateRange {
 
 /**
  * The chart's days: over the range when it has both ends (at most 92 days), else the 30 days up
- * to `anchorMs`. Days are counted in `tz` (else UTC) at the offset it has at `anchorMs`.
+ * to `anchorMs`. Days are calendar days in `tz` (else UTC), each as long as it really is: a DST
+ * change inside the window is one of its `shifts`.
  */
 export function activityWindow(
   bounds: DateRange,
   tz: string | null,
   anchorMs: number,
 ): ActivityWindow {
-  const offsetMs = tz ? timeZoneOffset(anchorMs, tz) : 0;
-  const dayOf = (ms: number) => Math.floor((ms + offsetMs) / DAY_MS);
+  const offsetAt = (ms: number) => (tz ? timeZoneOffset(ms, tz) : 0);
+  const dayOf = (ms: number) => Math.floor((ms + offsetAt(ms)) / DAY_MS);
   const endDay = dayOf(bounds.toMs ?? anchorMs);
   const startDay = Math.max(
     bounds.fromMs !== null ? dayOf(bounds.fromMs) : endDay - 29,
     endDay - 91,
   );
+  const fromMs = wallClockToUtc(startDay * DAY_MS, tz);
+  const toMs = wallClockToUtc((endDay + 1) * DAY_MS, tz) - 1;
+  const shifts = tz ? zoneShifts(fromMs, toMs, tz) : [];
   return {
-    offsetMs,
+    offsetMs: offsetAt(fromMs),
+    ...(shifts.length ? { shifts } : {}),
     startDay,
     endDay,
-    fromMs: startDay * DAY_MS - offsetMs,
-    toMs: (endDay + 1) * DAY_MS - offsetMs - 1,
+    fromMs,
+    toMs,
   };
 }
 
-export const QUICK_RANGES = ["today", "last7", "last30", "thisMonth"] as const;
-export type QuickRange = (typeof QUICK_RANGES)[number];
-export const QUICK_RANGE_LABELS: Record<QuickRange, string> = {
-  today: "Today",
-  last7: "Last 7 days",
-  last30: "Last 30 days",
-  thisMonth: "This month",
-};
-
-function isoDay(wallMs: number) {
-  return new Date(wallMs).toISOString().slice(0, 10);
-}
-
-/** A quick range as bare dates (inclusive), counted in `tz` (else UTC) as of `now`. */
-export function quickRange(
-  range: QuickRange,
-  now: number,
-  tz: string | null,
-): { from: string; to: string } {
-  const wallNow = tz ? now + timeZoneOffset(now, tz) : now;
-  const today = wallNow - (((wallNow % DAY_MS) + DAY_MS) % DAY_MS);
-  const to = isoDay(today);
-  switch (range) {
-    case "today":
-      return { from: to, to };
-    case "last7":
-      return { from: isoDay(today - 6 * DAY_MS), to };
-    case "last30":
-      return { from: isoDay(today - 29 * DAY_MS), to };
-    case "thisMonth":
-      return { from: `${to.slice(0, 8)}01`, to };
+/** The instants in [fromMs, toMs] where the zone's offset changes, and the offset from then. */
+function zoneShifts(fromMs: number, toMs: number, tz: string) {
+  const shifts: { atMs: number; offsetMs: number }[] = [];
+  let before = fromMs;
+  let offset = timeZoneOffset(fromMs, tz);
+  for (let probe = fromMs; probe < toMs;) {
+    probe = Math.min(probe + DAY_MS / 2, toMs);
+    const next = timeZoneOffset(probe, tz);
+    if (next !== offset) {
+      // Zones change on a whole second: halve down to it.
+      let [lo, hi] = [before, probe];
+      while (hi - lo > 1000) {
+        const mid = lo + Math.max(1000, Math.floor((hi - lo) / 2000) * 1000);
+        if (timeZoneOffset(mid, tz) === offset) lo = mid;
+        else hi = mid;
+      }
+      shifts.push({ atMs: hi, offsetMs: next });
+      offset = next;
+    }
+    before = probe;
   }
-}
-
-/** Which quick range (if any) the dates are, so its link can show as selected. */
-export function activeQuickRange(dates: DateParams, now: number): QuickRange | null {
-  for (const range of QUICK_RANGES) {
-    const { from, to } = quickRange(range, now, dates.tz);
-    if (dates.from === from && dates.to === to) return range;
-  }
-  return null;
+  return shifts;
 }

@@ -5,6 +5,7 @@ import type { DeletedMode, EngagementCursor, EngagementQuery } from "@/db/types"
 import { formatConnection, parseConnection } from "./connection";
 import { decodeEngagementCursor, encodeEngagementCursor } from "./cursor";
 import { dateRange, isValidTimeZone, parseDateBound } from "./dates";
+import { intersectRanges, RANGES, resolveRange, type RangeName } from "./ranges";
 import {
   buildParams,
   DEFAULT_LIMIT,
@@ -51,6 +52,8 @@ export type EngagementFilter = Pick<
   from: string | null;
   to: string | null;
   tz: string | null;
+  /** A rolling range (`last7`…), resolved at each request; with `from`/`to`, both apply. */
+  range: RangeName | null;
   q: string | null;
   /** `rollup=1` / `rollup=0` as written; null when the URL does not say (a company page rolls up). */
   rollup: boolean | null;
@@ -70,6 +73,7 @@ export const EMPTY_FILTER: EngagementFilter = {
   from: null,
   to: null,
   tz: null,
+  range: null,
   q: null,
   rollup: null,
   connection: null,
@@ -97,6 +101,7 @@ export function parseFilter(source: ParamSource): EngagementFilter {
     from: from && parseDateBound(from, tz, false) !== null ? from : null,
     to: to && parseDateBound(to, tz, true) !== null ? to : null,
     tz,
+    range: one(source, "range", z.enum(RANGES)),
     q: one(source, "q", textSchema),
     rollup: parseRollup(firstValue(source, "rollup")),
     connection: parseConnection(firstValue(source, "connection")),
@@ -126,6 +131,7 @@ export function toSearchParams(
       ["from", filter.from],
       ["to", filter.to],
       ["tz", filter.tz],
+      ["range", filter.range],
       ["q", filter.q],
       ["rollup", filter.rollup === null ? null : filter.rollup ? "1" : "0"],
       ["connection", filter.connection && formatConnection(filter.connection)],
@@ -138,9 +144,23 @@ export function toSearchParams(
   );
 }
 
-/** What storage is asked: the dates as instants, the cursor as the position to go on after. */
-export function toEngagementQuery(filter: EngagementFilter): EngagementQuery {
-  const { fromMs, toMs } = dateRange(filter);
+/** The instants the filter's dates and rolling range mean at `nowMs`, both applied. */
+export function filterInstants(filter: EngagementFilter, nowMs: number) {
+  const dates = dateRange(filter);
+  return filter.range
+    ? intersectRanges(dates, resolveRange(filter.range, nowMs, filter.tz))
+    : dates;
+}
+
+/**
+ * What storage is asked: the dates as instants (a rolling range as of `nowMs`), the cursor as
+ * the position to go on after.
+ */
+export function toEngagementQuery(
+  filter: EngagementFilter,
+  nowMs: number = Date.now(),
+): EngagementQuery {
+  const { fromMs, toMs } = filterInstants(filter, nowMs);
   return {
     owner: filter.owner,
     contact: filter.contact,

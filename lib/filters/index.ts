@@ -4,6 +4,7 @@
  */
 export { allValues, DEFAULT_LIMIT, MAX_LIMIT, parseLimit, type ParamSource } from "./params";
 export * from "./dates";
+export * from "./ranges";
 export * from "./cursor";
 export * from "./connection";
 export * from "./engagement-filter";

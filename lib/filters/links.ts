@@ -48,7 +48,8 @@ export function toggleValue(filter: EngagementFilter, key: MultiKey, value: stri
   return withFilter(filter, { [key]: next });
 }
 
-export type ChipKey = RefFilterKey | MultiKey | "from" | "to" | "q" | "connection" | "deleted";
+export type ChipKey =
+  RefFilterKey | MultiKey | "from" | "to" | "range" | "q" | "connection" | "deleted";
 
 /** The filter without one chip: a single value of a repeatable key, or the whole key. */
 export function removeChip(filter: EngagementFilter, key: ChipKey, value?: string) {
@@ -59,12 +60,6 @@ export function removeChip(filter: EngagementFilter, key: ChipKey, value?: strin
     });
   }
   if (key === "deleted") return withFilter(filter, { deleted: "hide" });
-  if (key === "from" || key === "to") {
-    return withFilter(filter, {
-      [key]: null,
-      ...(filter[key === "from" ? "to" : "from"] ? {} : { tz: null }),
-    });
-  }
   return withFilter(filter, { [key]: null });
 }
 
@@ -86,6 +81,7 @@ export function hasActiveFilters(filter: EngagementFilter): boolean {
     MULTI_KEYS.some((key) => filter[key].length > 0) ||
     filter.from !== null ||
     filter.to !== null ||
+    filter.range !== null ||
     filter.q !== null ||
     filter.connection !== null ||
     filter.deleted !== "hide"

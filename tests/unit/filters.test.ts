@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import {
-  activeQuickRange,
   activityWindow,
   allValues,
   chipRecords,
@@ -29,7 +28,6 @@ import {
   parseDeliveryFilter,
   parseFilter,
   parseLimit,
-  quickRange,
   recordHref,
   removeChip,
   timeZoneOffset,
@@ -38,7 +36,6 @@ import {
   toggleValue,
   toSearchParams,
   withFilter,
-  type EngagementFilter,
 } from "@/lib/filters";
 
 const parse = (query: string) => parseFilter(new URLSearchParams(query));
@@ -84,7 +81,7 @@ describe("params", () => {
 describe("parseFilter", () => {
   it("reads every contract param", () => {
     const f = parse(
-      "owner=501&contact=9001&company=7001&opportunity=4401&user=502&type=call&type=email&direction=inbound&status=completed&from=2025-03-01&to=2025-03-31&q=pricing&connection=hubspot:acme-prod&deleted=include&sort=-startedAt&limit=20",
+      "owner=501&contact=9001&company=7001&opportunity=4401&user=502&type=call&type=email&direction=inbound&status=completed&from=2025-03-01&to=2025-03-31&range=last7&q=pricing&connection=hubspot:acme-prod&deleted=include&sort=-startedAt&limit=20",
     );
     expect(f).toEqual({
       owner: "501",
@@ -98,6 +95,7 @@ describe("parseFilter", () => {
       from: "2025-03-01",
       to: "2025-03-31",
       tz: null,
+      range: "last7",
       q: "pricing",
       rollup: null,
       connection: { connectorId: "hubspot", connectionOwnerId: "acme-prod" },
@@ -182,32 +180,7 @@ describe("dates", () => {
     expect(timeZoneOffset(at("2025-03-30T01:30:00Z"), "Europe/Madrid")).toBe(7_200_000);
     expect(timeZoneOffset(at("2025-07-01T12:00:00Z"), "America/Los_Angeles")).toBe(-25_200_000);
   });
-
-  it("quick ranges are inclusive bare dates", () => {
-    const now = at("2025-03-15T10:00:00Z");
-    expect(quickRange("today", now, null)).toEqual({ from: "2025-03-15", to: "2025-03-15" });
-    expect(quickRange("last7", now, null)).toEqual({ from: "2025-03-09", to: "2025-03-15" });
-    expect(quickRange("last30", now, null)).toEqual({ from: "2025-02-14", to: "2025-03-15" });
-    expect(quickRange("thisMonth", now, null)).toEqual({ from: "2025-03-01", to: "2025-03-15" });
-    // Late evening in Los Angeles is already tomorrow in UTC.
-    const late = at("2025-03-16T05:00:00Z");
-    expect(quickRange("today", late, "America/Los_Angeles").to).toBe("2025-03-15");
-    expect(activeQuickRange(parse("from=2025-03-09&to=2025-03-15"), now)).toBe("last7");
-    expect(activeQuickRange(parse("from=2025-03-09&to=2025-03-14"), now)).toBeNull();
-  });
 });
-
-/** The chart window as db/queries/engagements.ts worked it out before `activityWindow`. */
-function oldChartWindow(filter: EngagementFilter, anchorMs: number) {
-  const range = dateRange(filter);
-  const offset = filter.tz ? timeZoneOffset(anchorMs, filter.tz) : 0;
-  const dayOf = (ms: number) => Math.floor((ms + offset) / DAY_MS);
-  const endDay = dayOf(range.toMs ?? anchorMs);
-  let startDay = range.fromMs !== null ? dayOf(range.fromMs) : endDay - 29;
-  startDay = Math.max(startDay, endDay - 91);
-  const window = { fromMs: startDay * DAY_MS - offset, toMs: (endDay + 1) * DAY_MS - offset - 1 };
-  return { offset, startDay, endDay, window };
-}
 
 describe("activityWindow", () => {
   const anchor = at("2025-03-15T10:00:00Z");
@@ -222,34 +195,30 @@ describe("activityWindow", () => {
     });
   });
 
-  it("gives what the old chart window gave", () => {
-    const cases: [string, number][] = [
-      ["", anchor],
-      ["from=2025-03-01&to=2025-03-10", anchor],
-      ["from=2025-03-01", anchor],
-      ["to=2025-01-31", anchor],
-      ["from=2024-01-01&to=2025-03-10", anchor],
-      ["from=2025-03-20&to=2025-03-10", anchor],
-      ["from=2025-03-25&to=2025-04-02&tz=Europe/Madrid", at("2025-03-30T00:30:00Z")],
-      ["from=2025-03-25&to=2025-04-02&tz=Europe/Madrid", at("2025-04-02T12:00:00Z")],
-      ["tz=America/Los_Angeles", at("2025-03-16T05:00:00Z")],
-      ["to=2025-03-10T12:00:00Z&tz=Asia/Kolkata", anchor],
-      ["tz=UTC", anchor],
-    ];
-    for (const [query, anchorMs] of cases) {
-      const filter = parse(query);
-      const old = oldChartWindow(filter, anchorMs);
-      expect([query, activityWindow(dateRange(filter), filter.tz, anchorMs)]).toEqual([
-        query,
-        {
-          offsetMs: old.offset,
-          startDay: old.startDay,
-          endDay: old.endDay,
-          fromMs: old.window.fromMs,
-          toMs: old.window.toMs,
-        },
-      ]);
-    }
+  it("counts each day in the zone as long as it really is", () => {
+    const spring = activityWindow(
+      dateRange(parse("from=2025-03-08&to=2025-03-10&tz=America/Los_Angeles")),
+      "America/Los_Angeles",
+      anchor,
+    );
+    expect(spring).toEqual({
+      offsetMs: -8 * 3_600_000,
+      shifts: [{ atMs: at("2025-03-09T10:00:00Z"), offsetMs: -7 * 3_600_000 }],
+      startDay: at("2025-03-08") / DAY_MS,
+      endDay: at("2025-03-10") / DAY_MS,
+      fromMs: at("2025-03-08T08:00:00Z"),
+      toMs: at("2025-03-11T06:59:59.999Z"),
+    });
+    const autumn = activityWindow(
+      dateRange(parse("from=2025-10-26&to=2025-10-26&tz=Europe/Madrid")),
+      "Europe/Madrid",
+      anchor,
+    );
+    expect(autumn.toMs + 1 - autumn.fromMs).toBe(25 * 3_600_000);
+    expect(autumn.shifts).toEqual([{ atMs: at("2025-10-26T01:00:00Z"), offsetMs: 3_600_000 }]);
+    const tokyo = activityWindow({ fromMs: null, toMs: null }, "Asia/Tokyo", anchor);
+    expect(tokyo.shifts).toBeUndefined();
+    expect(tokyo.fromMs).toBe(at("2025-02-13T15:00:00Z"));
   });
 });
 
@@ -391,8 +360,12 @@ describe("engagement links", () => {
     expect(removeChip(f, "type", "call").type).toEqual(["email"]);
     expect(removeChip(f, "type").type).toEqual([]);
     expect(removeChip(f, "deleted").deleted).toBe("hide");
-    expect(removeChip(f, "from")).toMatchObject({ from: null, tz: null });
-    expect(removeChip(parse("from=2025-01-01&to=2025-01-02&tz=UTC"), "from").tz).toBe("UTC");
+    // The zone is the viewer's, not part of the dates: it stays for the links still to come.
+    expect(removeChip(f, "from")).toMatchObject({ from: null, tz: "UTC" });
+    expect(removeChip(parse("range=last7&from=2025-01-01"), "range")).toMatchObject({
+      range: null,
+      from: "2025-01-01",
+    });
   });
 
   it("keep locked keys out of a record page's links", () => {

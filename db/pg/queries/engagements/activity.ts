@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { DAY_MS } from "@/db/activity-days";
+import { DAY_MS, offsetSql } from "@/db/activity-days";
 import type { SummaryTuning } from "@/db/read-tuning";
 import type { Activity, ActivityWindow, EngagementCount, EngagementQuery } from "@/db/types";
 import {
@@ -28,7 +28,7 @@ export async function activityFromCounts(
 ): Promise<Activity> {
   const source = sourceOf(ctx, rangeOf(chart));
   // floor, not integer division: a day before 1970 is still the day it falls in.
-  const day = sql`floor((${source.startedAt} + ${chart.offsetMs}::bigint)::float8 / ${DAY_MS})::int`;
+  const day = sql`floor((${source.startedAt} + ${offsetSql(chart, source.startedAt)}::bigint)::float8 / ${DAY_MS})::int`;
   const rows = await allRows<{ day: number; n: number }>(
     ctx.db,
     sql`select ${day} as day, count(*) as n from ${source.from} ${whereClause(source.where)}

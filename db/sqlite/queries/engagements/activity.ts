@@ -1,5 +1,5 @@
 import { sql, type SQL } from "drizzle-orm";
-import { DAY_MS } from "@/db/activity-days";
+import { DAY_MS, offsetSql } from "@/db/activity-days";
 import type { Activity, ActivityWindow, EngagementCount } from "@/db/types";
 import {
   activityAfterCount,
@@ -34,7 +34,7 @@ export function activityFromCounts(ctx: ReadContext, chart: ActivityWindow): Act
   }
   const byDay = new Map<number, number>();
   const dayOfRow = (startedAt: SQL) =>
-    sql`cast((${startedAt} + ${chart.offsetMs}) / ${DAY_MS} as integer)`;
+    sql`cast((${startedAt} + ${offsetSql(chart, startedAt)}) / ${DAY_MS} as integer)`;
   for (const [scope, sign] of countPasses(ctx.query)) {
     const p = plan(ctx.query, ctx.text, { deleted: scope, purpose: "count", range });
     const rows = all<{ day: number; n: number }>(
