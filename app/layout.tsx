@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import Link from "next/link";
 import { Activity, LogOut, ScrollText, Plug } from "lucide-react";
 import { NavLink } from "@/components/ui/nav-link";
 import { isPublicAccess, isSignedIn, SESSION_COOKIE } from "@/lib/auth/session";
+import { ZONE_SCRIPT } from "@/lib/viewer-zone";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -16,9 +17,18 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   const session = (await cookies()).get(SESSION_COOKIE)?.value;
   const isPublic = isPublicAccess();
   const signedIn = !isPublic && (await isSignedIn(session));
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
 
   return (
     <html lang="en">
+      <head>
+        {/* Before the first paint: the browser's zone, for the dates the server renders. */}
+        <script
+          nonce={nonce}
+          suppressHydrationWarning
+          dangerouslySetInnerHTML={{ __html: ZONE_SCRIPT }}
+        />
+      </head>
       <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
         <a
           href="#main"

@@ -7,13 +7,14 @@ import { loadBannerAlarms } from "@/lib/connections/load-connections";
 import { loadEngagementList } from "@/lib/engagements/load-engagement-list";
 import { parseFilter } from "@/lib/filters";
 import { requestOrigin, requestTime } from "@/lib/request-origin";
+import { inViewerZone } from "@/lib/viewer-zone";
 
 export const metadata: Metadata = { title: "Engagements" };
 
 export default async function EngagementsPage(props: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const filter = parseFilter(await props.searchParams);
+  const { filter, zone } = await inViewerZone(parseFilter(await props.searchParams));
   const now = requestTime();
   const alarms = loadBannerAlarms(now);
   return (
@@ -28,6 +29,7 @@ export default async function EngagementsPage(props: {
         basePath="/engagements"
         origin={await requestOrigin()}
         now={now}
+        zone={zone}
       />
     </>
   );

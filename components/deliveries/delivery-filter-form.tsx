@@ -1,15 +1,24 @@
 import Link from "next/link";
 import { DELIVERY_OUTCOMES } from "@/db/models";
 import { InputField, SelectField } from "@/components/ui/field";
-import { DEFAULT_LIMIT, formatConnection, type DeliveryFilter } from "@/lib/filters";
+import { ZoneNote } from "@/components/ui/zone-note";
+import {
+  DEFAULT_LIMIT,
+  deliveriesHref,
+  formatConnection,
+  type DeliveryFilter,
+} from "@/lib/filters";
+import type { ViewerZone } from "@/lib/viewer-zone";
 
 /** The log's filters as a plain GET form: the URL is the state, so it works without JavaScript. */
 export function DeliveryFilterForm({
   filter,
   choices,
+  zone,
 }: {
   filter: DeliveryFilter;
   choices: { events: string[]; connections: string[] };
+  zone: ViewerZone;
 }) {
   const connection = filter.connection ? formatConnection(filter.connection) : "";
   return (
@@ -94,6 +103,7 @@ export function DeliveryFilterForm({
         className="lg:col-span-2"
       />
       {filter.limit !== DEFAULT_LIMIT && <input type="hidden" name="limit" value={filter.limit} />}
+      {filter.tz && <input type="hidden" name="tz" value={filter.tz} />}
       <div className="col-span-2 flex items-end gap-2 sm:col-span-4 lg:col-span-8">
         <button
           type="submit"
@@ -102,12 +112,12 @@ export function DeliveryFilterForm({
           Apply filters
         </button>
         <Link
-          href="/deliveries"
+          href={deliveriesHref({ tz: filter.tz })}
           className="rounded-md px-3 py-1.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
         >
           Clear
         </Link>
-        <span className="ml-auto self-center text-xs text-slate-500">Dates are UTC days.</span>
+        <ZoneNote zone={zone} className="ml-auto self-center" />
       </div>
     </form>
   );

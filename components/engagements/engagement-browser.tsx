@@ -1,6 +1,7 @@
 import { Suspense } from "react";
 import type { EngagementListData } from "@/lib/engagements/load-engagement-list";
 import { filterHref, type ChipKey, type EngagementFilter, type RefFilterKey } from "@/lib/filters";
+import type { ViewerZone } from "@/lib/viewer-zone";
 import { EngagementTable } from "./engagement-table";
 import { COUNT_LAYOUT, CountCard, FACETS_LAYOUT, FacetPanel } from "./engagement-summary";
 import { FilterBar } from "./filter-bar";
@@ -18,6 +19,8 @@ export type EngagementBrowserProps = {
   origin: string;
   /** The request's time, for quick ranges and the chart. */
   now: number;
+  /** The zone its dates are in, named beside the date inputs. */
+  zone: ViewerZone;
 };
 
 /**
@@ -32,6 +35,7 @@ export function EngagementBrowser({
   hideChips = [],
   origin,
   now,
+  zone,
 }: EngagementBrowserProps) {
   const href = (f: EngagementFilter) => filterHref(basePath, f, locked);
   const { rows, next, active, nothingAtAll, chipNames, summary } = data;
@@ -49,6 +53,7 @@ export function EngagementBrowser({
         hideChips={hideChips}
         chipNames={chipNames}
         now={now}
+        zone={zone}
       />
       <div className="grid gap-4 lg:grid-cols-[14rem_1fr]">
         <Suspense fallback={<FacetsSkeleton className={FACETS_LAYOUT} />}>

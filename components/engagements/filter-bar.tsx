@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { X } from "lucide-react";
 import { InputField, SelectField } from "@/components/ui/field";
+import { ZoneNote } from "@/components/ui/zone-note";
+import type { ViewerZone } from "@/lib/viewer-zone";
 import {
   clearFilters,
   filterChips,
@@ -35,12 +37,14 @@ export function FilterBar({
   hideChips,
   chipNames,
   now,
+  zone,
 }: FilterLinks & {
   basePath: string;
   locked: RefFilterKey[];
   hideChips: ChipKey[];
   chipNames: EngagementListData["chipNames"];
   now: number;
+  zone: ViewerZone;
 }) {
   return (
     <section
@@ -48,6 +52,7 @@ export function FilterBar({
       className="rounded-lg border border-slate-200 bg-white p-3 sm:p-4"
     >
       <SearchForm filter={filter} basePath={basePath} locked={locked} />
+      <ZoneNote zone={zone} className="mt-2" />
       <div className="mt-3 grid grid-cols-2 gap-3 lg:grid-cols-4">
         {PICKERS.filter((key) => !locked.includes(key)).map((key) => (
           <RecordPicker

@@ -5,6 +5,7 @@ import { BackLink } from "@/components/ui/back-link";
 import { REFERENCE_ROLES } from "@/db/roles";
 import type { RecordModel, RefRole } from "@/db/models";
 import { parseFilter, recordHref } from "@/lib/filters";
+import { inViewerZone } from "@/lib/viewer-zone";
 import { isKnownRecord, loadRecordPage, recordRole } from "@/lib/records/load-record-page";
 import { requestOrigin, requestTime } from "@/lib/request-origin";
 import { ConnectionChooser } from "./connection-chooser";
@@ -51,7 +52,7 @@ export type RecordPageProps = {
 export async function RecordPage({ model, ...props }: RecordPageProps & { model: RecordModel }) {
   const info = MODEL_INFO[model];
   const id = (await props.params).id;
-  const filter = parseFilter(await props.searchParams);
+  const { filter, zone } = await inViewerZone(parseFilter(await props.searchParams));
   const now = requestTime();
   const data = await loadRecordPage(model, id, filter, now);
   if (data.kind === "unknown") notFound();
@@ -86,6 +87,7 @@ export async function RecordPage({ model, ...props }: RecordPageProps & { model:
         hideChips={["connection"]}
         origin={await requestOrigin()}
         now={now}
+        zone={zone}
       />
     </>
   );

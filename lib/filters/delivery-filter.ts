@@ -3,7 +3,7 @@ import { DELIVERY_OUTCOMES, type DeliveryOutcome } from "@/db/models";
 import type { DeliveryQuery } from "@/db/types";
 import { formatConnection, parseConnection, type Connection } from "./connection";
 import { decodeDeliveryCursor } from "./cursor";
-import { parseDateBound } from "./dates";
+import { isValidTimeZone, parseDateBound } from "./dates";
 import {
   buildParams,
   DEFAULT_LIMIT,
@@ -17,7 +17,7 @@ import {
 
 /**
  * The idempotency log's URL ⇄ filter object, shared by /deliveries, GET /api/deliveries and the
- * links between them. Its dates are UTC: a bare date is that whole UTC day.
+ * links between them. A bare date is that whole day in `tz` (else UTC), as on the list.
  */
 export type DeliveryFilter = {
   outcome: DeliveryOutcome[];
@@ -28,19 +28,30 @@ export type DeliveryFilter = {
   /** Inclusive bounds on receivedAt as given (ISO date or date-time); see `dateBound`. */
   from?: string;
   to?: string;
+  /** The zone bare dates are read in; pages set the viewer's. */
+  tz?: string;
   limit: number;
   /** The id the next page starts below (the decoded cursor). */
   cursor?: number;
 };
 
 /** One end of the log's date range as an instant (undefined: no bound). */
-export function dateBound(value: string | undefined, edge: "start" | "end"): number | undefined {
-  return parseDateBound(value?.trim() || null, null, edge === "end") ?? undefined;
+export function dateBound(
+  value: string | undefined,
+  edge: "start" | "end",
+  tz?: string,
+): number | undefined {
+  return parseDateBound(value?.trim() || null, tz ?? null, edge === "end") ?? undefined;
 }
 
 function bound(params: ParamSource, name: "from" | "to"): string | undefined {
   const value = firstValue(params, name)?.trim();
   return dateBound(value, name === "from" ? "start" : "end") === undefined ? undefined : value;
+}
+
+function zone(params: ParamSource): string | undefined {
+  const tz = one(params, "tz", textSchema);
+  return tz && isValidTimeZone(tz) ? tz : undefined;
 }
 
 const text = (params: ParamSource, name: string) => one(params, name, textSchema) ?? undefined;
@@ -54,6 +65,7 @@ export function parseDeliveryFilter(params: ParamSource): DeliveryFilter {
     resource: text(params, "resource"),
     from: bound(params, "from"),
     to: bound(params, "to"),
+    tz: zone(params),
     limit: parseLimit(firstValue(params, "limit")),
     cursor: decodeDeliveryCursor(firstValue(params, "cursor")) ?? undefined,
   };
@@ -72,6 +84,7 @@ export function deliveryFilterParams(
     ["resource", filter.resource],
     ["from", filter.from],
     ["to", filter.to],
+    ["tz", filter.tz],
     ["limit", filter.limit === DEFAULT_LIMIT ? null : filter.limit?.toString()],
     ["cursor", options.cursor],
   ]);
@@ -85,8 +98,8 @@ export function toDeliveryQuery(filter: DeliveryFilter): DeliveryQuery {
     connection: filter.connection ?? null,
     key: filter.key ?? null,
     resource: filter.resource ?? null,
-    fromMs: dateBound(filter.from, "start") ?? null,
-    toMs: dateBound(filter.to, "end") ?? null,
+    fromMs: dateBound(filter.from, "start", filter.tz) ?? null,
+    toMs: dateBound(filter.to, "end", filter.tz) ?? null,
     limit: filter.limit,
     before: filter.cursor ?? null,
   };

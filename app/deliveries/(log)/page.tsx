@@ -9,6 +9,7 @@ import { PageHeader } from "@/components/ui/page-header";
 import { Pagination } from "@/components/ui/pagination";
 import { loadDeliveryLog } from "@/lib/deliveries/load-deliveries";
 import { deliveriesHref, hasDeliveryFilter, parseDeliveryFilter } from "@/lib/filters";
+import { inViewerZone } from "@/lib/viewer-zone";
 
 export const metadata: Metadata = { title: "Delivery log" };
 
@@ -17,7 +18,7 @@ export default async function DeliveriesPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
-  const filter = parseDeliveryFilter(await searchParams);
+  const { filter, zone } = await inViewerZone(parseDeliveryFilter(await searchParams));
   const { page, counts, total, choices } = await loadDeliveryLog(filter);
   const filtered = hasDeliveryFilter(filter);
 
@@ -27,7 +28,7 @@ export default async function DeliveriesPage({
         title="Delivery log"
         description="Every authenticated webhook request, newest first: what arrived and what was done with it."
       />
-      <DeliveryFilterForm filter={filter} choices={choices} />
+      <DeliveryFilterForm filter={filter} choices={choices} zone={zone} />
 
       <nav aria-label="Outcome counts" className="mt-4 flex flex-wrap gap-2">
         <OutcomeChip
@@ -52,7 +53,10 @@ export default async function DeliveriesPage({
           <div className="rounded-lg border border-slate-200 bg-white">
             {filtered || filter.cursor !== undefined ? (
               <EmptyState icon={SearchX} title="No delivery matches these filters">
-                <Link href="/deliveries" className="font-medium text-sky-700 hover:underline">
+                <Link
+                  href={deliveriesHref({ tz: filter.tz })}
+                  className="font-medium text-sky-700 hover:underline"
+                >
                   Clear the filters
                 </Link>
               </EmptyState>
