@@ -29,10 +29,19 @@ const numbered = (text: string) => {
 
 let databases = 0;
 
+/** Store options a test may set on either engine. */
+export type EngineStoreOptions = { exportBatch?: number };
+
 /** A fresh, migrated database on `engine` with the app's store on it. */
-export async function openEngineStore(engine: Engine): Promise<EngineStore> {
+export const openEngineStore = (engine: Engine) => openEngineStoreWith(engine, {});
+
+/** The same, with store options of the test's own. */
+export async function openEngineStoreWith(
+  engine: Engine,
+  options: EngineStoreOptions,
+): Promise<EngineStore> {
   if (engine === "sqlite") {
-    const temp = createTempDatabase();
+    const temp = createTempDatabase(options);
     const all = async (text: string, ...params: unknown[]) =>
       temp.db.$client.prepare(text).all(...params) as Record<string, unknown>[];
     return {
@@ -54,7 +63,7 @@ export async function openEngineStore(engine: Engine): Promise<EngineStore> {
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const store = createPgStore({ url: url.toString(), poolSize: 4 });
+  const store = createPgStore({ url: url.toString(), poolSize: 4, ...options });
   const db = await store.ready();
   const all = async (text: string, ...params: unknown[]) =>
     (await db.$client.query(numbered(text), params)).rows as Record<string, unknown>[];
@@ -82,8 +91,9 @@ export async function openEngineStore(engine: Engine): Promise<EngineStore> {
 export async function setUpAppStore(
   engine: Engine,
   env: Record<string, string | undefined> = {},
+  options: EngineStoreOptions = {},
 ): Promise<EngineStore> {
-  const opened = await openEngineStore(engine);
+  const opened = await openEngineStoreWith(engine, options);
   pointAppAt(opened.store, opened.location, env);
   return opened;
 }
