@@ -1,4 +1,3 @@
-import type { EngagementExport } from "./export";
 import type { ConnectionPulse, ConnectionStats, DeliveryDays } from "./connection-views";
 import type { RecordModel, RefRole, DeliveryOutcome } from "./models";
 import type { CompanyOpportunity } from "./rollup";
@@ -37,8 +36,6 @@ export interface Store {
   logRefusal(refusal: Refusal): Promise<void>;
 
   listEngagements(query: EngagementQuery): Promise<EngagementPage>;
-  /** Every row of the query, in list order, from one snapshot (db/export.ts); close it after. */
-  exportEngagements(query: EngagementQuery): Promise<EngagementExport>;
   /** Count, facets and chart together, as the list page shows them. */
   summarizeEngagements(query: EngagementQuery, chart: ActivityWindow): Promise<Summary>;
   countEngagements(query: EngagementQuery): Promise<EngagementCount>;

@@ -4,7 +4,6 @@ import type { Store } from "../store";
 import { createWriteHealth } from "../write-health";
 import type { PgDatabase } from "./client";
 import { connectPg } from "./connection";
-import { openPgExport } from "./export";
 import { logRefusal, writeDelivery } from "./ingest/write-delivery";
 import { backupDatabase, pruneDeliveryBodies } from "./maintenance";
 import { connectionPulses, listConnections } from "./queries/connections";
@@ -29,13 +28,7 @@ import { keepSetting, readSetting } from "./settings";
 import { withPgStorageErrors } from "./storage-errors";
 import { redactDatabaseUrl } from "@/lib/config";
 
-export type PgStoreOptions = {
-  url: string;
-  poolSize?: number;
-  tuning?: Partial<SummaryTuning>;
-  /** Rows a CSV export reads per batch (db/export.ts). */
-  exportBatch?: number;
-};
+export type PgStoreOptions = { url: string; poolSize?: number; tuning?: Partial<SummaryTuning> };
 
 /**
  * The Store on a PostgreSQL server. No writer thread: each delivery is its own transaction on a
@@ -56,7 +49,6 @@ export function createPgStore(options: PgStoreOptions): Store & { ready(): Promi
     ingestDelivery: (delivery) => writes.ingest(() => run((db) => writeDelivery(db, delivery))),
     logRefusal: (refusal) => run((db) => logRefusal(db, refusal)),
     listEngagements: (query) => run((db) => listEngagements(db, query)),
-    exportEngagements: (query) => run((db) => openPgExport(db.$client, query, options.exportBatch)),
     summarizeEngagements: (query, chart) => run((db) => summarize(db, query, chart, tuning)),
     countEngagements: (query) => run((db) => countEngagements(db, query, tuning)),
     countFacets: (query) => run((db) => countFacets(db, query, tuning)),

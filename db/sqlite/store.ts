@@ -1,9 +1,7 @@
 import type { Store } from "../store";
 import type { EngagementQuery } from "../types";
-import { walkExport } from "../export";
 import { createWriteHealth } from "../write-health";
 import { openDatabase, type AppDatabase } from "./client";
-import { openSqliteExport } from "./export";
 import { createInlineWriter, createThreadWriter, type DeliveryWriter } from "./ingest/writer";
 import { logRefusal } from "./ingest/write-delivery";
 import { backupDatabase, pruneDeliveryBodies } from "./maintenance";
@@ -44,8 +42,6 @@ export type SqliteStoreOptions = {
   /** "thread": list summaries are computed on a thread of their own. */
   summaries?: "thread" | "inline";
   tuning?: Partial<ReadTuning>;
-  /** Rows a CSV export reads per batch (db/export.ts). */
-  exportBatch?: number;
 };
 
 /** The Store on one SQLite file: reads on this connection, writes through one writer. */
@@ -73,18 +69,6 @@ export function createSqliteStore(options: SqliteStoreOptions): Store & { db: Ap
     ingestDelivery: (delivery) => writes.ingest(() => writer.submit(delivery)),
     logRefusal: (refusal) => read(() => logRefusal(db, refusal)),
     listEngagements: (query) => read(() => listEngagements(context(query))),
-    // A database in memory has no second connection: its export pages on this one.
-    exportEngagements: (query) =>
-      read(() =>
-        onDisk
-          ? openSqliteExport(file, query, tuning, options.exportBatch)
-          : walkExport(
-              query,
-              (q) => read(() => listEngagements(context(q))),
-              async () => {},
-              options.exportBatch,
-            ),
-      ),
     summarizeEngagements: (query, chart) =>
       summaries ? summaries.summarize(query, chart) : read(() => here(query, chart)),
     countEngagements: (query) => read(() => countEngagements(context(query))),

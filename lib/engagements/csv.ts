@@ -41,33 +41,12 @@ export const CSV_COLUMNS = [
 /** The `via` column a rolled-up export adds: the opportunities a row came through. */
 const VIA_COLUMN = "via";
 
-/** The export's columns: `via` too for a rolled-up company. */
-const fieldsOf = (via: boolean) => [...CSV_COLUMNS, ...(via ? [VIA_COLUMN] : [])];
-
-const unparse = (fields: string[], data: unknown[][], header: boolean) =>
-  Papa.unparse({ fields, data }, { newline: CSV_LINE_END, escapeFormulae: FORMULA_START, header });
-
-/**
- * Lines are separated, the last not ended: a streamed export puts CSV_LINE_END before each
- * batch, so it is byte for byte the file built whole (a trailing line break misleads readers
- * that guess the delimiter, papaparse among them).
- */
-export const CSV_LINE_END = "\r\n";
-
-/** The header line alone, as a streamed export starts. */
-export const csvHeader = (options: { via?: boolean } = {}) =>
-  unparse([], [fieldsOf(!!options.via)], false);
-
 /**
  * Engagements as CSV with both ids and resolved names, built by papaparse. A rolled-up company's
- * export adds `via`: the opportunities a row was included through, by name (else id). With
- * `header: false`, the rows alone (a streamed export's batches), no line break after the last.
+ * export adds `via`: the opportunities a row was included through, by name (else id).
  */
-export function engagementsToCsv(
-  rows: EngagementView[],
-  options: { via?: boolean; header?: boolean } = {},
-): string {
-  const via = !!options.via;
+export function engagementsToCsv(rows: EngagementView[], options: { via?: boolean } = {}): string {
+  const fields: string[] = [...CSV_COLUMNS, ...(options.via ? [VIA_COLUMN] : [])];
   const data = rows.map((e) => [
     e.id,
     e.externalId,
@@ -92,7 +71,7 @@ export function engagementsToCsv(
     names(e.users),
     e.deletedAt,
     e.warnings.join("; "),
-    ...(via ? [(e.via ?? []).map((o) => o.name ?? o.id).join("; ")] : []),
+    ...(options.via ? [(e.via ?? []).map((o) => o.name ?? o.id).join("; ")] : []),
   ]);
-  return unparse(fieldsOf(via), data, options.header ?? true);
+  return Papa.unparse({ fields, data }, { newline: "\r\n", escapeFormulae: FORMULA_START });
 }

@@ -11,7 +11,6 @@ import { readDelivery } from "@/lib/ingest/read-delivery";
 
 export { openDatabase, type AppDatabase } from "@/db/sqlite/client";
 export { DEFAULT_TUNING } from "@/db/sqlite/queries/engagements/context";
-export { ENGAGEMENT_ROW_COLUMNS_SQL } from "@/db/views";
 export { DERIVED_KEYS, type DerivedKey } from "@/db/fields-codec";
 export { diffVersions, versionState } from "@/db/history";
 

@@ -1,18 +1,15 @@
 /**
  * `npm run bench` (`-- --quick` for a smaller N): ingest, bulk load and reads, measured side by
  * side against our own floors in one run, and on a throwaway PostgreSQL beside SQLite
- * (`--skip-pg` leaves it out). Writes docs/benchmarks.json and docs/benchmarks.md. `--export-only`
- * (with `--db FILE`, or `-n`) measures the CSV export alone and writes nothing.
+ * (`--skip-pg` leaves it out). Writes docs/benchmarks.json and docs/benchmarks.md.
  */
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { buildInfo, ensureBuild } from "./build";
 import { benchStarted, createHarness, log, machine, root, type Harness } from "./harness";
-import { benchExport, type ExportSide } from "./export";
 import { benchIngest } from "./ingest";
 import { startBenchPg, type BenchPg } from "./pg";
-import { loadIntoPg } from "./pg-reads";
 import { benchReads, bulkFile, bulkLoad, engagementsIn } from "./reads";
 import { writeReports, type Result } from "./report";
 import { settingsFrom, type BenchSettings } from "./settings";
@@ -33,8 +30,6 @@ const { values: args } = parseArgs({
     render: { type: "boolean", default: false },
     // Reads against this database instead of a fresh bulk load (opened and migrated: a copy).
     db: { type: "string" },
-    // The CSV export alone (of --db, or of a fresh bulk load), printed, no report written.
-    "export-only": { type: "boolean", default: false },
   },
 });
 const settings = settingsFrom(args);
@@ -59,17 +54,6 @@ async function bulkAndReads(harness: Harness, settings: BenchSettings, pg: Bench
   const file = bulkFile(harness);
   const bulk = bulkLoad(file, settings.n);
   return { n: settings.n, bulk, reads: await benchReads(harness, settings, file, pg) };
-}
-
-/** `--export-only`: the CSV export of `--db` or of a fresh load, on SQLite and (unless --skip-pg) PostgreSQL. */
-async function exportOnly(harness: Harness) {
-  ensureBuild(args.build);
-  const file = args.db ? path.resolve(args.db) : bulkFile(harness);
-  if (!args.db) bulkLoad(file, settings.n);
-  const pg = args["skip-pg"] ? null : await startBenchPg(harness);
-  const sides: ExportSide[] = [{ engine: "sqlite", databaseUrl: file }];
-  if (pg) sides.push({ engine: "postgres", databaseUrl: (await loadIntoPg(pg, file)).url });
-  await benchExport(harness, sides);
 }
 
 async function run(harness: Harness) {
@@ -103,7 +87,7 @@ async function run(harness: Harness) {
 }
 
 const harness = createHarness({ keep: args.keep });
-(args.render ? render() : args["export-only"] ? exportOnly(harness) : run(harness)).then(
+(args.render ? render() : run(harness)).then(
   () => {
     harness.cleanup();
     process.exit(0);

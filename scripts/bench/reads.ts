@@ -18,7 +18,6 @@ import {
   type Server,
   type Timing,
 } from "./harness";
-import { benchExport } from "./export";
 import { PG_PAGE_MS, PG_READ_FACTOR } from "./findings";
 import type { BenchPg } from "./pg";
 import { benchPgReads, loadIntoPg, type PgLoad } from "./pg-reads";
@@ -349,9 +348,7 @@ export async function benchReads(
     ...(onPg ? [{ engine: "postgres" as const, databaseUrl: onPg.url }] : []),
   ];
   const [sqliteHttp, pgHttp] = await benchHttpReads(harness, settings, sides, cases);
-  const exported = await benchExport(harness, sides);
   return {
-    export: exported,
     cases: results,
     deep,
     http: sqliteHttp!.http,

@@ -4,7 +4,6 @@ import path from "node:path";
 import type { SeedStats } from "../lib/seed";
 import { DEFAULT_TUNING } from "./app";
 import { FLOOR_PATH, type BuildInfo } from "./build";
-import { exportSection } from "./export";
 import { findings, mark, targetRows, type RunFigures } from "./findings";
 import type { machine, Timing } from "./harness";
 import type { IngestResult } from "./ingest";
@@ -66,7 +65,6 @@ function renderMarkdown(r: Result, settings: BenchSettings) {
   if (r.bulk) lines.push(...bulkSection(r.bulk));
   if (r.reads) lines.push(...readsSection(r.n, r.reads, settings));
   if (r.reads?.pg) lines.push(...pgReadsSection(r.n, r.reads.pg, r.reads, settings));
-  if (r.reads?.export) lines.push(...exportSection(r.reads.export));
   lines.push(findings(r));
   return `${lines.join("\n")}\n`;
 }

@@ -29,19 +29,10 @@ const numbered = (text: string) => {
 
 let databases = 0;
 
-/** Store options a test may set on either engine. */
-export type EngineStoreOptions = { exportBatch?: number };
-
 /** A fresh, migrated database on `engine` with the app's store on it. */
-export const openEngineStore = (engine: Engine) => openEngineStoreWith(engine, {});
-
-/** The same, with store options of the test's own. */
-export async function openEngineStoreWith(
-  engine: Engine,
-  options: EngineStoreOptions,
-): Promise<EngineStore> {
+export async function openEngineStore(engine: Engine): Promise<EngineStore> {
   if (engine === "sqlite") {
-    const temp = createTempDatabase(options);
+    const temp = createTempDatabase();
     const all = async (text: string, ...params: unknown[]) =>
       temp.db.$client.prepare(text).all(...params) as Record<string, unknown>[];
     return {
@@ -63,7 +54,7 @@ export async function openEngineStoreWith(
   await admin.end();
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const store = createPgStore({ url: url.toString(), poolSize: 4, ...options });
+  const store = createPgStore({ url: url.toString(), poolSize: 4 });
   const db = await store.ready();
   const all = async (text: string, ...params: unknown[]) =>
     (await db.$client.query(numbered(text), params)).rows as Record<string, unknown>[];
@@ -91,9 +82,8 @@ export async function openEngineStoreWith(
 export async function setUpAppStore(
   engine: Engine,
   env: Record<string, string | undefined> = {},
-  options: EngineStoreOptions = {},
 ): Promise<EngineStore> {
-  const opened = await openEngineStoreWith(engine, options);
+  const opened = await openEngineStore(engine);
   pointAppAt(opened.store, opened.location, env);
   return opened;
 }

@@ -1,7 +1,7 @@
 import Papa from "papaparse";
 import { describe, expect, it } from "vitest";
 import type { EngagementView } from "@/db/types";
-import { CSV_COLUMNS, CSV_LINE_END, csvHeader, engagementsToCsv } from "@/lib/engagements/csv";
+import { CSV_COLUMNS, engagementsToCsv } from "@/lib/engagements/csv";
 
 function engagement(fields: Partial<EngagementView>): EngagementView {
   return {
@@ -57,17 +57,5 @@ describe("engagementsToCsv", () => {
     expect(row.duration).toBe("-30");
     expect(row.description).toBe("");
     expect(csv.split("\r\n")[0]).toBe(CSV_COLUMNS.join(","));
-  });
-
-  it("streamed, header then batches, is the file built whole", () => {
-    const rows = ["1", "2", "3"].map((id) =>
-      engagement({ id, title: `=x${id}`, via: [{ model: "crmOpportunity", id, name: null }] }),
-    );
-    for (const via of [false, true]) {
-      const batches = [rows.slice(0, 2), rows.slice(2)].map(
-        (batch) => CSV_LINE_END + engagementsToCsv(batch, { via, header: false }),
-      );
-      expect(csvHeader({ via }) + batches.join("")).toBe(engagementsToCsv(rows, { via }));
-    }
   });
 });

@@ -1,4 +1,4 @@
-import { listEngagementsPage, streamEngagementsCsv } from "@/lib/engagements/export-engagements";
+import { exportEngagementsCsv, listEngagementsPage } from "@/lib/engagements/export-engagements";
 import { parseFilter } from "@/lib/filters";
 import { errorResponse } from "@/lib/http-error";
 
@@ -9,7 +9,7 @@ export async function GET(request: Request): Promise<Response> {
     const params = new URL(request.url).searchParams;
     const filter = parseFilter(params);
     if (params.get("format") !== "csv") return Response.json(await listEngagementsPage(filter));
-    return new Response(await streamEngagementsCsv(filter, request.signal), {
+    return new Response(await exportEngagementsCsv(filter), {
       headers: {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": 'attachment; filename="engagements.csv"',
