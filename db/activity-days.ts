@@ -14,10 +14,13 @@ function offsetAt(chart: ActivityWindow, ms: number): number {
 export const dayOf = (chart: ActivityWindow, ms: number) =>
   Math.floor((ms + offsetAt(chart, ms)) / DAY_MS);
 
-/** The zone's offset at `startedAt` in SQL: the same on both engines (integers we computed). */
+/**
+ * The zone's offset at `startedAt` in SQL, the same on both engines. Bound, not inlined: the
+ * text stays one per number of shifts, so prepared statements are shared across zones.
+ */
 export function offsetSql(chart: ActivityWindow, startedAt: SQL): SQL {
   const shifts = chart.shifts ?? [];
-  const int = (n: number) => sql.raw(String(Math.trunc(n)));
+  const int = (n: number) => sql`cast(${Math.trunc(n)} as bigint)`;
   if (shifts.length === 0) return int(chart.offsetMs);
   const whens = [...shifts]
     .reverse()
