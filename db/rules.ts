@@ -137,9 +137,52 @@ export type LogEntry = {
 
 export const NO_WARNINGS: string[] = [];
 
+/** Processing time in fractions of a millisecond: reading the body, then storing it. */
+export function elapsedMs(readMs: number, started: number): number {
+  return readMs + performance.now() - started;
+}
+
 /** The error as the log keeps it: code, message and details only, in that order. */
 export function errorOf({ code, message, details }: DeliveryError): DeliveryError {
   return details === undefined ? { code, message } : { code, message, details };
+}
+
+/** What a key's binding stored: the first delivery's answer. */
+export type BoundKey = {
+  bodyHash: string;
+  deliveryId: number;
+  responseStatus: number;
+  responseBody: string;
+};
+
+export const KEY_REUSED_WARNING = "idempotency key reused for another resource";
+
+/** The resource a key binds to; '' for a delivery that names none (a refused envelope). */
+export function keyResource(about: { model: string | null; resourceId: string | null }) {
+  return { model: about.model ?? "", resourceId: about.resourceId ?? "" };
+}
+
+/** What storage found of a delivery's key: its binding for this resource, and any for others. */
+export type KeyLookup = { bound: BoundKey | null; boundElsewhere: boolean };
+
+/**
+ * A key binds per resource (SPEC §2): bound to this resource, the delivery is answered by the
+ * binding (replay or 409). Bound only to other resources, it is a sender's mistake (keys built
+ * with no record id): refusing it would drop a real event, so it is applied as its own delivery,
+ * with a warning, and binds again for its resource.
+ */
+export function decideKey(
+  lookup: KeyLookup,
+  delivery: { bodyHash: string; idempotencyKey: string; warnings: string[] },
+):
+  | { kind: "answer"; bound: BoundKey; entry: LogEntry & { responseBody: string } }
+  | { kind: "apply"; warnings: string[] } {
+  const { bound } = lookup;
+  if (bound) return { kind: "answer", bound, entry: answerForBoundKey(bound, delivery) };
+  const warnings = lookup.boundElsewhere
+    ? [...delivery.warnings, KEY_REUSED_WARNING]
+    : delivery.warnings;
+  return { kind: "apply", warnings };
 }
 
 /**
@@ -147,7 +190,7 @@ export function errorOf({ code, message, details }: DeliveryError): DeliveryErro
  * same body replays the first answer, another body is a 409 that names the first delivery.
  */
 export function answerForBoundKey(
-  bound: { bodyHash: string; deliveryId: number; responseStatus: number; responseBody: string },
+  bound: BoundKey,
   delivery: { bodyHash: string; idempotencyKey: string },
 ): LogEntry & { responseBody: string } {
   const reuse = classifyKeyReuse(bound.bodyHash, delivery.bodyHash);

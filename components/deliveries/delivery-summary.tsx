@@ -6,6 +6,7 @@ import { DescriptionList } from "@/components/ui/description-list";
 import { LocalTime } from "@/components/ui/local-time";
 import { versionAnchor } from "@/components/engagements/engagement-history";
 import { connectionOf, deliveriesHref, formatConnection } from "@/lib/filters";
+import { formatProcessingTime } from "./format";
 
 const link = "text-sky-700 hover:underline";
 
@@ -79,7 +80,7 @@ export function DeliverySummaryCard({ delivery }: { delivery: DeliveryDetail }) 
           ],
           ...(delivery.engagement ? [versionItem(delivery, delivery.engagement.id)] : []),
           ["HTTP status", <StatusCode key="s" status={delivery.httpStatus} />],
-          ["Processing time", `${delivery.durationMs} ms`],
+          ["Processing time", formatProcessingTime(delivery.durationMs)],
           ["Body size", delivery.bodyBytes === null ? null : `${delivery.bodyBytes} bytes`],
         ]}
       />

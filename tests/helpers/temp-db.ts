@@ -80,15 +80,34 @@ export function migrationsBefore(dir: string, tag: string) {
 }
 
 /**
- * Today's ingest writes each version into `engagement_history`: on a database opened at an
- * older migration, the table as migration 0010 makes it, so that ingest can write there. The
- * returned function drops it again, before the database is upgraded (0010 creates it anew).
+ * What today's writer needs of a database opened at an older migration, so that a test can fill
+ * it with today's ingest: the version table of migration 0010 and the key's resource columns of
+ * 0008 (each only where missing). The returned function takes them out again, before the
+ * database is upgraded, so the migrations meet the older schema they were written for.
  */
-export function addHistoryTable(db: AppDatabase): () => void {
-  const sql = fs.readFileSync(
-    path.join(process.cwd(), "db", "sqlite", "migrations", "0010_engagement_history.sql"),
-    "utf8",
+export function addTodaysWriterSchema(db: AppDatabase): () => void {
+  const client = db.$client;
+  const undo: string[] = [];
+  const keyColumns = (client.pragma("table_info(idempotency_keys)") as { name: string }[]).map(
+    (column) => column.name,
   );
-  db.$client.exec(sql.split("--> statement-breakpoint")[0]!);
-  return () => db.$client.exec("DROP TABLE engagement_history");
+  for (const column of ["model", "resource_id"]) {
+    if (keyColumns.includes(column)) continue;
+    client.exec(`ALTER TABLE idempotency_keys ADD COLUMN ${column} text DEFAULT '' NOT NULL`);
+    undo.push(`ALTER TABLE idempotency_keys DROP COLUMN ${column}`);
+  }
+  const hasHistory = client
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'engagement_history'")
+    .get();
+  if (!hasHistory) {
+    const sql = fs.readFileSync(
+      path.join(process.cwd(), "db", "sqlite", "migrations", "0010_engagement_history.sql"),
+      "utf8",
+    );
+    client.exec(sql.split("--> statement-breakpoint")[0]!);
+    undo.push("DROP TABLE engagement_history");
+  }
+  return () => {
+    for (const statement of undo) client.exec(statement);
+  };
 }

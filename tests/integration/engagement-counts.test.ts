@@ -10,7 +10,7 @@ import { ACME, ingestHistory, postOne, snapshot } from "../helpers/counted-histo
 import { openEngineStore, testEngines, type EngineStore } from "../helpers/engines";
 import { expectedFacets, PostedEngagements } from "../helpers/read-model";
 import { toEngagementQuery } from "../helpers/read-queries";
-import { addHistoryTable, createTempDatabase, migrationsBefore } from "../helpers/temp-db";
+import { addTodaysWriterSchema, createTempDatabase, migrationsBefore } from "../helpers/temp-db";
 
 const countersByGroup = (target: AppDatabase) =>
   target.$client
@@ -161,12 +161,12 @@ describe("engagement_counts", () => {
       migrationsFolder: migrationsBefore(temp.dir, "_engagement_counts_triggers"),
     });
     const olderStore = storeOn(before);
-    const dropHistory = addHistoryTable(before);
+    const undoWriterSchema = addTodaysWriterSchema(before);
     try {
       await ingestHistory(olderStore);
       expect(countersByGroup(before)).toEqual([]);
     } finally {
-      dropHistory();
+      undoWriterSchema();
       await olderStore.close();
     }
 

@@ -10,7 +10,7 @@ import { normalizeEngagementFields } from "@/lib/morph/fields";
 import { deliver } from "../helpers/deliver";
 import { snapshotFields } from "../helpers/engagement-fields";
 import { fixture } from "../helpers/morph";
-import { addHistoryTable, createTempDatabase, migrationsBefore } from "../helpers/temp-db";
+import { addTodaysWriterSchema, createTempDatabase, migrationsBefore } from "../helpers/temp-db";
 
 /**
  * Migration 0007 rewrites the `fields` of engagements stored whole (as every version before it
@@ -64,7 +64,7 @@ async function olderDatabase(snapshots: unknown[], deleted: boolean[]) {
   const db = openDatabase(file, { migrationsFolder: before });
   db.$client.pragma("synchronous = OFF");
   const store = storeOn(db);
-  const dropHistory = addHistoryTable(db);
+  const undoWriterSchema = addTodaysWriterSchema(db);
   const rows: Stored[] = [];
   const rewrite = db.$client.prepare("update engagements set fields = ? where id = ?");
   const idOf = db.$client
@@ -81,7 +81,7 @@ async function olderDatabase(snapshots: unknown[], deleted: boolean[]) {
       rows.push({ id, text, parsed: fields });
     }
   } finally {
-    dropHistory();
+    undoWriterSchema();
     await store.close();
   }
   return { file, rows };

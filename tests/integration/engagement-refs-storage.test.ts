@@ -7,7 +7,7 @@ import { parseFilter } from "@/lib/filters";
 import { deliver } from "../helpers/deliver";
 import { fixture } from "../helpers/morph";
 import { toEngagementQuery } from "../helpers/read-queries";
-import { addHistoryTable, createTempDatabase, migrationsBefore } from "../helpers/temp-db";
+import { addTodaysWriterSchema, createTempDatabase, migrationsBefore } from "../helpers/temp-db";
 
 const temp = createTempDatabase();
 afterAll(() => temp.cleanup());
@@ -30,7 +30,7 @@ describe("engagement_refs storage", () => {
       migrationsFolder: migrationsBefore(temp.dir, "_engagement_refs_without_rowid"),
     });
     const olderStore = storeOn(older);
-    const dropHistory = addHistoryTable(older);
+    const undoWriterSchema = addTodaysWriterSchema(older);
     for (const name of [
       "engagement-call-created",
       "engagement-meeting-updated",
@@ -40,7 +40,7 @@ describe("engagement_refs storage", () => {
     }
     const before = refsOf(older);
     expect(before.length).toBeGreaterThan(3);
-    dropHistory();
+    undoWriterSchema();
     await olderStore.close();
 
     const db = openDatabase(file);

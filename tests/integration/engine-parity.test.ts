@@ -33,7 +33,10 @@ async function feed(store: Store) {
   await send(fixture("engagement-call-created"), "key-5");
   await send(engagementEvent("eng-x", "2025-03-06T10:00:00Z"));
   await send(engagementEvent("eng-x", "2025-03-01T10:00:00Z"));
+  // key-5 again: about another resource it applies, warned; another body for its own, a 409.
   await send(engagementEvent("eng-x", "2025-03-06T10:00:00Z"), "key-5");
+  const call = fixture("engagement-call-created");
+  await send({ ...call, data: { ...call.data, updatedAt: "2025-03-10T00:00:00.000Z" } }, "key-5");
   await send("{ not json");
   await send({ event: "crmEngagement::exploded", data: { id: "eng_9" } });
   await send(fixture("contact-created"), "key-other", "beta");
@@ -85,12 +88,13 @@ describe.runIf(testEngines().length === 2)("SQLite and PostgreSQL answer alike",
       duplicate: 1,
       rejected: 3,
       stale: 1,
+      unchanged: 1,
     });
     await expectSame((store) => store.deliveryFilterChoices());
   });
 
   it("shows every delivery whole alike", async () => {
-    for (let id = 1; id <= 17; id++) {
+    for (let id = 1; id <= 18; id++) {
       await expectSame(async (store) => {
         const detail = await store.getDelivery(id);
         if (!detail) return null;

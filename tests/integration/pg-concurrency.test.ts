@@ -30,7 +30,7 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
     await first.cleanup();
   });
 
-  const send = (store: Store, body: string, key = randomUUID()) =>
+  const send = (store: Store, body: string, key: string = randomUUID()) =>
     ingest(store, body, {
       connectorId: "hubspot",
       connectionOwnerId: "acme-prod",
@@ -66,6 +66,33 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
     expect(original).toMatchObject({ id: applied[0]!.deliveryId, repeat_count: 99 });
     const repeats = rows.filter((row) => row.outcome === "duplicate");
     expect(repeats.every((row) => row.original_delivery_id === original.id)).toBe(true);
+  });
+
+  it("applies once a key reused for another resource, from four pools, and replays each resource", async () => {
+    const key = `crmEngagement::created:${randomUUID()}`;
+    const bodies = ["reuse-1", "reuse-2", "reuse-3"].map((id) =>
+      JSON.stringify(engagementEvent(id, "2025-03-06T10:00:00Z")),
+    );
+    const pools = [...stores, ...wide];
+    const results = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => send(pools[i % 4]!, bodies[i % 3]!, key)),
+    );
+    for (const [i, body] of bodies.entries()) {
+      const mine = results.filter((_, j) => j % 3 === i);
+      expect(mine.filter((r) => r.outcome === "applied")).toHaveLength(1);
+      expect(new Set(mine.map((r) => `${r.status} ${r.body}`))).toEqual(new Set([`200 ${body}`]));
+    }
+    const rows = await first.all(
+      `select resource_id, count(*) as n from deliveries
+        where idempotency_key = ? and outcome = 'applied' group by resource_id order by resource_id`,
+      key,
+    );
+    expect(rows.map((row) => [row.resource_id, Number(row.n)])).toEqual([
+      ["reuse-1", 1],
+      ["reuse-2", 1],
+      ["reuse-3", 1],
+    ]);
+    for (const id of ["reuse-1", "reuse-2", "reuse-3"]) expect(await stored(id)).toHaveLength(1);
   });
 
   /** Every answer has its own log row, with the outcome it answered. */
@@ -267,13 +294,14 @@ describe.runIf(testEngines().includes("postgres"))("PostgreSQL shared by two pro
   it("answers 503, not 500, when its connection dies mid-delivery, and the retry goes through", async () => {
     const key = randomUUID();
     const body = JSON.stringify(engagementEvent("killed-1", "2025-03-06T10:00:00Z"));
-    // Another session binds the key and holds it uncommitted, so the delivery waits on it.
+    // Another session binds the key for this resource and holds it uncommitted: the delivery waits.
     const holder = new pg.Client({ connectionString: first.location });
     await holder.connect();
     await holder.query("begin");
     await holder.query(
-      `insert into idempotency_keys (connector_id, connection_owner_id, key, body_hash,
-         delivery_id, response_status, response_body) values ('hubspot', 'acme-prod', $1, '', 0, 200, '')`,
+      `insert into idempotency_keys (connector_id, connection_owner_id, key, model, resource_id,
+         body_hash, delivery_id, response_status, response_body)
+       values ('hubspot', 'acme-prod', $1, 'crmEngagement', 'killed-1', '', 0, 200, '')`,
       [key],
     );
     const answer = first.store.ingestDelivery(

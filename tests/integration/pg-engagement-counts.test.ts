@@ -162,14 +162,22 @@ describe.runIf(testEngines().includes("postgres"))("engagement_counts' migration
       Store,
       "ingestDelivery"
     >;
-    // Today's writer also keeps each version (migration 0007's table): there for it, then gone.
+    // Today's writer also keeps each version (migration 0007's table) and binds a key to its
+    // resource (0005's columns): there for it, then gone before the upgrade.
     const history = fs.readFileSync(
       path.join(PG_MIGRATIONS_FOLDER, "0007_engagement_history.sql"),
       "utf8",
     );
     await db.$client.query(history.split("--> statement-breakpoint")[0]!);
+    await db.$client.query(
+      `alter table idempotency_keys add column model text default '' not null,
+         add column resource_id text default '' not null`,
+    );
     await ingestHistory(older as Store);
     await db.$client.query("drop table engagement_history");
+    await db.$client.query(
+      "alter table idempotency_keys drop column model, drop column resource_id",
+    );
     const [{ table }] = await rowsOf(db, "select to_regclass('engagement_counts') as table");
     expect(table).toBeNull();
 

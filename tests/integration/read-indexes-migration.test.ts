@@ -8,7 +8,7 @@ import type { Store } from "@/db/store";
 import { parseFilter } from "@/lib/filters";
 import { deliver } from "../helpers/deliver";
 import { toEngagementQuery } from "../helpers/read-queries";
-import { addHistoryTable, migrationsBefore } from "../helpers/temp-db";
+import { addTodaysWriterSchema, migrationsBefore } from "../helpers/temp-db";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "read-indexes-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -62,11 +62,11 @@ describe.each([
     const file = path.join(dir, `${label.replace(/\W+/g, "-")}.db`);
     const olderDb = openDatabase(file, { migrationsFolder: older() });
     const before = storeOn(olderDb);
-    const dropHistory = addHistoryTable(olderDb);
+    const undoWriterSchema = addTodaysWriterSchema(olderDb);
     for (let i = 0; i < 12; i++) await post(before, i);
     const query = toEngagementQuery(parseFilter(new URLSearchParams("type=call&limit=3")));
     const page = await before.listEngagements(query);
-    dropHistory();
+    undoWriterSchema();
     await before.close();
 
     const after = openDatabase(file);

@@ -4,10 +4,13 @@ import {
   buildEngagementColumns,
   classifyKeyReuse,
   decideDelete,
+  decideKey,
   decideSnapshot,
   describeConflict,
   formatErrorBody,
   keepDeletedAt,
+  KEY_REUSED_WARNING,
+  keyResource,
   readLoggedResponse,
   toOutcome,
 } from "@/db/rules";
@@ -96,6 +99,25 @@ describe("what a key binds", () => {
       message: 'Idempotency key "k-1" was already used with a different body.',
       details: { originalDeliveryId: 7 },
     });
+  });
+
+  it("binds per resource: bound here answers, bound only elsewhere applies with a warning", () => {
+    const bound = { bodyHash: "h1", deliveryId: 7, responseStatus: 200, responseBody: "{}" };
+    const delivery = { bodyHash: "h1", idempotencyKey: "k-1", warnings: ["fields.type"] };
+    expect(decideKey({ bound, boundElsewhere: true }, delivery)).toMatchObject({
+      kind: "answer",
+      bound,
+      entry: { outcome: "duplicate", originalDeliveryId: 7 },
+    });
+    expect(decideKey({ bound: null, boundElsewhere: true }, delivery)).toEqual({
+      kind: "apply",
+      warnings: ["fields.type", KEY_REUSED_WARNING],
+    });
+    expect(decideKey({ bound: null, boundElsewhere: false }, delivery)).toEqual({
+      kind: "apply",
+      warnings: ["fields.type"],
+    });
+    expect(keyResource({ model: null, resourceId: null })).toEqual({ model: "", resourceId: "" });
   });
 
   it("answers an accepted event with its own body, kept once", () => {

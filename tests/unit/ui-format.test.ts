@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { prettyJson } from "@/components/ui/json-block";
 import { relativeTime } from "@/components/ui/local-time";
+import { formatProcessingTime } from "@/components/deliveries/format";
 
 describe("relativeTime", () => {
   const now = Date.parse("2025-03-06T12:00:00Z");
@@ -35,5 +36,16 @@ describe("JsonBlock", () => {
     const hostile = renderToStaticMarkup(JsonBlock({ value: '{"t":"<script>alert(1)</script>"}' }));
     expect(hostile).not.toContain("<script>");
     expect(hostile).toContain("&lt;script&gt;");
+  });
+});
+
+describe("formatProcessingTime", () => {
+  it("keeps fractions of a millisecond, fewer as the time grows", () => {
+    expect(formatProcessingTime(0.4213)).toBe("0.42 ms");
+    expect(formatProcessingTime(0.001)).toBe("< 0.01 ms");
+    expect(formatProcessingTime(0)).toBe("0 ms");
+    expect(formatProcessingTime(3.14159)).toBe("3.14 ms");
+    expect(formatProcessingTime(12.54)).toBe("12.5 ms");
+    expect(formatProcessingTime(1204.4)).toBe("1,204 ms");
   });
 });

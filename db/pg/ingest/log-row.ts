@@ -1,5 +1,12 @@
 import type { DeliveryOutcome } from "@/db/models";
-import { errorOf, formatErrorBody, NO_WARNINGS, type LogEntry } from "@/db/rules";
+import {
+  elapsedMs,
+  errorOf,
+  formatErrorBody,
+  keyResource,
+  NO_WARNINGS,
+  type LogEntry,
+} from "@/db/rules";
 import type { DeliveryFailure, IncomingDelivery } from "@/db/types";
 import { pgJson, pgText } from "./pg-values";
 import type { Params } from "./statements";
@@ -38,13 +45,16 @@ export function rejectedEntry(failure: DeliveryFailure): LogEntry & { responseBo
   };
 }
 
-/** The connection and key every statement of a delivery is scoped by. */
+/** The connection and key every statement of a delivery is scoped by; a key binds per resource. */
 export function scopeParams(delivery: IncomingDelivery): Params {
   const { meta } = delivery;
+  const { model, resourceId } = keyResource(delivery.about);
   return {
     connectorId: pgText(meta.connectorId),
     connectionOwnerId: pgText(meta.connectionOwnerId),
     key: pgText(meta.idempotencyKey),
+    keyModel: pgText(model),
+    keyResourceId: pgText(resourceId),
   };
 }
 
@@ -62,7 +72,7 @@ export function logParams(delivery: IncomingDelivery, started: number, entry: Lo
     httpStatus: entry.status,
     error: pgJson(entry.error),
     warnings: pgJson(entry.warnings),
-    durationMs: Math.round(delivery.readMs + performance.now() - started),
+    durationMs: elapsedMs(delivery.readMs, started),
     body: pgText(delivery.rawBody),
     bodyHash: delivery.bodyHash,
     bodyBytes: Buffer.byteLength(delivery.rawBody),

@@ -43,15 +43,25 @@ const SCOPE = scoped();
 const BOUND = `body_hash AS "bodyHash", delivery_id AS "deliveryId",
   response_status AS "responseStatus", response_body AS "responseBody"`;
 
-/** Binds the key to a delivery id drawn here, when `condition` holds and no one bound it first. */
+/**
+ * Binds the key, for this delivery's resource, to a delivery id drawn here, when `condition`
+ * holds and no one bound it first.
+ */
 const bindKey = (condition: string) => `INSERT INTO idempotency_keys
-       (connector_id, connection_owner_id, key, body_hash, delivery_id, response_status, response_body, created_at)
-     SELECT @connectorId::text, @connectionOwnerId::text, @key::text, @bodyHash::text,
-            nextval('deliveries_id_seq'), 200, @rawBody::text, @receivedAt::bigint
+       (connector_id, connection_owner_id, key, model, resource_id, body_hash, delivery_id,
+        response_status, response_body, created_at)
+     SELECT @connectorId::text, @connectionOwnerId::text, @key::text, @keyModel::text,
+            @keyResourceId::text, @bodyHash::text, nextval('deliveries_id_seq'), 200,
+            @rawBody::text, @receivedAt::bigint
       WHERE ${condition}
      ON CONFLICT DO NOTHING
      RETURNING delivery_id`;
 
+/** A key binds per resource: (connector, owner, key, model, resource id). */
+const KEY_HERE = `${SCOPE} AND key = @key AND model = @keyModel AND resource_id = @keyResourceId`;
+const KEY_ELSEWHERE = `${SCOPE} AND key = @key
+  AND (model <> @keyModel OR resource_id <> @keyResourceId)`;
+/** Not bound for any resource: the one-statement path takes only those. */
 const KEY_UNBOUND = `NOT EXISTS (SELECT FROM idempotency_keys WHERE ${SCOPE} AND key = @key)`;
 
 /**
@@ -64,15 +74,16 @@ const VERSION_COLUMNS = `type, direction, status, title, description, started_at
 
 /**
  * Binds the key to this delivery (no id is drawn for a plain repeat) unless it is bound
- * already, and only then locks the stored engagement and records the change touches, in one
- * order for every writer. ON CONFLICT waits for a concurrent binder of the same key: after its
- * COMMIT this binds nothing, and a key bound after this statement's snapshot was taken is read
- * with `FIND_KEY`.
+ * already for this resource, and only then locks the stored engagement and records the change
+ * touches, in one order for every writer. ON CONFLICT waits for a concurrent binder of the same
+ * key and resource: after its COMMIT this binds nothing, and a key bound after this statement's
+ * snapshot was taken is read with `FIND_KEY`. `boundElsewhere` (a reused key) reads the snapshot:
+ * two resources racing on one key may both go unwarned, but each applies once.
  */
 export const CLAIM = defineStatement(
   "ingest-claim",
   `WITH claim AS (
-     ${bindKey(KEY_UNBOUND)}
+     ${bindKey(`NOT EXISTS (SELECT FROM idempotency_keys WHERE ${KEY_HERE})`)}
    ), engagement AS (
      SELECT id, updated_at AS "updatedAt", deleted_at AS "deletedAt", content_hash AS "contentHash",
             ${VERSION_COLUMNS}
@@ -90,9 +101,10 @@ export const CLAIM = defineStatement(
         FOR UPDATE OF r
    ), bound AS (
      SELECT ${BOUND} FROM idempotency_keys
-      WHERE ${SCOPE} AND key = @key AND NOT EXISTS (SELECT FROM claim)
+      WHERE ${KEY_HERE} AND NOT EXISTS (SELECT FROM claim)
    )
    SELECT (SELECT delivery_id FROM claim) AS "deliveryId",
+          EXISTS (SELECT FROM idempotency_keys WHERE ${KEY_ELSEWHERE}) AS "boundElsewhere",
           (SELECT row_to_json(engagement) FROM engagement) AS engagement,
           (SELECT coalesce(json_agg(record), '[]'::json) FROM record) AS records,
           (SELECT row_to_json(bound) FROM bound) AS bound`,
@@ -100,7 +112,7 @@ export const CLAIM = defineStatement(
 
 export const FIND_KEY = defineStatement(
   "ingest-find-key",
-  `SELECT ${BOUND} FROM idempotency_keys WHERE ${SCOPE} AND key = @key`,
+  `SELECT ${BOUND} FROM idempotency_keys WHERE ${KEY_HERE}`,
 );
 
 const LOG_COLUMNS = `received_at, connector_id, connection_owner_id, idempotency_key, event, model,
@@ -111,7 +123,7 @@ const LOG_COLUMNS = `received_at, connector_id, connection_owner_id, idempotency
 const logValues = (engagementId: string) => `@receivedAt::bigint, @connectorId::text,
   @connectionOwnerId::text, @idempotencyKey::text, @event::text, @model::text, @resourceId::text,
   ${engagementId}, @outcome::text, @httpStatus::int, @error::json, @warnings::json,
-  @durationMs::int, @body::text, @bodyHash::text, @bodyBytes::int, @headers::json,
+  @durationMs::float8, @body::text, @bodyHash::text, @bodyBytes::int, @headers::json,
   @responseBody::text, @originalDeliveryId::bigint`;
 
 /** A log row of its own: a refusal, a rejected body. */

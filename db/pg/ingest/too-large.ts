@@ -19,7 +19,6 @@ const PATH_OF_INDEX: Record<string, string> = {
   engagements_owner_started: "data.fields.owner.id",
 };
 const PATH_OF_TABLE: Record<string, string> = {
-  idempotency_keys: "x-idempotency-key",
   deliveries: "data.id",
   engagements: "data.id",
   engagement_refs: "data.fields (a reference's id)",
@@ -30,9 +29,20 @@ export function isTooLargeToIndex(error: unknown): boolean {
   return (error as { code?: unknown })?.code === PROGRAM_LIMIT_EXCEEDED;
 }
 
-function describeTooLarge(error: unknown): DeliveryFailure {
+/** A key binds per resource, so its index holds the key and the resource id: the longer one. */
+function pathOfKey(delivery: IncomingDelivery) {
+  const { idempotencyKey } = delivery.meta;
+  return (delivery.about.resourceId ?? "").length > idempotencyKey.length
+    ? "data.id"
+    : "x-idempotency-key";
+}
+
+function describeTooLarge(error: unknown, delivery: IncomingDelivery): DeliveryFailure {
   const { constraint = "", table = "" } = error as { constraint?: string; table?: string };
-  const path = PATH_OF_INDEX[constraint] ?? PATH_OF_TABLE[table] ?? "(root)";
+  const path =
+    table === "idempotency_keys"
+      ? pathOfKey(delivery)
+      : (PATH_OF_INDEX[constraint] ?? PATH_OF_TABLE[table] ?? "(root)");
   return {
     status: 422,
     code: "invalid_event",
@@ -55,7 +65,7 @@ export async function refuseTooLarge(
   error: unknown,
   started: number,
 ): Promise<DeliveryResult> {
-  const entry = rejectedEntry(describeTooLarge(error));
+  const entry = rejectedEntry(describeTooLarge(error, delivery));
   const params = logParams(delivery, started, entry);
   const [row] = await runStatement<{ id: number }>(db.$client, LOG, {
     ...params,

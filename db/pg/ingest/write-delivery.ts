@@ -1,6 +1,6 @@
 import type pg from "pg";
 import { StorageUnavailableError } from "@/db/errors";
-import { answerForBoundKey, formatErrorBody } from "@/db/rules";
+import { decideKey, formatErrorBody, type BoundKey, type KeyLookup } from "@/db/rules";
 import type {
   DeliveryAnswer,
   DeliveryFailure,
@@ -29,14 +29,11 @@ import { CLAIM, FIND_KEY, LOG, LOG_REPEAT, runStatement, WRITE } from "./stateme
 import { isTooLargeToIndex, refuseTooLarge } from "./too-large";
 import { inTransaction, isRetryable, retryConflicts, WriteRace } from "./transaction";
 
-type BoundKey = {
-  bodyHash: string;
-  deliveryId: number;
-  responseStatus: number;
-  responseBody: string;
+type Claimed = Locked & {
+  deliveryId: number | null;
+  bound: BoundKey | null;
+  boundElsewhere: boolean;
 };
-
-type Claimed = Locked & { deliveryId: number | null; bound: BoundKey | null };
 
 const INTERNAL: DeliveryFailure = {
   status: 500,
@@ -44,18 +41,14 @@ const INTERNAL: DeliveryFailure = {
   message: "Something went wrong on our side.",
 };
 
-/** A key already bound: the same body replays its first answer, another is a 409. */
-async function answerBoundKey(
-  client: pg.ClientBase,
-  delivery: IncomingDelivery,
-  bound: BoundKey,
-  started: number,
-): Promise<DeliveryResult> {
-  const entry = answerForBoundKey(bound, {
+/** What the key decides (db/rules.ts `decideKey`) for this delivery, given what storage found. */
+function decideKeyOf(delivery: IncomingDelivery, lookup: KeyLookup) {
+  const { change } = delivery;
+  return decideKey(lookup, {
     bodyHash: delivery.bodyHash,
     idempotencyKey: delivery.meta.idempotencyKey,
+    warnings: "refused" in change ? NO_WARNINGS : change.warnings,
   });
-  return logAnswer(client, LOG_REPEAT, delivery, started, entry);
 }
 
 /** Writes the log row of an answer already decided, and answers with it. */
@@ -87,7 +80,8 @@ async function answerRefused(
   started: number,
 ): Promise<DeliveryResult> {
   const [bound] = await runStatement<BoundKey>(client, FIND_KEY, scopeParams(delivery));
-  if (bound) return answerBoundKey(client, delivery, bound, started);
+  const key = decideKeyOf(delivery, { bound: bound ?? null, boundElsewhere: false });
+  if (key.kind === "answer") return logAnswer(client, LOG_REPEAT, delivery, started, key.entry);
   return logAnswer(client, LOG, delivery, started, rejectedEntry(refused));
 }
 
@@ -96,11 +90,11 @@ async function applyClaimed(
   client: pg.ClientBase,
   delivery: IncomingDelivery,
   change: EngagementChange | RecordChange,
-  claimed: Locked & { deliveryId: number },
+  claimed: Locked & { deliveryId: number; warnings: string[] },
   started: number,
 ): Promise<DeliveryResult> {
   const { meta } = delivery;
-  const { deliveryId } = claimed;
+  const { deliveryId, warnings } = claimed;
   const plan =
     change.model === "crmEngagement"
       ? planEngagement(
@@ -112,7 +106,7 @@ async function applyClaimed(
   const log = logParams(
     delivery,
     started,
-    acceptedEntry(plan.outcome, change.warnings, plan.engagementId),
+    acceptedEntry(plan.outcome, warnings, plan.engagementId),
   );
   const [written] = await runStatement<{ logged: number; recordsInserted: number }>(
     client,
@@ -122,6 +116,23 @@ async function applyClaimed(
   if (written!.logged !== 1) throw new WriteRace(`engagement ${change.externalId} inserted`);
   if (written!.recordsInserted !== plan.recordInserts) throw new WriteRace("a record inserted");
   return { status: 200, body: delivery.rawBody, outcome: plan.outcome, deliveryId };
+}
+
+/**
+ * What storage found of the key: bound by this claim (then only others' bindings matter), or
+ * bound before, or by a concurrent delivery that committed while the claim waited.
+ */
+async function lookUpKey(
+  client: pg.ClientBase,
+  delivery: IncomingDelivery,
+  claimed: Claimed,
+): Promise<KeyLookup> {
+  const { boundElsewhere } = claimed;
+  if (claimed.deliveryId !== null) return { bound: null, boundElsewhere };
+  const bound =
+    claimed.bound ?? (await runStatement<BoundKey>(client, FIND_KEY, scopeParams(delivery)))[0];
+  if (!bound) throw new WriteRace("the idempotency key bound, then gone");
+  return { bound, boundElsewhere };
 }
 
 /** One attempt at a delivery, inside its transaction. */
@@ -142,20 +153,11 @@ async function writeOnce(
     recordModels: touched.models,
     recordIds: touched.ids,
   });
-  if (claimed!.deliveryId !== null) {
-    return applyClaimed(
-      client,
-      delivery,
-      change,
-      claimed as Claimed & { deliveryId: number },
-      started,
-    );
-  }
-  // Bound before this delivery, or by a concurrent one that committed while the claim waited.
-  const bound =
-    claimed!.bound ?? (await runStatement<BoundKey>(client, FIND_KEY, scopeParams(delivery)))[0];
-  if (!bound) throw new WriteRace("the idempotency key bound, then gone");
-  return answerBoundKey(client, delivery, bound, started);
+  const key = decideKeyOf(delivery, await lookUpKey(client, delivery, claimed!));
+  if (key.kind === "answer") return logAnswer(client, LOG_REPEAT, delivery, started, key.entry);
+  // Only a key this claim bound is applied, so the claim drew its delivery id.
+  const applying = { ...claimed!, deliveryId: claimed!.deliveryId!, warnings: key.warnings };
+  return applyClaimed(client, delivery, change, applying, started);
 }
 
 /** What a failed delivery answers: 503 when PostgreSQL cannot take it now, else a logged 500. */

@@ -42,6 +42,8 @@ export function prepare<P extends Params, R = never>(
 }
 
 type Scope = { connectorId: string; connectionOwnerId: string };
+/** A key binds per resource: (connector, owner, key, model, resource id). */
+type KeyScope = Scope & { key: string; model: string; resourceId: string };
 type Versioned = { id: number; updatedAt: number; deletedAt: number | null; contentHash: string };
 
 /** Every column a log row is written with (named parameters must all be present). */
@@ -62,19 +64,28 @@ const ENGAGEMENT_JSON = ["fields", "warnings"] as const;
 /** The idempotency keys and the log. */
 function deliveryStatements(sqlite: Database.Database) {
   return {
+    // The key's binding for this resource first, else any other: whether it was reused.
     findKey: prepare<
-      Scope & { key: string },
-      { bodyHash: string; deliveryId: number; responseStatus: number; responseBody: string }
+      KeyScope,
+      {
+        bodyHash: string;
+        deliveryId: number;
+        responseStatus: number;
+        responseBody: string;
+        sameResource: number;
+      }
     >(
       sqlite,
       `SELECT body_hash AS bodyHash, delivery_id AS deliveryId, response_status AS responseStatus,
-              response_body AS responseBody
+              response_body AS responseBody,
+              (model = @model AND resource_id = @resourceId) AS sameResource
          FROM idempotency_keys
-        WHERE connector_id = @connectorId AND connection_owner_id = @connectionOwnerId AND key = @key`,
+        WHERE connector_id = @connectorId AND connection_owner_id = @connectionOwnerId AND key = @key
+        ORDER BY sameResource DESC
+        LIMIT 1`,
     ),
     bindKey: prepare<
-      Scope & {
-        key: string;
+      KeyScope & {
         bodyHash: string;
         deliveryId: number;
         responseStatus: number;
@@ -84,8 +95,10 @@ function deliveryStatements(sqlite: Database.Database) {
     >(
       sqlite,
       `INSERT INTO idempotency_keys
-         (connector_id, connection_owner_id, key, body_hash, delivery_id, response_status, response_body, created_at)
-       VALUES (@connectorId, @connectionOwnerId, @key, @bodyHash, @deliveryId, @responseStatus, @responseBody, @createdAt)`,
+         (connector_id, connection_owner_id, key, model, resource_id, body_hash, delivery_id,
+          response_status, response_body, created_at)
+       VALUES (@connectorId, @connectionOwnerId, @key, @model, @resourceId, @bodyHash, @deliveryId,
+          @responseStatus, @responseBody, @createdAt)`,
     ),
     insertDelivery: prepare<DeliveryRow, { id: number }>(
       sqlite,

@@ -1,8 +1,12 @@
 import {
-  answerForBoundKey,
+  decideKey,
+  elapsedMs,
   errorOf,
   formatErrorBody,
+  keyResource,
   NO_WARNINGS,
+  type BoundKey,
+  type KeyLookup,
   type LogEntry,
 } from "@/db/rules";
 import type { DeliveryResult, IncomingDelivery, Refusal } from "@/db/types";
@@ -31,7 +35,7 @@ function logDelivery(
     httpStatus: entry.status,
     error: entry.error,
     warnings: entry.warnings,
-    durationMs: Math.round(delivery.readMs + performance.now() - started),
+    durationMs: elapsedMs(delivery.readMs, started),
     body: delivery.rawBody,
     bodyHash: delivery.bodyHash,
     bodyBytes: Buffer.byteLength(delivery.rawBody),
@@ -41,38 +45,52 @@ function logDelivery(
   })!.id;
 }
 
-type BoundKey = NonNullable<ReturnType<IngestStatements["findKey"]["get"]>>;
-
-/** A key already bound: the same body replays its first answer, another is a 409. */
+/** A key bound to this resource: the same body replays its first answer, another is a 409. */
 function answerBoundKey(
   s: IngestStatements,
   delivery: IncomingDelivery,
   bound: BoundKey,
+  entry: LogEntry & { responseBody: string },
   log: (entry: LogEntry) => number,
 ): DeliveryResult {
-  const { meta } = delivery;
-  s.countRepeat.run({ id: bound.deliveryId, at: meta.receivedAt });
-  const entry = answerForBoundKey(bound, {
-    bodyHash: delivery.bodyHash,
-    idempotencyKey: meta.idempotencyKey,
-  });
+  s.countRepeat.run({ id: bound.deliveryId, at: delivery.meta.receivedAt });
   const deliveryId = log(entry);
   return { status: entry.status, body: entry.responseBody, outcome: entry.outcome, deliveryId };
 }
 
+/** The key's binding for this delivery's resource, and whether it is bound for another. */
+function lookUpKey(s: IngestStatements, delivery: IncomingDelivery) {
+  const { connectorId, connectionOwnerId, idempotencyKey: key } = delivery.meta;
+  const scope = { connectorId, connectionOwnerId, key, ...keyResource(delivery.about) };
+  const found = s.findKey.get(scope);
+  const lookup: KeyLookup = {
+    bound: found?.sameResource ? found : null,
+    boundElsewhere: found !== undefined && !found.sameResource,
+  };
+  return { scope, lookup };
+}
+
 /**
- * One delivery's effect and its log row, in the caller's transaction: a bound key replays or
- * conflicts; a refusal is logged and binds nothing (the sender may fix the body and retry
- * with the same key); an event is applied and binds its key to its answer.
+ * One delivery's effect and its log row, in the caller's transaction: a key bound to this
+ * resource replays or conflicts; a refusal is logged and binds nothing (the sender may fix the
+ * body and retry with the same key); an event is applied and binds its key, for its resource,
+ * to its answer.
  */
 export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): DeliveryResult {
   const started = performance.now();
   const s = statementsFor(db);
   const { meta, change } = delivery;
   const log = (entry: LogEntry) => logDelivery(s, delivery, started, entry);
-  const { connectorId, connectionOwnerId, idempotencyKey: key, receivedAt } = meta;
-  const bound = s.findKey.get({ connectorId, connectionOwnerId, key });
-  if (bound) return answerBoundKey(s, delivery, bound, log);
+  const { connectorId, connectionOwnerId, receivedAt } = meta;
+  const { scope, lookup } = lookUpKey(s, delivery);
+  const key = decideKey(lookup, {
+    bodyHash: delivery.bodyHash,
+    idempotencyKey: meta.idempotencyKey,
+    warnings: "refused" in change ? NO_WARNINGS : change.warnings,
+  });
+  if (key.kind === "answer") {
+    return answerBoundKey(s, delivery, key.bound, key.entry, log);
+  }
 
   if ("refused" in change) {
     const body = formatErrorBody(change.refused);
@@ -95,15 +113,13 @@ export function writeDelivery(db: AppDatabase, delivery: IncomingDelivery): Deli
     status: 200,
     responseBody: null,
     error: null,
-    warnings: change.warnings,
+    warnings: key.warnings,
     engagementId: applied.engagementId,
     originalDeliveryId: null,
   });
   writeVersion(s, applied, { id: deliveryId, receivedAt, event: delivery.about.event });
   s.bindKey.run({
-    connectorId,
-    connectionOwnerId,
-    key,
+    ...scope,
     bodyHash: delivery.bodyHash,
     deliveryId,
     responseStatus: 200,
