@@ -80,7 +80,7 @@ export function toDeliverySummary(row: DeliverySummaryRow, readJson: ReadJson): 
 export function deliveryConditions(query: DeliveryQuery, except?: "outcome"): SQL[] {
   const where: SQL[] = [];
   if (query.outcome.length && except !== "outcome") where.push(inList(sql`outcome`, query.outcome));
-  if (query.event) where.push(sql`event = ${query.event}`);
+  if (query.event.length) where.push(inList(sql`event`, query.event));
   if (query.connection) {
     where.push(sql`connector_id = ${query.connection.connectorId}`);
     where.push(sql`connection_owner_id = ${query.connection.connectionOwnerId}`);

@@ -169,7 +169,7 @@ export type RecordSuggestion = {
 
 export type DeliveryQuery = {
   outcome: DeliveryOutcome[];
-  event: string | null;
+  event: string[];
   connection: Connection | null;
   key: string | null;
   resource: string | null;

@@ -1,6 +1,6 @@
 import Link from "next/link";
-import { DELIVERY_OUTCOMES } from "@/db/models";
-import { InputField, SelectField } from "@/components/ui/field";
+import { EventPicker } from "@/components/deliveries/event-picker";
+import { InputField } from "@/components/ui/field";
 import { ZoneNote } from "@/components/ui/zone-note";
 import {
   DEFAULT_LIMIT,
@@ -28,35 +28,15 @@ export function DeliveryFilterForm({
       className="grid grid-cols-2 gap-3 rounded-lg border border-slate-200 bg-white p-4 shadow-xs sm:grid-cols-4 lg:grid-cols-12"
       aria-label="Filter deliveries"
     >
-      <SelectField
-        id="f-outcome"
-        label="Outcome"
-        name="outcome"
-        defaultValue={filter.outcome[0] ?? ""}
-        className="lg:col-span-2"
-      >
-        <option value="">Any</option>
-        {DELIVERY_OUTCOMES.map((outcome) => (
-          <option key={outcome} value={outcome}>
-            {outcome}
-          </option>
-        ))}
-      </SelectField>
-      <InputField
-        id="f-event"
-        label="Event"
-        name="event"
-        list="f-event-choices"
-        defaultValue={filter.event ?? ""}
-        placeholder="crmEngagement::updated"
-        className="col-span-2 sm:col-span-1 lg:col-span-3"
-      >
-        <datalist id="f-event-choices">
-          {choices.events.map((event) => (
-            <option key={event} value={event} />
-          ))}
-        </datalist>
-      </InputField>
+      {/* The outcome pills above the table choose outcomes; the form keeps them as they are. */}
+      {filter.outcome.map((outcome) => (
+        <input key={outcome} type="hidden" name="outcome" value={outcome} />
+      ))}
+      <EventPicker
+        selected={filter.event}
+        events={choices.events}
+        className="col-span-2 sm:col-span-1 lg:col-span-5"
+      />
       <InputField
         id="f-connection"
         label="Connection"

@@ -16,7 +16,7 @@ export async function listDeliveriesPage(filter: DeliveryFilter) {
   };
 }
 
-/** The log page: a page of rows, the outcome chips' counts and the filter form's choices. */
+/** The log page: a page of rows, the outcome pills' counts and the filter form's choices. */
 export async function loadDeliveryLog(filter: DeliveryFilter) {
   const store = getStore();
   const query = toDeliveryQuery(filter);
@@ -25,9 +25,13 @@ export async function loadDeliveryLog(filter: DeliveryFilter) {
     store.countDeliveriesByOutcome(query),
     store.deliveryFilterChoices(),
   ]);
+  // The counts leave the outcome filter out (the pills' own); what matches is the chosen ones'.
   const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  const matching = filter.outcome.length
+    ? filter.outcome.reduce((sum, outcome) => sum + (counts[outcome] ?? 0), 0)
+    : total;
   const connections = choices.connections.map(formatConnection).sort();
-  return { page, counts, total, choices: { events: choices.events, connections } };
+  return { page, counts, total, matching, choices: { events: choices.events, connections } };
 }
 
 /** One delivery whole by its URL id; null for an id that is not one of ours. */

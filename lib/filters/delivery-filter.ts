@@ -21,7 +21,7 @@ import {
  */
 export type DeliveryFilter = {
   outcome: DeliveryOutcome[];
-  event?: string;
+  event: string[];
   connection?: Connection;
   key?: string;
   resource?: string;
@@ -59,7 +59,7 @@ const text = (params: ParamSource, name: string) => one(params, name, textSchema
 export function parseDeliveryFilter(params: ParamSource): DeliveryFilter {
   return {
     outcome: many(params, "outcome", z.enum(DELIVERY_OUTCOMES)),
-    event: text(params, "event"),
+    event: many(params, "event", textSchema),
     connection: parseConnection(firstValue(params, "connection")?.trim()) ?? undefined,
     key: text(params, "key"),
     resource: text(params, "resource"),
@@ -78,7 +78,7 @@ export function deliveryFilterParams(
 ): URLSearchParams {
   return buildParams([
     ...(filter.outcome ?? []).map((value) => ["outcome", value] as const),
-    ["event", filter.event],
+    ...(filter.event ?? []).map((value) => ["event", value] as const),
     ["connection", filter.connection && formatConnection(filter.connection)],
     ["key", filter.key],
     ["resource", filter.resource],
@@ -94,7 +94,7 @@ export function deliveryFilterParams(
 export function toDeliveryQuery(filter: DeliveryFilter): DeliveryQuery {
   return {
     outcome: filter.outcome,
-    event: filter.event ?? null,
+    event: filter.event,
     connection: filter.connection ?? null,
     key: filter.key ?? null,
     resource: filter.resource ?? null,

@@ -102,7 +102,7 @@ export function deliveriesHref(
 export function hasDeliveryFilter(filter: DeliveryFilter): boolean {
   return Boolean(
     filter.outcome.length ||
-    filter.event ||
+    filter.event.length ||
     filter.connection ||
     filter.key ||
     filter.resource ||

@@ -73,15 +73,49 @@ test("the delivery log: filter, find the duplicate and its count, open one whole
   await page.goto("/deliveries");
   await expect(page.getByRole("heading", { name: "Delivery log" })).toBeVisible();
 
-  // Filter by outcome through the form: the URL carries it, every row has it.
-  await page.getByLabel("Outcome", { exact: true }).selectOption("duplicate");
-  await page.getByRole("button", { name: "Apply filters" }).click();
-  await expect(page).toHaveURL(/[?&]outcome=duplicate/);
+  // The outcome pills toggle: each adds its outcome or takes it away; the URL carries them all.
+  const pills = page.getByRole("navigation", { name: "Outcome counts" });
+  const pill = (name: string) => pills.getByRole("link", { name: new RegExp(`^${name} \\d+$`) });
   const rows = page.locator("tbody tr");
-  await expect(rows.filter({ hasText: key })).toHaveCount(2);
-  const outcomes = await rows.locator("td:nth-child(6)").allTextContents();
-  expect(outcomes.length).toBeGreaterThanOrEqual(2);
-  expect(new Set(outcomes)).toEqual(new Set(["duplicate"]));
+  const outcomeCells = () => rows.locator("td:nth-child(6)").allTextContents();
+  await page.goto(`/deliveries?key=${key}`);
+  await expect(rows).toHaveCount(4);
+  await pill("duplicate").click();
+  await expect(page).toHaveURL(/[?&]outcome=duplicate(&|$)/);
+  await expect(rows).toHaveCount(2);
+  expect(new Set(await outcomeCells())).toEqual(new Set(["duplicate"]));
+  await pill("conflict").click();
+  await expect(page).toHaveURL(/outcome=duplicate&outcome=conflict/);
+  await expect(rows).toHaveCount(3);
+  expect(new Set(await outcomeCells())).toEqual(new Set(["duplicate", "conflict"]));
+  await expect(pill("duplicate")).toHaveAttribute("aria-current", "true");
+  await expect(pill("conflict")).toHaveAttribute("aria-current", "true");
+  await expect(pill("applied")).not.toHaveAttribute("aria-current");
+  await expect(page.getByText("3 shown of 3 matching")).toBeVisible();
+  // The form keeps the chosen outcomes when another filter is applied.
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(/outcome=duplicate&outcome=conflict/);
+  await pill("duplicate").click();
+  await expect(rows).toHaveCount(1);
+  expect(await outcomeCells()).toEqual(["conflict"]);
+  await pill("All").click();
+  await expect(page).not.toHaveURL(/outcome=/);
+  await expect(rows).toHaveCount(4);
+
+  // Several events through the form's picker: each ticked one is its own `event=`.
+  await page.goto("/deliveries");
+  await page.locator("summary", { hasText: "Any" }).click();
+  await page.getByRole("checkbox", { name: "crmEngagement::exploded" }).check();
+  await page.getByRole("checkbox", { name: "crmEngagement::created" }).check();
+  await page.getByRole("button", { name: "Apply filters" }).click();
+  await expect(page).toHaveURL(
+    /event=crmEngagement%3A%3Acreated&event=crmEngagement%3A%3Aexploded/,
+  );
+  await expect(page.locator("summary", { hasText: "2 events" })).toBeVisible();
+  const events = await rows.locator("td:nth-child(4)").allTextContents();
+  expect(new Set(events)).toEqual(new Set(["crmEngagement::created", "crmEngagement::exploded"]));
+  await page.goto(`/deliveries?key=${key}&event=crmEngagement::exploded`);
+  await expect(page.getByText("No delivery matches these filters")).toBeVisible();
 
   // The key's whole story: the original carries the repeat count.
   await page.goto(`/deliveries?key=${key}`);

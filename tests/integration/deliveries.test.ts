@@ -115,6 +115,10 @@ describe.each(testEngines())("the delivery log on %s", (engine) => {
 
     it("filters by event, connection, key and resource", async () => {
       expect(await ids(filter("event=crmEngagement::exploded"))).toEqual([delivered.rejected]);
+      // Several events: each one's deliveries, newest first (only the first eng_1 was "created").
+      expect(
+        await ids(filter("event=crmEngagement::exploded&event=crmEngagement::created")),
+      ).toEqual([delivered.rejected, delivered.dup2, delivered.dup1, delivered.applied]);
       expect(await ids(filter("connection=pipedrive:beta"))).toEqual([delivered.other]);
       expect(await ids(filter("connection=hubspot:acme-prod"))).not.toContain(delivered.other);
       expect(await ids(filter("key=key-1"))).toEqual([

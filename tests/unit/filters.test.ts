@@ -503,11 +503,11 @@ describe("parseDeliveryFilter", () => {
   it("reads every param", () => {
     expect(
       parseDelivery(
-        "outcome=applied,stale&outcome=applied&event=crmEngagement::updated&connection=+hubspot:acme+&key=k-1&resource=eng_1&from=2025-03-01&to=2025-03-02T12:00:00Z&limit=20&cursor=ZDEy",
+        "outcome=applied,stale&outcome=applied&event=crmEngagement::updated&event=genericUser::created&event=crmEngagement::updated&connection=+hubspot:acme+&key=k-1&resource=eng_1&from=2025-03-01&to=2025-03-02T12:00:00Z&limit=20&cursor=ZDEy",
       ),
     ).toEqual({
       outcome: ["applied", "stale"],
-      event: "crmEngagement::updated",
+      event: ["crmEngagement::updated", "genericUser::created"],
       connection: { connectorId: "hubspot", connectionOwnerId: "acme" },
       key: "k-1",
       resource: "eng_1",
@@ -525,7 +525,7 @@ describe("parseDeliveryFilter", () => {
       ),
     ).toEqual({
       outcome: [],
-      event: undefined,
+      event: [],
       connection: undefined,
       key: undefined,
       resource: undefined,
@@ -581,14 +581,14 @@ describe("parseDeliveryFilter", () => {
 
   it("round-trips through the links it builds", () => {
     const f = parseDelivery(
-      "outcome=stale&outcome=rejected&connection=hubspot:acme-prod&key=k&resource=r&from=2025-03-01&limit=20",
+      "outcome=stale&outcome=rejected&event=a::created&event=b::deleted&connection=hubspot:acme-prod&key=k&resource=r&from=2025-03-01&limit=20",
     );
     const href = deliveriesHref(f);
     expect(href).toBe(
-      "/deliveries?outcome=stale&outcome=rejected&connection=hubspot%3Aacme-prod&key=k&resource=r&from=2025-03-01&limit=20",
+      "/deliveries?outcome=stale&outcome=rejected&event=a%3A%3Acreated&event=b%3A%3Adeleted&connection=hubspot%3Aacme-prod&key=k&resource=r&from=2025-03-01&limit=20",
     );
     expect(parseDeliveryFilter(new URL(href, "http://x").searchParams)).toEqual(f);
-    expect(deliveriesHref(f, { outcome: [], key: undefined }, { cursor: "ZDEy" })).toBe(
+    expect(deliveriesHref(f, { outcome: [], event: [], key: undefined }, { cursor: "ZDEy" })).toBe(
       "/deliveries?connection=hubspot%3Aacme-prod&resource=r&from=2025-03-01&limit=20&cursor=ZDEy",
     );
     expect(deliveriesHref({})).toBe("/deliveries");
@@ -598,6 +598,7 @@ describe("parseDeliveryFilter", () => {
     expect(hasDeliveryFilter(parseDelivery("limit=10&cursor=ZDEy"))).toBe(false);
     expect(hasDeliveryFilter(parseDelivery("resource=r"))).toBe(true);
     expect(hasDeliveryFilter(parseDelivery("outcome=applied"))).toBe(true);
+    expect(hasDeliveryFilter(parseDelivery("event=a::created"))).toBe(true);
   });
 });
 
@@ -611,7 +612,7 @@ describe("toDeliveryQuery", () => {
       ),
     ).toEqual({
       outcome: ["conflict"],
-      event: null,
+      event: [],
       connection: { connectorId: "hubspot", connectionOwnerId: "acme" },
       key: null,
       resource: null,
@@ -625,7 +626,7 @@ describe("toDeliveryQuery", () => {
   it("asks for everything when nothing is set", () => {
     expect(toDeliveryQuery(parseDelivery(""))).toEqual({
       outcome: [],
-      event: null,
+      event: [],
       connection: null,
       key: null,
       resource: null,
